@@ -1,0 +1,602 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { subdivide } from "../config/cidr";
+import { defaultEngineVersion, shardDefaults } from "./defaults";
+import { chooseAzs, placeInstances } from "./placement";
+
+/** A subnet of an existing VPC, with the AZ it lies in. */
+export interface ExistingSubnet {
+    readonly id: string;
+    readonly availabilityZone: string;
+}
+
+export interface RegionalShardArgs {
+    /** Environment name, used in identifiers and tags (`dev`, `staging`, `prod`). */
+    readonly environment: string;
+    /** The AWS region the shard lives in. Must be the region of the provider passed in `opts`. */
+    readonly region: string;
+    /** CIDR of the shard's VPC: the VPC to create, or the CIDR of `existingVpc`. */
+    readonly vpcCidr: string;
+    /**
+     * The region's AZs. The shard uses the first three in name order; it needs two.
+     * Ignored when `existingVpc` is set: the subnets' AZs are used.
+     */
+    readonly availabilityZones: readonly string[];
+    /**
+     * Place the shard in an existing VPC instead of creating one.
+     * @default - a new VPC of `vpcCidr` with one private subnet per AZ
+     */
+    readonly existingVpc?: {
+        readonly vpcId: string;
+        readonly subnets: readonly ExistingSubnet[];
+    };
+    /**
+     * Networks admitted to PostgreSQL (TCP 5432). Nothing else reaches the instances.
+     * @default - the shard's VPC CIDR only
+     */
+    readonly allowedCidrs?: readonly string[];
+    /**
+     * PostgreSQL major version, optionally with a minor. With a major alone RDS picks its default
+     * minor and applies minor upgrades in the maintenance window without drift.
+     * @default "17"
+     */
+    readonly engineVersion?: string;
+    /** @default "db.r6g.8xlarge" */
+    readonly masterInstanceClass?: string;
+    /** @default "db.r6g.4xlarge" */
+    readonly replicaInstanceClass?: string;
+    /** @default - the master's class, so a promoted standby carries the master's load */
+    readonly standbyInstanceClass?: string;
+    /** Read replicas serving reads, besides the standby. @default 2 */
+    readonly replicaCount?: number;
+    /** Storage allocated to the master at creation, in GiB; replicas inherit it. @default 1000 */
+    readonly allocatedStorageGiB?: number;
+    /** Ceiling for storage autoscaling on every instance, in GiB. @default 4000 */
+    readonly maxAllocatedStorageGiB?: number;
+    /** Days of automated backups on the master and on the standby. @default 7 */
+    readonly backupRetentionDays?: number;
+    /** Enhanced Monitoring granularity, in seconds. @default 60 */
+    readonly monitoringIntervalSeconds?: number;
+    /** Days CloudWatch keeps exported PostgreSQL and upgrade logs. @default 30 */
+    readonly logRetentionDays?: number;
+    /** Days Performance Insights keeps data (7 is free of charge). @default 7 */
+    readonly performanceInsightsRetentionDays?: number;
+    /** Daily backup window, UTC. @default "03:00-04:00" */
+    readonly backupWindow?: string;
+    /** Weekly maintenance window, UTC; must not overlap the backup window. @default "sun:04:30-sun:05:30" */
+    readonly maintenanceWindow?: string;
+    /** Name of the database created on the master. @default "geoshard" */
+    readonly databaseName?: string;
+    /** Master user name. @default "geoshard_admin" */
+    readonly masterUsername?: string;
+    /** Server certificate authority. @default "rds-ca-rsa2048-g1" */
+    readonly caCertificateIdentifier?: string;
+    /**
+     * Mark the master and the standby `protect`, so no `pulumi up` or `destroy` can delete them.
+     * @default false
+     */
+    readonly protectDatabases?: boolean;
+    /** Extra tags for every taggable resource. @default - none */
+    readonly tags?: Record<string, string>;
+}
+
+/** What an instance of the shard is, in names, identifiers and the `role` tag. */
+export type DatabaseRole = "master" | "standby" | "replica";
+
+/** Where the component writes PostgreSQL logs: RDS exports into these groups by name. */
+export const exportedLogTypes = ["postgresql", "upgrade"] as const;
+
+/** Defaults of the settings that are not part of `ShardSettings`. */
+export const instanceDefaults = {
+    performanceInsightsRetentionDays: 7,
+    backupWindow: "03:00-04:00",
+    maintenanceWindow: "sun:04:30-sun:05:30",
+    databaseName: "geoshard",
+    masterUsername: "geoshard_admin",
+    caCertificateIdentifier: "rds-ca-rsa2048-g1",
+} as const;
+
+const postgresPort = 5432;
+
+/**
+ * One geographic shard of the PostgreSQL tier, in one region: a private network, a customer
+ * managed KMS key, credentials in Secrets Manager, a master, a standby of the master's class in
+ * another AZ, and read replicas spread over the AZs.
+ *
+ * Pass the region's AWS provider in `opts.providers`; every child uses it.
+ */
+export class RegionalShard extends pulumi.ComponentResource {
+    /** Identifier of each instance, by role; replicas in order. */
+    public readonly masterIdentifier: pulumi.Output<string>;
+    public readonly standbyIdentifier: pulumi.Output<string>;
+    public readonly replicaIdentifiers: pulumi.Output<string>[];
+    /** Host names of the instances. */
+    public readonly masterAddress: pulumi.Output<string>;
+    public readonly standbyAddress: pulumi.Output<string>;
+    public readonly replicaAddresses: pulumi.Output<string>[];
+    public readonly port: pulumi.Output<number>;
+    /** The AZ of each instance, as placed. */
+    public readonly placement: { master: string; standby: string; replicas: readonly string[] };
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** Secrets Manager secret holding the master credentials as JSON. */
+    public readonly credentialsSecretArn: pulumi.Output<string>;
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly subnetIds: pulumi.Output<string>[];
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** The private route table of a created VPC (peering routes go here); undefined for an existing VPC. */
+    public readonly routeTableId?: pulumi.Output<string>;
+
+    private readonly name: string;
+    private readonly args: RegionalShardArgs;
+
+    constructor(name: string, args: RegionalShardArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("geoshard:index:RegionalShard", name, {}, opts);
+        this.name = name;
+        this.args = args;
+
+        const azs = args.existingVpc
+            ? chooseAzs(args.existingVpc.subnets.map((s) => s.availabilityZone))
+            : chooseAzs(args.availabilityZones);
+        const replicaCount = args.replicaCount ?? shardDefaults.replicaCount;
+        this.placement = placeInstances(azs, replicaCount);
+
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        const key = this.createKey(identity.accountId, partition.partition);
+        const network = this.createNetwork(azs);
+        const securityGroup = this.createSecurityGroup(network.vpcId);
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            {
+                name: this.identifier("subnets"),
+                description: `Private subnets of geoshard shard ${name}`,
+                subnetIds: network.subnetIds,
+                tags: this.tags("network", "subnets"),
+            },
+            { parent: this },
+        );
+        const parameterGroup = this.createParameterGroup();
+        const monitoring = this.createMonitoringRole(identity.accountId, partition.partition);
+        const password = new random.RandomPassword(
+            `${name}-master-password`,
+            // RDS refuses '/', '@', '"' and spaces in a master password.
+            { length: 40, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}<>:?" },
+            { parent: this },
+        );
+
+        const common: Omit<aws.rds.InstanceArgs, "instanceClass"> = {
+            storageType: "gp3",
+            maxAllocatedStorage:
+                args.maxAllocatedStorageGiB ?? shardDefaults.maxAllocatedStorageGiB,
+            vpcSecurityGroupIds: [securityGroup.id],
+            publiclyAccessible: false,
+            multiAz: false,
+            parameterGroupName: parameterGroup.name,
+            iamDatabaseAuthenticationEnabled: true,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: key.arn,
+            performanceInsightsRetentionPeriod:
+                args.performanceInsightsRetentionDays ??
+                instanceDefaults.performanceInsightsRetentionDays,
+            monitoringInterval:
+                args.monitoringIntervalSeconds ?? shardDefaults.monitoringIntervalSeconds,
+            monitoringRoleArn: monitoring.role.arn,
+            enabledCloudwatchLogsExports: [...exportedLogTypes],
+            caCertIdentifier:
+                args.caCertificateIdentifier ?? instanceDefaults.caCertificateIdentifier,
+            autoMinorVersionUpgrade: true,
+            copyTagsToSnapshot: true,
+            deletionProtection: true,
+        };
+        const protect = args.protectDatabases ?? false;
+        const backupRetentionDays = args.backupRetentionDays ?? shardDefaults.backupRetentionDays;
+        const masterClass = args.masterInstanceClass ?? shardDefaults.masterInstanceClass;
+        const databaseName = args.databaseName ?? instanceDefaults.databaseName;
+        const username = args.masterUsername ?? instanceDefaults.masterUsername;
+
+        const master = this.createInstance(
+            "master",
+            {
+                ...common,
+                instanceClass: masterClass,
+                availabilityZone: this.placement.master,
+                engine: "postgres",
+                engineVersion: args.engineVersion ?? defaultEngineVersion,
+                allocatedStorage: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
+                storageEncrypted: true,
+                kmsKeyId: key.arn,
+                dbName: databaseName,
+                username,
+                password: password.result,
+                dbSubnetGroupName: subnetGroup.name,
+                backupRetentionPeriod: backupRetentionDays,
+                backupWindow: args.backupWindow ?? instanceDefaults.backupWindow,
+                maintenanceWindow: args.maintenanceWindow ?? instanceDefaults.maintenanceWindow,
+                deleteAutomatedBackups: false,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: this.identifier("master-final"),
+            },
+            { protect, dependsOn: [monitoring.policy] },
+            key,
+        );
+
+        // A same-region replica names its source by identifier and inherits from it the engine,
+        // version, credentials, database, storage size, encryption key and subnet group; AWS
+        // refuses those settings on a replica, and a final snapshot of one. Replicas are created
+        // one after another: RDS answers "DB instance is not in the available state" to a replica
+        // requested while the source is still busy with the previous one.
+        // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html
+        // and https://github.com/hashicorp/terraform-provider-aws/issues/43474
+        const replicaOf = (
+            role: DatabaseRole,
+            az: string,
+            instanceClass: string,
+        ): Omit<aws.rds.InstanceArgs, "identifier" | "tags"> => ({
+            ...common,
+            instanceClass,
+            availabilityZone: az,
+            replicateSourceDb: master.identifier,
+            skipFinalSnapshot: true,
+            // Backups on the standby (RDS for PostgreSQL 14.1 and newer), so a promoted standby
+            // has point-in-time recovery from its first minute as master.
+            ...(role === "standby" ? { backupRetentionPeriod: backupRetentionDays } : {}),
+        });
+        const standby = this.createInstance(
+            "standby",
+            replicaOf("standby", this.placement.standby, args.standbyInstanceClass ?? masterClass),
+            { protect, dependsOn: [monitoring.policy] },
+            key,
+        );
+        const replicas: aws.rds.Instance[] = [];
+        this.placement.replicas.forEach((az, i) => {
+            const previous = replicas[i - 1] ?? standby;
+            replicas.push(
+                this.createInstance(
+                    "replica",
+                    replicaOf(
+                        "replica",
+                        az,
+                        args.replicaInstanceClass ?? shardDefaults.replicaInstanceClass,
+                    ),
+                    { dependsOn: [previous, monitoring.policy] },
+                    key,
+                    i + 1,
+                ),
+            );
+        });
+
+        const secret = this.createCredentialsSecret(key, {
+            username,
+            password: password.result,
+            engine: "postgres",
+            host: master.address,
+            port: master.port,
+            dbname: databaseName,
+        });
+
+        this.masterIdentifier = master.identifier;
+        this.standbyIdentifier = standby.identifier;
+        this.replicaIdentifiers = replicas.map((r) => r.identifier);
+        this.masterAddress = master.address;
+        this.standbyAddress = standby.address;
+        this.replicaAddresses = replicas.map((r) => r.address);
+        this.port = master.port;
+        this.kmsKeyArn = key.arn;
+        this.credentialsSecretArn = secret.arn;
+        this.vpcId = network.vpcId;
+        this.subnetIds = network.subnetIds;
+        this.securityGroupId = securityGroup.id;
+        this.routeTableId = network.routeTableId;
+
+        this.registerOutputs({
+            masterIdentifier: this.masterIdentifier,
+            standbyIdentifier: this.standbyIdentifier,
+            replicaIdentifiers: this.replicaIdentifiers,
+            masterAddress: this.masterAddress,
+            standbyAddress: this.standbyAddress,
+            replicaAddresses: this.replicaAddresses,
+            port: this.port,
+            kmsKeyArn: this.kmsKeyArn,
+            credentialsSecretArn: this.credentialsSecretArn,
+            vpcId: this.vpcId,
+            subnetIds: this.subnetIds,
+            securityGroupId: this.securityGroupId,
+        });
+    }
+
+    /** The physical name of a shard resource: `geoshard-prod-europe-master`. */
+    private identifier(suffix: string): string {
+        return `geoshard-${this.args.environment}-${this.name}-${suffix}`;
+    }
+
+    private tags(role: string, resource: string = role): Record<string, string> {
+        return {
+            ...this.args.tags,
+            Name: this.identifier(resource),
+            environment: this.args.environment,
+            shard: this.name,
+            role,
+        };
+    }
+
+    /**
+     * The shard's customer managed key: storage, Performance Insights, credentials and logs.
+     * The account root keeps full control (so IAM policies govern its use, as with AWS's default
+     * key policy); CloudWatch Logs may use it only for this shard's RDS log groups.
+     * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+     */
+    private createKey(
+        accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
+    ): aws.kms.Key {
+        const region = this.args.region;
+        const policy = pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AccountAdministersKey",
+                    Effect: "Allow",
+                    Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+                {
+                    Sid: "CloudWatchLogsEncryptsShardLogs",
+                    Effect: "Allow",
+                    Principal: { Service: `logs.${region}.amazonaws.com` },
+                    Action: [
+                        "kms:Encrypt*",
+                        "kms:Decrypt*",
+                        "kms:ReEncrypt*",
+                        "kms:GenerateDataKey*",
+                        "kms:Describe*",
+                    ],
+                    Resource: "*",
+                    Condition: {
+                        ArnLike: {
+                            "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:/aws/rds/instance/${this.identifier("")}*`,
+                        },
+                    },
+                },
+            ],
+        });
+        const key = new aws.kms.Key(
+            `${this.name}-key`,
+            {
+                description: `geoshard ${this.args.environment} shard ${this.name}: storage, Performance Insights, secrets, logs`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy,
+                tags: this.tags("encryption"),
+            },
+            { parent: this },
+        );
+        new aws.kms.Alias(
+            `${this.name}-key-alias`,
+            { name: `alias/${this.identifier("key")}`, targetKeyId: key.keyId },
+            { parent: this },
+        );
+        return key;
+    }
+
+    /**
+     * A VPC with one private subnet per AZ and a route table of its own (no internet route), or
+     * the given existing VPC. RDS needs no internet access: replication, backups, monitoring and
+     * log export run on AWS's side.
+     */
+    private createNetwork(azs: readonly string[]): {
+        vpcId: pulumi.Output<string>;
+        subnetIds: pulumi.Output<string>[];
+        routeTableId?: pulumi.Output<string>;
+    } {
+        const existing = this.args.existingVpc;
+        if (existing) {
+            return {
+                vpcId: pulumi.output(existing.vpcId),
+                subnetIds: existing.subnets.map((s) => pulumi.output(s.id)),
+            };
+        }
+        const vpc = new aws.ec2.Vpc(
+            `${this.name}-vpc`,
+            {
+                cidrBlock: this.args.vpcCidr,
+                enableDnsSupport: true,
+                enableDnsHostnames: true,
+                tags: this.tags("network", "vpc"),
+            },
+            { parent: this },
+        );
+        // Strip the default security group of its rules so nothing can use it by accident.
+        new aws.ec2.DefaultSecurityGroup(
+            `${this.name}-default-sg`,
+            { vpcId: vpc.id, tags: this.tags("network", "default-sg") },
+            { parent: this },
+        );
+        const routeTable = new aws.ec2.RouteTable(
+            `${this.name}-private-routes`,
+            { vpcId: vpc.id, tags: this.tags("network", "private-routes") },
+            { parent: this },
+        );
+        // Four equal blocks, one per AZ (at most three used), so the subnet of an AZ keeps its
+        // CIDR whatever the region's AZ count.
+        const cidrs = subdivide(this.args.vpcCidr, 2, azs.length);
+        const subnetIds = azs.map((az, i) => {
+            const subnet = new aws.ec2.Subnet(
+                `${this.name}-subnet-${az}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: cidrs[i],
+                    availabilityZone: az,
+                    mapPublicIpOnLaunch: false,
+                    tags: this.tags("network", `subnet-${az}`),
+                },
+                { parent: this },
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${this.name}-subnet-${az}-routes`,
+                { subnetId: subnet.id, routeTableId: routeTable.id },
+                { parent: this },
+            );
+            return subnet.id;
+        });
+        return { vpcId: vpc.id, subnetIds, routeTableId: routeTable.id };
+    }
+
+    /** Admits PostgreSQL from the allowed networks only; no egress (RDS needs none). */
+    private createSecurityGroup(vpcId: pulumi.Output<string>): aws.ec2.SecurityGroup {
+        const group = new aws.ec2.SecurityGroup(
+            `${this.name}-db-sg`,
+            {
+                vpcId,
+                description: `PostgreSQL of geoshard shard ${this.name}`,
+                tags: this.tags("security", "db-sg"),
+            },
+            { parent: this },
+        );
+        for (const cidr of this.args.allowedCidrs ?? [this.args.vpcCidr]) {
+            new aws.vpc.SecurityGroupIngressRule(
+                `${this.name}-postgres-from-${cidr.replace(/[./]/g, "-")}`,
+                {
+                    securityGroupId: group.id,
+                    description: `PostgreSQL from ${cidr}`,
+                    ipProtocol: "tcp",
+                    fromPort: postgresPort,
+                    toPort: postgresPort,
+                    cidrIpv4: cidr,
+                    tags: this.tags("security", "postgres-ingress"),
+                },
+                { parent: this },
+            );
+        }
+        return group;
+    }
+
+    /**
+     * TLS only, logical decoding on (CDC needs it, and it is static: it must be there from the
+     * first boot), and pg_stat_statements loaded.
+     */
+    private createParameterGroup(): aws.rds.ParameterGroup {
+        const major = (this.args.engineVersion ?? defaultEngineVersion).split(".")[0];
+        return new aws.rds.ParameterGroup(
+            `${this.name}-params`,
+            {
+                family: `postgres${major}`,
+                description: `geoshard shard ${this.name}, PostgreSQL ${major}`,
+                parameters: [
+                    { name: "rds.force_ssl", value: "1" },
+                    { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+                    {
+                        name: "shared_preload_libraries",
+                        value: "pg_stat_statements",
+                        applyMethod: "pending-reboot",
+                    },
+                ],
+                tags: this.tags("database"),
+            },
+            { parent: this },
+        );
+    }
+
+    /**
+     * The role RDS assumes to publish Enhanced Monitoring metrics, limited to this account
+     * against the confused-deputy problem.
+     * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
+     */
+    private createMonitoringRole(
+        accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
+    ): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
+        const role = new aws.iam.Role(
+            `${this.name}-monitoring-role`,
+            {
+                description: `Enhanced Monitoring of geoshard shard ${this.name}`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "monitoring.rds.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                        },
+                    ],
+                }),
+                tags: this.tags("monitoring"),
+            },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicyAttachment(
+            `${this.name}-monitoring-policy`,
+            {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+            },
+            { parent: this },
+        );
+        return { role, policy };
+    }
+
+    /**
+     * One database instance and the log groups RDS exports its logs into, created first so they
+     * carry the shard's key and a retention period (RDS would otherwise create them unencrypted
+     * and kept forever).
+     */
+    private createInstance(
+        role: DatabaseRole,
+        instanceArgs: Omit<aws.rds.InstanceArgs, "identifier" | "tags">,
+        opts: { protect?: boolean; dependsOn?: pulumi.Resource[] },
+        key: aws.kms.Key,
+        ordinal?: number,
+    ): aws.rds.Instance {
+        const label = ordinal === undefined ? role : `${role}-${ordinal}`;
+        const identifier = this.identifier(label);
+        const logGroups = exportedLogTypes.map(
+            (logType) =>
+                new aws.cloudwatch.LogGroup(
+                    `${this.name}-${label}-${logType}-logs`,
+                    {
+                        name: `/aws/rds/instance/${identifier}/${logType}`,
+                        retentionInDays:
+                            this.args.logRetentionDays ?? shardDefaults.logRetentionDays,
+                        kmsKeyId: key.arn,
+                        tags: this.tags("logs", `${label}-${logType}-logs`),
+                    },
+                    { parent: this },
+                ),
+        );
+        return new aws.rds.Instance(
+            `${this.name}-${label}`,
+            { ...instanceArgs, identifier, tags: this.tags(role, label) },
+            {
+                parent: this,
+                protect: opts.protect,
+                dependsOn: [...(opts.dependsOn ?? []), ...logGroups],
+            },
+        );
+    }
+
+    /** The master credentials as RDS documents them for rotation, encrypted with the shard's key. */
+    private createCredentialsSecret(
+        key: aws.kms.Key,
+        value: Record<string, pulumi.Input<string | number>>,
+    ): aws.secretsmanager.Secret {
+        const secret = new aws.secretsmanager.Secret(
+            `${this.name}-credentials`,
+            {
+                name: this.identifier("master-credentials"),
+                description: `Master credentials of geoshard shard ${this.name}`,
+                kmsKeyId: key.arn,
+                recoveryWindowInDays: 30,
+                tags: this.tags("credentials"),
+            },
+            { parent: this },
+        );
+        new aws.secretsmanager.SecretVersion(
+            `${this.name}-credentials-value`,
+            { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify(value)) },
+            { parent: this },
+        );
+        return secret;
+    }
+}

@@ -1,0 +1,80 @@
+/** The typed, validated configuration of a geoshard stack. Produced only by `validateConfig`. */
+
+import { ShardSettings } from "../components/defaults";
+
+export type Environment = "dev" | "staging" | "prod";
+export const environments: readonly Environment[] = ["dev", "staging", "prod"];
+
+/** A VPC that already exists, given instead of `vpcCidr`-driven creation. */
+export interface ExistingVpc {
+    readonly vpcId: string;
+    /** Private subnets for the DB subnet group, in at least two AZs. */
+    readonly subnetIds: readonly string[];
+}
+
+export interface ShardConfig extends ShardSettings {
+    /** Stable key of the shard: part of every resource name and RDS identifier. */
+    readonly name: string;
+    readonly region: string;
+    /** CIDR of the shard's VPC (of the existing VPC when `existingVpc` is set). */
+    readonly vpcCidr: string;
+    /** Cities whose users live in this shard; each city belongs to exactly one shard. */
+    readonly cities: readonly string[];
+    /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
+    readonly allowedCidrs: readonly string[];
+    readonly existingVpc?: ExistingVpc;
+}
+
+export interface WarehouseConfig {
+    readonly region: string;
+    readonly vpcCidr: string;
+}
+
+export interface StackConfig {
+    readonly environment: Environment;
+    /** PostgreSQL major version (optionally with a minor), 16 or newer. */
+    readonly engineVersion: string;
+    readonly shards: readonly ShardConfig[];
+    readonly warehouse: WarehouseConfig;
+}
+
+/**
+ * Config values exactly as Pulumi hands them to a program: strings (structured values as JSON
+ * text), or undefined when unset. Keys are given without the `geoshard:` namespace.
+ */
+export type RawConfig = Readonly<Record<string, string | undefined>>;
+
+/** Stack-wide keys whose values every shard inherits unless it overrides them. */
+export const inheritedSettingKeys = [
+    "masterInstanceClass",
+    "replicaInstanceClass",
+    "replicaCount",
+    "allocatedStorageGiB",
+    "maxAllocatedStorageGiB",
+    "backupRetentionDays",
+    "monitoringIntervalSeconds",
+    "logRetentionDays",
+] as const satisfies readonly (keyof ShardSettings)[];
+
+/** Every key a stack may set under the `geoshard:` namespace. */
+export const stackKeys: readonly string[] = [
+    "environment",
+    "engineVersion",
+    "shards",
+    "warehouse",
+    ...inheritedSettingKeys,
+];
+
+/** Every key a shard entry may carry. */
+export const shardKeys: readonly string[] = [
+    "name",
+    "region",
+    "vpcCidr",
+    "cities",
+    "allowedCidrs",
+    "existingVpc",
+    "standbyInstanceClass",
+    ...inheritedSettingKeys,
+];
+
+export const warehouseKeys: readonly string[] = ["region", "vpcCidr"];

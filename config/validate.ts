@@ -1,0 +1,578 @@
+/**
+ * Validation of a stack's config as a whole. Pure functions: no Pulumi runtime, no AWS.
+ *
+ * Every problem is collected and reported together, each naming the key path, the bad value and
+ * what is allowed, so one edit of a stack file fixes them all. Nothing is declared until the whole
+ * config is valid.
+ */
+
+import {
+    defaultEngineVersion,
+    logRetentionPeriods,
+    monitoringIntervals,
+    shardDefaults,
+    ShardSettings,
+    storageLimitsGiB,
+} from "../components/defaults";
+import { Cidr, cidrsOverlap, isPrivate, parseCidr } from "./cidr";
+import { awsRegions, regionPattern } from "./regions";
+import {
+    Environment,
+    environments,
+    ExistingVpc,
+    inheritedSettingKeys,
+    RawConfig,
+    ShardConfig,
+    shardKeys,
+    StackConfig,
+    stackKeys,
+    WarehouseConfig,
+    warehouseKeys,
+} from "./schema";
+
+export const namespace = "geoshard";
+
+export class ConfigError extends Error {
+    constructor(readonly problems: readonly string[]) {
+        super(
+            `invalid ${namespace} configuration (${problems.length} ` +
+                `problem${problems.length === 1 ? "" : "s"}):\n` +
+                problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** Collects problems, each prefixed by the key path it concerns. */
+class Problems {
+    readonly list: string[] = [];
+
+    add(path: string, value: unknown, problem: string): void {
+        this.list.push(`${path}: ${show(value)} ${problem}`);
+    }
+
+    missing(path: string, expected: string): void {
+        this.list.push(`${path}: missing; expected ${expected}`);
+    }
+}
+
+/** Shard names become part of RDS identifiers (at most 63 characters, no double hyphen). */
+const shardNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const shardNameMaxLength = 20;
+const cityPattern = /^[a-z][a-z0-9_]*$/;
+const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
+const engineVersionPattern = /^(\d+)(\.\d+)?$/;
+const minimumEngineMajor = 16;
+const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
+const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
+const vpcPrefix = { min: 16, max: 24 } as const;
+/** RDS for PostgreSQL allows 15 read replicas per source; the standby is one of them. */
+const maxReplicaCount = 14;
+/** RDS refuses a storage-autoscaling ceiling less than 10% above the allocation. */
+const autoscalingHeadroom = 1.1;
+
+/**
+ * Validates raw config and returns the typed stack config, or throws a ConfigError that lists
+ * every problem found.
+ */
+export function validateConfig(raw: RawConfig): StackConfig {
+    const problems = new Problems();
+    for (const key of Object.keys(raw)) {
+        if (!stackKeys.includes(key)) {
+            problems.add(
+                key ? `${namespace}:${key}` : namespace,
+                raw[key],
+                `is not a ${namespace} setting; known: ${stackKeys.join(", ")}`,
+            );
+        }
+    }
+
+    const environment = readEnvironment(raw.environment, problems);
+    const engineVersion = readEngineVersion(raw.engineVersion, problems);
+    const stackSettings = readStackSettings(raw, problems);
+    const shards = readShards(raw.shards, stackSettings, problems);
+    const warehouse = readWarehouse(raw.warehouse, problems);
+    checkAcrossShards(shards, warehouse, problems);
+
+    if (problems.list.length > 0) {
+        throw new ConfigError(problems.list);
+    }
+    return {
+        environment: environment!,
+        engineVersion,
+        shards: shards.map((s) => s.config),
+        warehouse: warehouse!,
+    };
+}
+
+function readEnvironment(value: string | undefined, problems: Problems): Environment | undefined {
+    const path = `${namespace}:environment`;
+    if (value === undefined) {
+        problems.missing(path, `one of ${environments.join(", ")}`);
+        return undefined;
+    }
+    if (!environments.includes(value as Environment)) {
+        problems.add(path, value, `is not an environment; allowed: ${environments.join(", ")}`);
+        return undefined;
+    }
+    return value as Environment;
+}
+
+function readEngineVersion(value: string | undefined, problems: Problems): string {
+    const version = value ?? defaultEngineVersion;
+    const match = engineVersionPattern.exec(version);
+    if (!match || Number(match[1]) < minimumEngineMajor) {
+        problems.add(
+            `${namespace}:engineVersion`,
+            version,
+            `is not a supported PostgreSQL version; allowed: a major version of ` +
+                `${minimumEngineMajor} or newer, optionally with a minor ("17" or "17.4"); ` +
+                `16 is the first with logical decoding on a standby`,
+        );
+    }
+    return version;
+}
+
+type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;
+
+/** Stack-wide settings: config values where set, the documented defaults elsewhere. */
+function readStackSettings(raw: RawConfig, problems: Problems): InheritedSettings {
+    const parsed: Record<string, unknown> = {};
+    for (const key of inheritedSettingKeys) {
+        const text = raw[key];
+        if (text === undefined) {
+            continue;
+        }
+        // Pulumi passes every value as text; integer settings arrive as "7".
+        parsed[key] =
+            typeof shardDefaults[key] === "number" && /^-?\d+$/.test(text) ? Number(text) : text;
+    }
+    return readSettings(parsed, shardDefaults, (key) => `${namespace}:${key}`, problems);
+}
+
+function readSettings(
+    source: Record<string, unknown>,
+    fallback: InheritedSettings,
+    pathOf: (key: string) => string,
+    problems: Problems,
+): InheritedSettings {
+    const instanceClass = (key: "masterInstanceClass" | "replicaInstanceClass"): string =>
+        readInstanceClass(source[key], pathOf(key), problems) ?? fallback[key];
+    const integer = (
+        key: keyof InheritedSettings,
+        min: number,
+        max: number,
+        allowed: string,
+    ): number => {
+        const value = source[key];
+        if (value === undefined) {
+            return fallback[key] as number;
+        }
+        if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
+            problems.add(pathOf(key), value, `is out of range; allowed: ${allowed}`);
+            return fallback[key] as number;
+        }
+        return value as number;
+    };
+    const oneOf = (
+        key: keyof InheritedSettings,
+        allowed: readonly number[],
+        what: string,
+    ): number => {
+        const value = source[key];
+        if (value === undefined) {
+            return fallback[key] as number;
+        }
+        if (!allowed.includes(value as number)) {
+            problems.add(pathOf(key), value, `is not ${what}; allowed: ${allowed.join(", ")}`);
+            return fallback[key] as number;
+        }
+        return value as number;
+    };
+
+    const settings: InheritedSettings = {
+        masterInstanceClass: instanceClass("masterInstanceClass"),
+        replicaInstanceClass: instanceClass("replicaInstanceClass"),
+        replicaCount: integer(
+            "replicaCount",
+            0,
+            maxReplicaCount,
+            `a whole number from 0 to ${maxReplicaCount} (RDS allows 15 replicas per source, one of them the standby)`,
+        ),
+        allocatedStorageGiB: integer(
+            "allocatedStorageGiB",
+            storageLimitsGiB.min,
+            storageLimitsGiB.max,
+            `a whole number of GiB from ${storageLimitsGiB.min} to ${storageLimitsGiB.max} (RDS for PostgreSQL gp3 limits)`,
+        ),
+        maxAllocatedStorageGiB: integer(
+            "maxAllocatedStorageGiB",
+            storageLimitsGiB.min,
+            storageLimitsGiB.max,
+            `a whole number of GiB from ${storageLimitsGiB.min} to ${storageLimitsGiB.max} (RDS for PostgreSQL gp3 limits)`,
+        ),
+        backupRetentionDays: integer(
+            "backupRetentionDays",
+            1,
+            35,
+            "1 to 35 days; the standby and read replicas need automated backups on their source",
+        ),
+        monitoringIntervalSeconds: oneOf(
+            "monitoringIntervalSeconds",
+            monitoringIntervals,
+            "an Enhanced Monitoring interval",
+        ),
+        logRetentionDays: oneOf(
+            "logRetentionDays",
+            logRetentionPeriods,
+            "a CloudWatch Logs retention period",
+        ),
+    };
+
+    // Checked where either value is set, so a stack-wide mistake is reported once, not per shard.
+    const floor = Math.ceil(settings.allocatedStorageGiB * autoscalingHeadroom);
+    const storageSetHere =
+        source.allocatedStorageGiB !== undefined || source.maxAllocatedStorageGiB !== undefined;
+    if (storageSetHere && settings.maxAllocatedStorageGiB < floor) {
+        problems.add(
+            pathOf("maxAllocatedStorageGiB"),
+            settings.maxAllocatedStorageGiB,
+            `is too low for an allocation of ${settings.allocatedStorageGiB} GiB; allowed: at least ` +
+                `${floor} GiB (RDS needs the autoscaling ceiling 10% above the allocation)`,
+        );
+    }
+    return settings;
+}
+
+function readInstanceClass(value: unknown, path: string, problems: Problems): string | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (typeof value !== "string" || !instanceClassPattern.test(value)) {
+        problems.add(
+            path,
+            value,
+            `is not an RDS instance class; expected db.<family>.<size>, e.g. db.r6g.4xlarge`,
+        );
+        return undefined;
+    }
+    return value;
+}
+
+interface ReadShard {
+    readonly index: number;
+    readonly config: ShardConfig;
+    /** Parsed VPC CIDR, when it was valid. */
+    readonly cidr?: Cidr;
+}
+
+function readShards(
+    value: string | undefined,
+    stackSettings: InheritedSettings,
+    problems: Problems,
+): ReadShard[] {
+    const path = `${namespace}:shards`;
+    const expected = "a non-empty list of { name, region, vpcCidr, cities }";
+    if (value === undefined) {
+        problems.missing(path, expected);
+        return [];
+    }
+    const list = parseJson(value);
+    if (!Array.isArray(list) || list.length === 0) {
+        problems.add(path, list ?? value, `is not ${expected}`);
+        return [];
+    }
+    return list.flatMap((entry, index) => {
+        const shard = readShard(entry, `${path}[${index}]`, stackSettings, problems);
+        return shard ? [{ index, ...shard }] : [];
+    });
+}
+
+function readShard(
+    entry: unknown,
+    path: string,
+    stackSettings: InheritedSettings,
+    problems: Problems,
+): { config: ShardConfig; cidr?: Cidr } | undefined {
+    if (!isRecord(entry)) {
+        problems.add(
+            path,
+            entry,
+            "is not a shard; expected an object with name, region, vpcCidr and cities",
+        );
+        return undefined;
+    }
+    checkKeys(entry, shardKeys, path, problems);
+
+    const name = entry.name;
+    if (
+        typeof name !== "string" ||
+        !shardNamePattern.test(name) ||
+        name.length > shardNameMaxLength
+    ) {
+        if (name === undefined) {
+            problems.missing(`${path}.name`, "a shard name");
+        } else {
+            problems.add(
+                `${path}.name`,
+                name,
+                `is not a shard name; allowed: up to ${shardNameMaxLength} lowercase letters, digits ` +
+                    `and single hyphens, starting with a letter (it becomes part of RDS identifiers)`,
+            );
+        }
+    }
+    const region = readRegion(entry.region, `${path}.region`, problems);
+    const parsedCidr = readVpcCidr(entry.vpcCidr, `${path}.vpcCidr`, problems);
+    const cities = readCities(entry.cities, `${path}.cities`, problems);
+    const allowedCidrs = readAllowedCidrs(entry.allowedCidrs, `${path}.allowedCidrs`, problems);
+    const existingVpc = readExistingVpc(entry.existingVpc, `${path}.existingVpc`, problems);
+    const settings = readSettings(entry, stackSettings, (key) => `${path}.${key}`, problems);
+    const standbyInstanceClass = readInstanceClass(
+        entry.standbyInstanceClass,
+        `${path}.standbyInstanceClass`,
+        problems,
+    );
+
+    const vpcCidr = typeof entry.vpcCidr === "string" ? entry.vpcCidr : "";
+    return {
+        config: {
+            ...settings,
+            name: typeof name === "string" ? name : "",
+            region: region ?? "",
+            vpcCidr,
+            cities,
+            allowedCidrs: allowedCidrs ?? [vpcCidr],
+            ...(existingVpc ? { existingVpc } : {}),
+            ...(standbyInstanceClass ? { standbyInstanceClass } : {}),
+        },
+        cidr: parsedCidr,
+    };
+}
+
+function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
+    if (value === undefined) {
+        problems.missing(path, "an AWS region code such as eu-west-2");
+        return undefined;
+    }
+    if (typeof value !== "string" || !regionPattern.test(value)) {
+        problems.add(path, value, "is not an AWS region code; expected the form eu-west-2");
+        return undefined;
+    }
+    if (!awsRegions.includes(value)) {
+        problems.add(path, value, `is not a known AWS region; allowed: ${awsRegions.join(", ")}`);
+        return undefined;
+    }
+    return value;
+}
+
+function readVpcCidr(value: unknown, path: string, problems: Problems): Cidr | undefined {
+    const allowed = `a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /${vpcPrefix.min} to /${vpcPrefix.max}`;
+    if (value === undefined) {
+        problems.missing(path, allowed);
+        return undefined;
+    }
+    const cidr = typeof value === "string" ? parseCidr(value) : undefined;
+    if (!cidr || !isPrivate(cidr) || cidr.prefix < vpcPrefix.min || cidr.prefix > vpcPrefix.max) {
+        problems.add(path, value, `is not a usable VPC CIDR; allowed: ${allowed}`);
+        return undefined;
+    }
+    return cidr;
+}
+
+function readCities(value: unknown, path: string, problems: Problems): string[] {
+    if (value === undefined) {
+        problems.missing(path, "a non-empty list of city keys such as new_york");
+        return [];
+    }
+    if (!Array.isArray(value) || value.length === 0) {
+        problems.add(path, value, "is not a non-empty list of city keys such as new_york");
+        return [];
+    }
+    return value.filter((city, i) => {
+        if (typeof city !== "string" || !cityPattern.test(city)) {
+            problems.add(
+                `${path}[${i}]`,
+                city,
+                "is not a city key; allowed: lowercase letters, digits and underscores, starting with a letter",
+            );
+            return false;
+        }
+        return true;
+    });
+}
+
+function readAllowedCidrs(value: unknown, path: string, problems: Problems): string[] | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!Array.isArray(value) || value.length === 0) {
+        problems.add(path, value, "is not a non-empty list of private IPv4 CIDRs");
+        return undefined;
+    }
+    value.forEach((cidr, i) => {
+        const parsed = typeof cidr === "string" ? parseCidr(cidr) : undefined;
+        if (!parsed || !isPrivate(parsed)) {
+            problems.add(
+                `${path}[${i}]`,
+                cidr,
+                "is not a private IPv4 CIDR; PostgreSQL is never opened to public addresses",
+            );
+        }
+    });
+    return value as string[];
+}
+
+function readExistingVpc(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): ExistingVpc | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!isRecord(value)) {
+        problems.add(path, value, "is not an existing VPC; expected { vpcId, subnetIds }");
+        return undefined;
+    }
+    checkKeys(value, ["vpcId", "subnetIds"], path, problems);
+    if (typeof value.vpcId !== "string" || !vpcIdPattern.test(value.vpcId)) {
+        problems.add(
+            `${path}.vpcId`,
+            value.vpcId,
+            "is not a VPC id; expected vpc-0123456789abcdef0",
+        );
+    }
+    const subnetIds = value.subnetIds;
+    if (!Array.isArray(subnetIds) || subnetIds.length < 2) {
+        problems.add(
+            `${path}.subnetIds`,
+            subnetIds,
+            "is not a list of at least two subnet ids (a DB subnet group spans two or more AZs)",
+        );
+        return undefined;
+    }
+    subnetIds.forEach((id, i) => {
+        if (typeof id !== "string" || !subnetIdPattern.test(id)) {
+            problems.add(
+                `${path}.subnetIds[${i}]`,
+                id,
+                "is not a subnet id; expected subnet-0123456789abcdef0",
+            );
+        } else if (subnetIds.indexOf(id) !== i) {
+            problems.add(`${path}.subnetIds[${i}]`, id, "is listed twice; each subnet once");
+        }
+    });
+    return { vpcId: String(value.vpcId), subnetIds: subnetIds as string[] };
+}
+
+function readWarehouse(value: string | undefined, problems: Problems): WarehouseConfig | undefined {
+    const path = `${namespace}:warehouse`;
+    if (value === undefined) {
+        problems.missing(path, "{ region, vpcCidr }");
+        return undefined;
+    }
+    const warehouse = parseJson(value);
+    if (!isRecord(warehouse)) {
+        problems.add(path, warehouse ?? value, "is not a warehouse; expected { region, vpcCidr }");
+        return undefined;
+    }
+    checkKeys(warehouse, warehouseKeys, path, problems);
+    const region = readRegion(warehouse.region, `${path}.region`, problems);
+    const cidr = readVpcCidr(warehouse.vpcCidr, `${path}.vpcCidr`, problems);
+    return { region: region ?? "", vpcCidr: cidr ? String(warehouse.vpcCidr) : "" };
+}
+
+/** Rules that span shards: unique names and cities, CIDRs that never overlap. */
+function checkAcrossShards(
+    shards: readonly ReadShard[],
+    warehouse: WarehouseConfig | undefined,
+    problems: Problems,
+): void {
+    const path = (s: ReadShard) => `${namespace}:shards[${s.index}]`;
+    const firstByName = new Map<string, ReadShard>();
+    const firstByCity = new Map<string, ReadShard>();
+    for (const shard of shards) {
+        const { name, cities } = shard.config;
+        const earlier = firstByName.get(name);
+        if (name && earlier) {
+            problems.add(
+                `${path(shard)}.name`,
+                name,
+                `is already the name of ${path(earlier)}; shard names are unique`,
+            );
+        } else {
+            firstByName.set(name, shard);
+        }
+        cities.forEach((city, i) => {
+            const owner = firstByCity.get(city);
+            if (owner && owner !== shard) {
+                problems.add(
+                    `${path(shard)}.cities[${i}]`,
+                    city,
+                    `is already in ${path(owner)} (${owner.config.name}); a city belongs to one shard`,
+                );
+            } else if (owner === shard) {
+                problems.add(`${path(shard)}.cities[${i}]`, city, "is listed twice in this shard");
+            } else {
+                firstByCity.set(city, shard);
+            }
+        });
+    }
+
+    const warehouseCidr = warehouse?.vpcCidr ? parseCidr(warehouse.vpcCidr) : undefined;
+    shards.forEach((shard, i) => {
+        if (!shard.cidr) {
+            return;
+        }
+        for (const other of shards.slice(0, i)) {
+            if (other.cidr && cidrsOverlap(shard.cidr, other.cidr)) {
+                problems.add(
+                    `${path(shard)}.vpcCidr`,
+                    shard.config.vpcCidr,
+                    `overlaps ${path(other)}.vpcCidr (${other.config.vpcCidr}); shard networks are peered and must not overlap`,
+                );
+            }
+        }
+        if (warehouseCidr && cidrsOverlap(shard.cidr, warehouseCidr)) {
+            problems.add(
+                `${path(shard)}.vpcCidr`,
+                shard.config.vpcCidr,
+                `overlaps ${namespace}:warehouse.vpcCidr (${warehouse!.vpcCidr}); the warehouse network is peered with every shard`,
+            );
+        }
+    });
+}
+
+function checkKeys(
+    entry: Record<string, unknown>,
+    allowed: readonly string[],
+    path: string,
+    problems: Problems,
+): void {
+    for (const key of Object.keys(entry)) {
+        if (!allowed.includes(key)) {
+            problems.add(
+                `${path}.${key}`,
+                entry[key],
+                `is not a known key; allowed: ${allowed.join(", ")}`,
+            );
+        }
+    }
+}
+
+function parseJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

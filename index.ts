@@ -1,0 +1,177 @@
+/**
+ * geoshard: a global PostgreSQL tier on AWS, one RegionalShard per configured shard.
+ *
+ * The program reads and validates the whole stack config first, then looks up each shard's
+ * availability zones, and only then declares resources, so bad input leaves nothing half-built.
+ */
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionalShard } from "./components/regionalShard";
+import { loadConfig } from "./config/load";
+import { ShardConfig, StackConfig } from "./config/schema";
+
+/** What applications read, through a StackReference, to find a city's shard and its endpoints. */
+export interface ShardMap {
+    readonly shards: Record<
+        string,
+        {
+            readonly region: string;
+            readonly cities: readonly string[];
+            /** Host name of the master: all writes and read-after-write reads. */
+            readonly writer: string;
+            /** Host names of the read replicas. */
+            readonly readers: readonly string[];
+            /** Host name of the standby, the failover target (not for application traffic). */
+            readonly standby: string;
+            readonly port: number;
+            /** Secrets Manager ARN of the master credentials. */
+            readonly credentialsSecretArn: string;
+        }
+    >;
+    /** The reference's `cityToShard`: city key to shard name. */
+    readonly cityToShard: Record<string, string>;
+}
+
+export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardMap> }> => {
+    const config = loadConfig();
+    const providers = regionProviders(config);
+    const zones = await Promise.all(
+        config.shards.map((shard, i) => shardZones(shard, i, providers)),
+    );
+
+    const shards = config.shards.map(
+        (shard, i) =>
+            new RegionalShard(
+                shard.name,
+                {
+                    environment: config.environment,
+                    region: shard.region,
+                    vpcCidr: shard.vpcCidr,
+                    availabilityZones: zones[i].availabilityZones,
+                    existingVpc: zones[i].existingVpc,
+                    allowedCidrs: shard.allowedCidrs,
+                    engineVersion: config.engineVersion,
+                    masterInstanceClass: shard.masterInstanceClass,
+                    replicaInstanceClass: shard.replicaInstanceClass,
+                    standbyInstanceClass: shard.standbyInstanceClass,
+                    replicaCount: shard.replicaCount,
+                    allocatedStorageGiB: shard.allocatedStorageGiB,
+                    maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
+                    backupRetentionDays: shard.backupRetentionDays,
+                    monitoringIntervalSeconds: shard.monitoringIntervalSeconds,
+                    logRetentionDays: shard.logRetentionDays,
+                    protectDatabases: config.environment === "prod",
+                },
+                { providers: [providers.get(shard.region)!] },
+            ),
+    );
+
+    return { environment: config.environment, shardMap: shardMapOf(config, shards) };
+};
+
+/**
+ * One AWS provider per region, named by region: a provider's name is part of every child's
+ * identity, so it never changes once deployed.
+ */
+function regionProviders(config: StackConfig): Map<string, aws.Provider> {
+    const regions = [...new Set(config.shards.map((s) => s.region))].sort();
+    return new Map(
+        regions.map((region) => [
+            region,
+            new aws.Provider(`aws-${region}`, {
+                region: region as aws.Region,
+                defaultTags: {
+                    tags: {
+                        project: "geoshard",
+                        environment: config.environment,
+                        "managed-by": "pulumi",
+                    },
+                },
+            }),
+        ]),
+    );
+}
+
+/**
+ * The AZs a shard may use: the region's standard AZs (no Local or Wavelength Zones), or, for an
+ * existing VPC, the AZs of its subnets, checked to belong to that VPC.
+ */
+async function shardZones(
+    shard: ShardConfig,
+    index: number,
+    providers: Map<string, aws.Provider>,
+): Promise<{
+    availabilityZones: string[];
+    existingVpc?: { vpcId: string; subnets: { id: string; availabilityZone: string }[] };
+}> {
+    const provider = providers.get(shard.region)!;
+    const path = `geoshard:shards[${index}]`;
+    if (shard.existingVpc) {
+        const { vpcId, subnetIds } = shard.existingVpc;
+        const subnets = await Promise.all(
+            subnetIds.map((id) => aws.ec2.getSubnet({ id }, { provider })),
+        );
+        subnets.forEach((subnet, i) => {
+            if (subnet.vpcId !== vpcId) {
+                throw new pulumi.RunError(
+                    `${path}.existingVpc.subnetIds[${i}]: "${subnet.id}" lies in ${subnet.vpcId}; ` +
+                        `allowed: subnets of ${vpcId}`,
+                );
+            }
+        });
+        const availabilityZones = [...new Set(subnets.map((s) => s.availabilityZone))];
+        if (availabilityZones.length < 2) {
+            throw new pulumi.RunError(
+                `${path}.existingVpc.subnetIds: ${JSON.stringify(subnetIds)} lie in one AZ ` +
+                    `(${availabilityZones[0]}); allowed: subnets in at least two AZs, so the standby ` +
+                    `never shares the master's AZ`,
+            );
+        }
+        return {
+            availabilityZones,
+            existingVpc: {
+                vpcId,
+                subnets: subnets.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })),
+            },
+        };
+    }
+    const zones = await aws.getAvailabilityZones(
+        { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
+        { provider },
+    );
+    if (zones.names.length < 2) {
+        throw new pulumi.RunError(
+            `${path}.region: "${shard.region}" offers ${zones.names.length} availability zone(s) ` +
+                `to this account; a shard needs at least two`,
+        );
+    }
+    return { availabilityZones: zones.names };
+}
+
+function shardMapOf(
+    config: StackConfig,
+    shards: readonly RegionalShard[],
+): pulumi.Output<ShardMap> {
+    const entries = shards.map((shard, i) => {
+        const { name, region, cities } = config.shards[i];
+        return pulumi
+            .all([
+                shard.masterAddress,
+                pulumi.all(shard.replicaAddresses),
+                shard.standbyAddress,
+                shard.port,
+                shard.credentialsSecretArn,
+            ])
+            .apply(([writer, readers, standby, port, credentialsSecretArn]) => ({
+                name,
+                entry: { region, cities, writer, readers, standby, port, credentialsSecretArn },
+            }));
+    });
+    return pulumi.all(entries).apply((list) => ({
+        shards: Object.fromEntries(list.map(({ name, entry }) => [name, entry])),
+        cityToShard: Object.fromEntries(
+            config.shards.flatMap((shard) => shard.cities.map((city) => [city, shard.name])),
+        ),
+    }));
+}

@@ -1,0 +1,254 @@
+/**
+ * Runs the geoshard program under Pulumi's mock runtime: no cloud, no credentials, no CLI.
+ * The offline plan and the unit tests both use it, so what the plan prints is what the tests check.
+ */
+
+import * as pulumi from "@pulumi/pulumi";
+
+export const mockAccountId = "123456789012";
+
+/** A resource the program registered, with its inputs and the options the engine would see. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly inputs: Record<string, any>;
+    /** The region of the provider it was registered with; undefined for components and random. */
+    readonly region?: string;
+    /** URN of the parent resource. */
+    readonly parent: string;
+    readonly protect: boolean;
+    /** URNs of the resources it depends on (explicit `dependsOn` and input dependencies). */
+    readonly dependencies: readonly string[];
+}
+
+export interface RecordedCall {
+    readonly token: string;
+    readonly inputs: Record<string, any>;
+    readonly region?: string;
+}
+
+/** What the mocked AWS account looks like. */
+export interface Fixtures {
+    /** The standard AZs of each region. @default - realisticZones, then a, b and c */
+    readonly zones?: Record<string, readonly string[]>;
+    /** Existing subnets that `aws.ec2.getSubnet` finds. */
+    readonly subnets?: Record<
+        string,
+        { vpcId: string; availabilityZone: string; cidrBlock: string }
+    >;
+}
+
+/**
+ * AZs as a new account sees them in the regions the stacks use. us-west-1 has only two, which is
+ * the case the AZ rules must handle.
+ */
+export const realisticZones: Record<string, readonly string[]> = {
+    "us-east-1": [
+        "us-east-1a",
+        "us-east-1b",
+        "us-east-1c",
+        "us-east-1d",
+        "us-east-1e",
+        "us-east-1f",
+    ],
+    "us-west-1": ["us-west-1a", "us-west-1c"],
+    "eu-west-2": ["eu-west-2a", "eu-west-2b", "eu-west-2c"],
+    "ap-southeast-1": ["ap-southeast-1a", "ap-southeast-1b", "ap-southeast-1c"],
+};
+
+/** Records every registration and call, and answers them the way AWS would. */
+export class GeoshardMocks implements pulumi.runtime.Mocks {
+    readonly calls: RecordedCall[] = [];
+    private readonly inputs = new Map<string, { inputs: Record<string, any>; provider?: string }>();
+
+    constructor(private readonly fixtures: Fixtures = {}) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        this.inputs.set(`${args.type}::${args.name}`, {
+            inputs: args.inputs,
+            provider: args.provider,
+        });
+        const region = regionOfProvider(args.provider);
+        if (args.type === "pulumi:providers:aws") {
+            return { id: `provider-${args.inputs.region}`, state: args.inputs };
+        }
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args, region) } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        const region = regionOfProvider(args.provider);
+        this.calls.push({ token: args.token, inputs: args.inputs, region });
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return {
+                    accountId: mockAccountId,
+                    arn: `arn:aws:iam::${mockAccountId}:user/plan`,
+                    userId: "AIDAPLAN",
+                    id: mockAccountId,
+                };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const names = this.zonesOf(region);
+                return { names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`), id: region };
+            }
+            case "aws:ec2/getSubnet:getSubnet": {
+                const subnet = this.fixtures.subnets?.[args.inputs.id];
+                if (!subnet) {
+                    throw new Error(`no subnet ${args.inputs.id} in the mocked account`);
+                }
+                return { id: args.inputs.id, ...subnet };
+            }
+            default:
+                // A data source the mocks do not model must not pass unseen.
+                throw new Error(`unmocked invoke ${args.token}`);
+        }
+    }
+
+    /** Inputs and provider recorded for a resource, by type and name. */
+    inputsOf(
+        type: string,
+        name: string,
+    ): { inputs: Record<string, any>; provider?: string } | undefined {
+        return this.inputs.get(`${type}::${name}`);
+    }
+
+    private zonesOf(region: string | undefined): readonly string[] {
+        if (!region) {
+            throw new Error("getAvailabilityZones was called without a regional provider");
+        }
+        return (
+            this.fixtures.zones?.[region] ??
+            realisticZones[region] ??
+            ["a", "b", "c"].map((s) => region + s)
+        );
+    }
+}
+
+/** The output properties AWS computes for the resource types the program reads back. */
+function computedState(
+    args: pulumi.runtime.MockResourceArgs,
+    region: string | undefined,
+): Record<string, any> {
+    const { type, name, inputs } = args;
+    const arnOf = (service: string, resource: string) =>
+        `arn:aws:${service}:${region ?? ""}:${mockAccountId}:${resource}`;
+    switch (type) {
+        case "aws:rds/instance:Instance": {
+            const address = `${inputs.identifier}.c0ffee12abcd.${region}.rds.amazonaws.com`;
+            return {
+                address,
+                endpoint: `${address}:5432`,
+                port: 5432,
+                arn: arnOf("rds", `db:${inputs.identifier}`),
+                storageEncrypted: inputs.storageEncrypted ?? Boolean(inputs.replicateSourceDb),
+            };
+        }
+        case "aws:kms/key:Key":
+            return { arn: arnOf("kms", `key/${name}`), keyId: `${name}-key-id` };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::${mockAccountId}:role/${name}`, name };
+        case "aws:secretsmanager/secret:Secret":
+            return { arn: arnOf("secretsmanager", `secret:${inputs.name}-AbCdEf`) };
+        case "aws:rds/parameterGroup:ParameterGroup":
+            return { name: `${name}-0a1b2c3`, arn: arnOf("rds", `pg:${name}-0a1b2c3`) };
+        case "aws:rds/subnetGroup:SubnetGroup":
+            return { arn: arnOf("rds", `subgrp:${inputs.name}`) };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: "mock-password-not-secret" };
+        default:
+            return {};
+    }
+}
+
+/** Provider references read `urn::id`; the mocks give each regional provider the id `provider-<region>`. */
+function regionOfProvider(provider: string | undefined): string | undefined {
+    const match = provider ? /::provider-([a-z0-9-]+)$/.exec(provider) : null;
+    return match ? match[1] : undefined;
+}
+
+export interface ProgramRun {
+    readonly outputs: Record<string, unknown>;
+    readonly resources: readonly RecordedResource[];
+    readonly calls: readonly RecordedCall[];
+}
+
+/**
+ * Runs `index.ts` for a stack with the given `geoshard:` config (values as Pulumi passes them:
+ * strings, structured values as JSON) and returns its outputs and every registration, once all of
+ * them are done. Rejects with the program's error, such as invalid config.
+ */
+export async function runProgram(
+    config: Record<string, string>,
+    options: { stack?: string; fixtures?: Fixtures } = {},
+): Promise<ProgramRun> {
+    const mocks = new GeoshardMocks(options.fixtures);
+    await pulumi.runtime.setMocks(mocks, "geoshard", options.stack ?? "test", false);
+    const registrations = recordRegistrations();
+    pulumi.runtime.setAllConfig(config);
+
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program: () => Promise<Record<string, unknown>> = require("../index");
+    try {
+        const exported = await program();
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(exported)) {
+            outputs[key] = await unwrap(value);
+        }
+        await drainRegistrations();
+        const resources = registrations.map((r) => {
+            const recorded = mocks.inputsOf(r.type, r.name);
+            return {
+                ...r,
+                inputs: recorded?.inputs ?? {},
+                region: regionOfProvider(recorded?.provider),
+            };
+        });
+        return { outputs, resources, calls: mocks.calls };
+    } finally {
+        await drainRegistrations();
+    }
+}
+
+/** The value of an output, or of a plain value. */
+export function unwrap<T>(value: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as T)));
+}
+
+/**
+ * Wraps the mock monitor so every registration also records what the mocks API leaves out:
+ * parent, protect and dependencies.
+ */
+function recordRegistrations(): Omit<RecordedResource, "inputs" | "region">[] {
+    const recorded: Omit<RecordedResource, "inputs" | "region">[] = [];
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request: any, callback: (err: unknown, response: any) => void) => {
+        const type: string = request.getType();
+        const name: string = request.getName();
+        register(request, (err: unknown, response: any) => {
+            if (!err && type !== "pulumi:pulumi:Stack") {
+                recorded.push({
+                    type,
+                    name,
+                    urn: response.getUrn(),
+                    custom: request.getCustom(),
+                    parent: request.getParent(),
+                    protect: request.getProtect() ?? false,
+                    dependencies: request.getDependenciesList(),
+                });
+            }
+            callback(err, response);
+        });
+    };
+    return recorded;
+}
+
+/** Waits until no registration is in flight (the runtime's own queue, drained as at exit). */
+async function drainRegistrations(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    await settings.waitForRPCs();
+}

@@ -1,0 +1,261 @@
+/**
+ * The offline plan: runs index.ts under the Pulumi mock runtime with a stack's config and prints
+ * what `pulumi up` would declare, grouped by shard and role. No cloud, no credentials.
+ *
+ *   npm run plan -- --stack prod [--json]
+ *
+ * Exit codes: 0 planned; 1 the program refused the config (the messages are printed); 2 usage.
+ */
+
+import * as pulumi from "@pulumi/pulumi";
+import { ProgramRun, realisticZones, RecordedResource, runProgram } from "./mockRuntime";
+import { readStackConfig } from "./stackConfig";
+
+export interface PlannedInstance {
+    readonly role: string;
+    readonly name: string;
+    readonly identifier: string;
+    readonly instanceClass: string;
+    readonly availabilityZone: string;
+    readonly storageType: string;
+    /** GiB at creation; undefined on replicas, which take the master's. */
+    readonly allocatedStorageGiB?: number;
+    readonly maxAllocatedStorageGiB: number;
+    /** "customer key" on the master; "source's key" on replicas, which inherit it. */
+    readonly encryption: string;
+    readonly backupRetentionDays: number;
+    readonly protected: boolean;
+}
+
+export interface PlannedShard {
+    readonly name: string;
+    readonly region: string;
+    readonly cities: readonly string[];
+    readonly vpcCidr?: string;
+    readonly subnets: readonly { availabilityZone: string; cidr: string }[];
+    readonly allowedCidrs: readonly string[];
+    readonly instances: readonly PlannedInstance[];
+    readonly resourceCount: number;
+}
+
+export interface Plan {
+    readonly stack: string;
+    readonly environment: string;
+    readonly shards: readonly PlannedShard[];
+    readonly resources: readonly { type: string; name: string; shard?: string; region?: string }[];
+    readonly outputs: Record<string, unknown>;
+}
+
+const shardType = "geoshard:index:RegionalShard";
+
+/** The shard a resource belongs to: the name of its RegionalShard parent. */
+function shardOf(resource: RecordedResource): string | undefined {
+    const parts = resource.parent.split("::");
+    return parts[parts.length - 2]?.endsWith(shardType) ? parts[parts.length - 1] : undefined;
+}
+
+export function buildPlan(stack: string, run: ProgramRun): Plan {
+    const shardMap = run.outputs.shardMap as {
+        shards: Record<string, { region: string; cities: string[] }>;
+    };
+    const shards = run.resources
+        .filter((r) => r.type === shardType)
+        .map((component): PlannedShard => {
+            const children = run.resources.filter((r) => shardOf(r) === component.name);
+            const ofType = (type: string) => children.filter((r) => r.type === type);
+            const vpc = ofType("aws:ec2/vpc:Vpc")[0];
+            return {
+                name: component.name,
+                region: shardMap.shards[component.name].region,
+                cities: shardMap.shards[component.name].cities,
+                vpcCidr: vpc?.inputs.cidrBlock,
+                subnets: ofType("aws:ec2/subnet:Subnet").map((s) => ({
+                    availabilityZone: s.inputs.availabilityZone,
+                    cidr: s.inputs.cidrBlock,
+                })),
+                allowedCidrs: ofType(
+                    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                ).map((rule) => rule.inputs.cidrIpv4),
+                instances: ofType("aws:rds/instance:Instance").map((db) => ({
+                    role: db.inputs.tags.role,
+                    name: db.name,
+                    identifier: db.inputs.identifier,
+                    instanceClass: db.inputs.instanceClass,
+                    availabilityZone: db.inputs.availabilityZone,
+                    storageType: db.inputs.storageType,
+                    allocatedStorageGiB: db.inputs.allocatedStorage,
+                    maxAllocatedStorageGiB: db.inputs.maxAllocatedStorage,
+                    encryption: db.inputs.replicateSourceDb
+                        ? "source's key"
+                        : db.inputs.storageEncrypted && db.inputs.kmsKeyId
+                          ? "customer key"
+                          : "NONE",
+                    backupRetentionDays: db.inputs.backupRetentionPeriod ?? 0,
+                    protected: db.protect,
+                })),
+                resourceCount: children.length,
+            };
+        });
+    return {
+        stack,
+        environment: String(run.outputs.environment),
+        shards,
+        resources: run.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            shard: shardOf(r),
+            region: r.region,
+        })),
+        outputs: run.outputs,
+    };
+}
+
+export function renderPlan(plan: Plan): string {
+    const lines: string[] = [];
+    lines.push(`geoshard offline plan: stack ${plan.stack}, environment ${plan.environment}`);
+    lines.push(
+        `Resources as \`pulumi up\` would declare them, from the Pulumi mock runtime; no cloud calls.`,
+    );
+    const regions = [...new Set(plan.shards.map((s) => s.region))];
+    lines.push(
+        `AZs assumed as a new account sees them (the real run looks them up): ` +
+            regions
+                .map(
+                    (r) =>
+                        `${r} ${(realisticZones[r] ?? ["a", "b", "c"].map((s) => r + s)).length}`,
+                )
+                .join(", "),
+    );
+    for (const shard of plan.shards) {
+        lines.push("");
+        lines.push(`Shard ${shard.name}  ${shard.region}  cities: ${shard.cities.join(", ")}`);
+        lines.push(
+            `  network   VPC ${shard.vpcCidr ?? "(existing)"}; private subnets ` +
+                (shard.subnets.map((s) => `${s.availabilityZone} ${s.cidr}`).join(", ") ||
+                    "(existing)"),
+        );
+        lines.push(
+            `  access    PostgreSQL 5432 from ${shard.allowedCidrs.join(", ")} only; TLS required`,
+        );
+        lines.push(
+            table(
+                [
+                    "role",
+                    "identifier",
+                    "class",
+                    "AZ",
+                    "storage GiB",
+                    "encryption",
+                    "backups",
+                    "protect",
+                ],
+                shard.instances.map((db) => [
+                    db.role,
+                    db.identifier,
+                    db.instanceClass,
+                    db.availabilityZone,
+                    `${db.storageType} ${db.allocatedStorageGiB ?? "(source)"} -> ${db.maxAllocatedStorageGiB}`,
+                    db.encryption,
+                    db.backupRetentionDays ? `${db.backupRetentionDays} d` : "-",
+                    db.protected ? "yes" : "no",
+                ]),
+                "  ",
+            ),
+        );
+        lines.push(`  resources ${shard.resourceCount}`);
+    }
+
+    lines.push("");
+    const byType = new Map<string, number>();
+    for (const r of plan.resources) {
+        byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+    }
+    lines.push(`Total: ${plan.resources.length} resources`);
+    lines.push(
+        table(
+            ["count", "type"],
+            [...byType].sort((a, b) => b[1] - a[1]).map(([t, n]) => [String(n), t]),
+            "  ",
+        ),
+    );
+
+    const shardMap = plan.outputs.shardMap as {
+        shards: Record<string, { writer: string; readers: string[] }>;
+        cityToShard: Record<string, string>;
+    };
+    lines.push("");
+    lines.push("Outputs");
+    lines.push(`  environment  ${plan.environment}`);
+    lines.push(
+        `  shardMap.cityToShard  ` +
+            Object.entries(shardMap.cityToShard)
+                .map(([city, shard]) => `${city}->${shard}`)
+                .join(" "),
+    );
+    for (const [name, entry] of Object.entries(shardMap.shards)) {
+        lines.push(
+            `  shardMap.shards.${name}  writer ${entry.writer}, ${entry.readers.length} readers`,
+        );
+    }
+    return lines.join("\n");
+}
+
+function table(header: string[], rows: string[][], indent: string): string {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const format = (row: string[]) =>
+        indent +
+        row
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
+    return [format(header), ...rows.map(format)].join("\n");
+}
+
+function parseArgs(argv: readonly string[]): { stack: string; json: boolean } {
+    let stack: string | undefined;
+    let json = false;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--stack" || argv[i] === "-s") {
+            stack = argv[++i];
+        } else if (argv[i] === "--json") {
+            json = true;
+        } else {
+            throw new Error(`unknown argument "${argv[i]}"`);
+        }
+    }
+    if (!stack) {
+        throw new Error("missing --stack NAME");
+    }
+    return { stack, json };
+}
+
+async function main(): Promise<number> {
+    let args: { stack: string; json: boolean };
+    let config: Record<string, string>;
+    try {
+        args = parseArgs(process.argv.slice(2));
+        config = readStackConfig(args.stack);
+    } catch (error) {
+        console.error(
+            `plan: ${(error as Error).message}\nusage: npm run plan -- --stack NAME [--json]`,
+        );
+        return 2;
+    }
+    let run: ProgramRun;
+    try {
+        run = await runProgram(config, { stack: args.stack });
+    } catch (error) {
+        const message = pulumi.RunError.isInstance(error)
+            ? error.message
+            : String((error as Error).stack ?? error);
+        console.error(`plan: stack ${args.stack} would not deploy:\n${message}`);
+        return 1;
+    }
+    const plan = buildPlan(args.stack, run);
+    console.log(args.json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
+    return 0;
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code));
+}
