@@ -12,7 +12,7 @@ import { loadConfig } from "./config/load";
 import { ShardConfig, StackConfig } from "./config/schema";
 
 /** What applications read, through a StackReference, to find a city's shard and its endpoints. */
-export interface ShardMap {
+interface ShardMap {
     readonly shards: Record<
         string,
         {

@@ -4,6 +4,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import "./fastStacks";
 
 export const mockAccountId = "123456789012";
 
@@ -191,14 +192,8 @@ export async function runProgram(
 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const program: () => Promise<Record<string, unknown>> = require("../index");
-    try {
-        const exported = await program();
-        const outputs: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(exported)) {
-            outputs[key] = await unwrap(value);
-        }
-        await drainRegistrations();
-        const resources = registrations.map((r) => {
+    const resourcesSoFar = () =>
+        registrations.map((r) => {
             const recorded = mocks.inputsOf(r.type, r.name);
             return {
                 ...r,
@@ -206,9 +201,28 @@ export async function runProgram(
                 region: regionOfProvider(recorded?.provider),
             };
         });
-        return { outputs, resources, calls: mocks.calls };
-    } finally {
+    try {
+        const exported = await program();
+        const outputs: Record<string, unknown> = {};
+        for (const [key, value] of Object.entries(exported)) {
+            outputs[key] = await unwrap(value);
+        }
         await drainRegistrations();
+        return { outputs, resources: resourcesSoFar(), calls: mocks.calls };
+    } catch (error) {
+        await drainRegistrations();
+        throw new ProgramError(error, resourcesSoFar());
+    }
+}
+
+/** The program failed; `resources` lists what it had registered by then. */
+export class ProgramError extends Error {
+    constructor(
+        readonly cause: unknown,
+        readonly resources: readonly RecordedResource[],
+    ) {
+        super(cause instanceof Error ? cause.message : String(cause));
+        this.name = "ProgramError";
     }
 }
 
@@ -251,4 +265,17 @@ async function drainRegistrations(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const settings = require("@pulumi/pulumi/runtime/settings");
     await settings.waitForRPCs();
+}
+
+/** The signature key Pulumi's serialization gives a secret value. */
+const secretSignature = "4dabf18193072939515e22adb298388d";
+
+/** True when a recorded input was a secret (it reaches the engine encrypted). */
+export function isSecretValue(value: unknown): boolean {
+    return typeof value === "object" && value !== null && secretSignature in value;
+}
+
+/** The plain value of a recorded input, secret or not. */
+export function reveal(value: unknown): any {
+    return isSecretValue(value) ? (value as { value: unknown }).value : value;
 }

@@ -8,7 +8,13 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun, realisticZones, RecordedResource, runProgram } from "./mockRuntime";
+import {
+    ProgramError,
+    ProgramRun,
+    realisticZones,
+    RecordedResource,
+    runProgram,
+} from "./mockRuntime";
 import { readStackConfig } from "./stackConfig";
 
 export interface PlannedInstance {
@@ -229,33 +235,38 @@ function parseArgs(argv: readonly string[]): { stack: string; json: boolean } {
     return { stack, json };
 }
 
-async function main(): Promise<number> {
+/** The plan command: prints to `out` and `err`, returns the exit code. */
+export async function planCommand(
+    argv: readonly string[],
+    out: (text: string) => void = console.log,
+    err: (text: string) => void = console.error,
+    root?: string,
+): Promise<number> {
     let args: { stack: string; json: boolean };
     let config: Record<string, string>;
     try {
-        args = parseArgs(process.argv.slice(2));
-        config = readStackConfig(args.stack);
+        args = parseArgs(argv);
+        config = readStackConfig(args.stack, root);
     } catch (error) {
-        console.error(
-            `plan: ${(error as Error).message}\nusage: npm run plan -- --stack NAME [--json]`,
-        );
+        err(`plan: ${(error as Error).message}\nusage: npm run plan -- --stack NAME [--json]`);
         return 2;
     }
     let run: ProgramRun;
     try {
         run = await runProgram(config, { stack: args.stack });
     } catch (error) {
-        const message = pulumi.RunError.isInstance(error)
-            ? error.message
-            : String((error as Error).stack ?? error);
-        console.error(`plan: stack ${args.stack} would not deploy:\n${message}`);
+        const cause = error instanceof ProgramError ? error.cause : error;
+        const message = pulumi.RunError.isInstance(cause)
+            ? cause.message
+            : String((cause as Error).stack ?? cause);
+        err(`plan: stack ${args.stack} would not deploy:\n${message}`);
         return 1;
     }
     const plan = buildPlan(args.stack, run);
-    console.log(args.json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
+    out(args.json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
     return 0;
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code));
+    planCommand(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -49,7 +49,7 @@ export function readStackConfig(stack: string, root: string = projectRoot): Reco
             .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
             .filter((s): s is string => s !== undefined);
         throw new Error(
-            `no stack "${stack}": ${file} does not exist; stacks here: ${stacks.join(", ")}`,
+            `no stack "${stack}": Pulumi.${stack}.yaml does not exist; stacks here: ${stacks.join(", ")}`,
         );
     }
     const stackFile = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {

@@ -1,0 +1,408 @@
+import * as assert from "assert";
+import { defaultEngineVersion, shardDefaults } from "../components/defaults";
+import { awsRegions } from "../config/regions";
+import { inheritedSettingKeys, stackKeys } from "../config/schema";
+import { ConfigError, validateConfig } from "../config/validate";
+import { projectDefaults, readStackConfig } from "../tools/stackConfig";
+import { rawConfig, referenceShards, ShardEntry, unqualified } from "./helpers";
+
+/** The problems validateConfig reports for a config, or [] when it accepts it. */
+function problemsOf(raw: Record<string, string>): readonly string[] {
+    try {
+        validateConfig(unqualified(raw));
+        return [];
+    } catch (error) {
+        assert.ok(error instanceof ConfigError, `unexpected ${error}`);
+        return error.problems;
+    }
+}
+
+/** The reference shards with one shard changed. */
+function withShard(
+    index: number,
+    change: Partial<ShardEntry> & Record<string, unknown>,
+): ShardEntry[] {
+    const shards = referenceShards();
+    shards[index] = { ...shards[index], ...change };
+    return shards;
+}
+
+const vpcCidrRule =
+    "is not a usable VPC CIDR; allowed: a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /24";
+const storageRule =
+    "is out of range; allowed: a whole number of GiB from 20 to 65536 (RDS for PostgreSQL gp3 limits)";
+const classRule = "is not an RDS instance class; expected db.<family>.<size>, e.g. db.r6g.4xlarge";
+
+describe("config validation", () => {
+    it("accepts the reference shards and fills in the documented defaults", () => {
+        const config = validateConfig(unqualified(rawConfig()));
+        assert.strictEqual(config.environment, "prod");
+        assert.strictEqual(config.engineVersion, defaultEngineVersion);
+        assert.deepStrictEqual(
+            config.shards.map((s) => s.name),
+            ["us-east", "us-west", "europe", "asia"],
+        );
+        const europe = config.shards[2];
+        assert.deepStrictEqual(europe, {
+            ...shardDefaults,
+            name: "europe",
+            region: "eu-west-2",
+            vpcCidr: "10.30.0.0/16",
+            cities: ["london", "paris", "berlin"],
+            allowedCidrs: ["10.30.0.0/16"],
+        });
+        assert.deepStrictEqual(config.warehouse, { region: "us-east-1", vpcCidr: "10.100.0.0/16" });
+    });
+
+    it("lets stack-wide settings (given as text, like Pulumi does) apply to every shard and a shard override them", () => {
+        const config = validateConfig(
+            unqualified(
+                rawConfig(
+                    {
+                        replicaCount: "3",
+                        masterInstanceClass: "db.r7g.2xlarge",
+                        backupRetentionDays: "21",
+                    },
+                    withShard(1, { replicaCount: 0, standbyInstanceClass: "db.r7g.4xlarge" }),
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            config.shards.map((s) => [
+                s.replicaCount,
+                s.masterInstanceClass,
+                s.backupRetentionDays,
+            ]),
+            [
+                [3, "db.r7g.2xlarge", 21],
+                [0, "db.r7g.2xlarge", 21],
+                [3, "db.r7g.2xlarge", 21],
+                [3, "db.r7g.2xlarge", 21],
+            ],
+        );
+        assert.strictEqual(config.shards[1].standbyInstanceClass, "db.r7g.4xlarge");
+        assert.strictEqual(config.shards[0].standbyInstanceClass, undefined);
+    });
+
+    it("accepts several shards in one region, each with its own network", () => {
+        const shards = [
+            ...referenceShards(),
+            {
+                name: "us-east-2",
+                region: "us-east-1",
+                vpcCidr: "10.11.0.0/16",
+                cities: ["philadelphia"],
+            },
+        ];
+        assert.deepStrictEqual(problemsOf(rawConfig({}, shards)), []);
+    });
+
+    const cases: {
+        name: string;
+        settings?: Record<string, unknown>;
+        shards?: unknown;
+        problems: string[];
+    }[] = [
+        {
+            name: "a missing shard list",
+            settings: { shards: undefined },
+            problems: [
+                "geoshard:shards: missing; expected a non-empty list of { name, region, vpcCidr, cities }",
+            ],
+        },
+        {
+            name: "an empty shard list",
+            shards: [],
+            problems: [
+                "geoshard:shards: [] is not a non-empty list of { name, region, vpcCidr, cities }",
+            ],
+        },
+        {
+            name: "a shard list that is not JSON",
+            settings: { shards: "us-east,europe" },
+            problems: [
+                'geoshard:shards: "us-east,europe" is not a non-empty list of { name, region, vpcCidr, cities }',
+            ],
+        },
+        {
+            name: "a malformed region",
+            shards: withShard(0, { region: "us_east_1" }),
+            problems: [
+                'geoshard:shards[0].region: "us_east_1" is not an AWS region code; expected the form eu-west-2',
+            ],
+        },
+        {
+            name: "an unknown region",
+            shards: withShard(2, { region: "eu-west-9" }),
+            problems: [
+                `geoshard:shards[2].region: "eu-west-9" is not a known AWS region; allowed: ${awsRegions.join(", ")}`,
+            ],
+        },
+        {
+            name: "duplicate shard names",
+            shards: withShard(3, { name: "europe" }),
+            problems: [
+                'geoshard:shards[3].name: "europe" is already the name of geoshard:shards[2]; shard names are unique',
+            ],
+        },
+        {
+            name: "a shard name that cannot be part of an RDS identifier",
+            shards: withShard(0, { name: "US_East" }),
+            problems: [
+                'geoshard:shards[0].name: "US_East" is not a shard name; allowed: up to 20 lowercase letters, digits and single hyphens, starting with a letter (it becomes part of RDS identifiers)',
+            ],
+        },
+        {
+            name: "a malformed CIDR",
+            shards: withShard(2, { vpcCidr: "10.0.0.0/33" }),
+            problems: [`geoshard:shards[2].vpcCidr: "10.0.0.0/33" ${vpcCidrRule}`],
+        },
+        {
+            name: "a public CIDR",
+            shards: withShard(1, { vpcCidr: "8.8.0.0/16" }),
+            problems: [`geoshard:shards[1].vpcCidr: "8.8.0.0/16" ${vpcCidrRule}`],
+        },
+        {
+            name: "overlapping shard CIDRs",
+            shards: withShard(1, { vpcCidr: "10.10.128.0/17" }),
+            problems: [
+                'geoshard:shards[1].vpcCidr: "10.10.128.0/17" overlaps geoshard:shards[0].vpcCidr (10.10.0.0/16); shard networks are peered and must not overlap',
+            ],
+        },
+        {
+            name: "a shard CIDR overlapping the warehouse",
+            settings: { warehouse: { region: "us-east-1", vpcCidr: "10.40.0.0/20" } },
+            problems: [
+                'geoshard:shards[3].vpcCidr: "10.40.0.0/16" overlaps geoshard:warehouse.vpcCidr (10.40.0.0/20); the warehouse network is peered with every shard',
+            ],
+        },
+        {
+            name: "a city in two shards",
+            shards: withShard(1, { cities: ["san_francisco", "boston"] }),
+            problems: [
+                'geoshard:shards[1].cities[1]: "boston" is already in geoshard:shards[0] (us-east); a city belongs to one shard',
+            ],
+        },
+        {
+            name: "a malformed city",
+            shards: withShard(0, { cities: ["New York"] }),
+            problems: [
+                'geoshard:shards[0].cities[0]: "New York" is not a city key; allowed: lowercase letters, digits and underscores, starting with a letter',
+            ],
+        },
+        {
+            name: "an instance class that is not a db.* class",
+            shards: withShard(0, { masterInstanceClass: "r6g.8xlarge" }),
+            problems: [`geoshard:shards[0].masterInstanceClass: "r6g.8xlarge" ${classRule}`],
+        },
+        {
+            name: "a stack-wide replica class that is not a db.* class",
+            settings: { replicaInstanceClass: "m5.large" },
+            problems: [`geoshard:replicaInstanceClass: "m5.large" ${classRule}`],
+        },
+        {
+            name: "storage below RDS's minimum",
+            settings: { allocatedStorageGiB: "10" },
+            problems: [`geoshard:allocatedStorageGiB: 10 ${storageRule}`],
+        },
+        {
+            name: "storage above RDS's maximum",
+            shards: withShard(2, { maxAllocatedStorageGiB: 122880 }),
+            problems: [`geoshard:shards[2].maxAllocatedStorageGiB: 122880 ${storageRule}`],
+        },
+        {
+            name: "an autoscaling ceiling below the allocation",
+            shards: withShard(0, { allocatedStorageGiB: 5000 }),
+            problems: [
+                "geoshard:shards[0].maxAllocatedStorageGiB: 4000 is too low for an allocation of 5000 GiB; allowed: at least 5500 GiB (RDS needs the autoscaling ceiling 10% above the allocation)",
+            ],
+        },
+        {
+            name: "a negative replica count",
+            shards: withShard(1, { replicaCount: -1 }),
+            problems: [
+                "geoshard:shards[1].replicaCount: -1 is out of range; allowed: a whole number from 0 to 14 (RDS allows 15 replicas per source, one of them the standby)",
+            ],
+        },
+        {
+            name: "backup retention below one day, which replicas cannot live with",
+            settings: { backupRetentionDays: "0" },
+            problems: [
+                "geoshard:backupRetentionDays: 0 is out of range; allowed: 1 to 35 days; the standby and read replicas need automated backups on their source",
+            ],
+        },
+        {
+            name: "an Enhanced Monitoring interval RDS does not offer",
+            settings: { monitoringIntervalSeconds: "45" },
+            problems: [
+                "geoshard:monitoringIntervalSeconds: 45 is not an Enhanced Monitoring interval; allowed: 1, 5, 10, 15, 30, 60",
+            ],
+        },
+        {
+            name: "a missing environment",
+            settings: { environment: undefined },
+            problems: ["geoshard:environment: missing; expected one of dev, staging, prod"],
+        },
+        {
+            name: "an unknown environment",
+            settings: { environment: "production" },
+            problems: [
+                'geoshard:environment: "production" is not an environment; allowed: dev, staging, prod',
+            ],
+        },
+        {
+            name: "PostgreSQL older than 16",
+            settings: { engineVersion: "15.7" },
+            problems: [
+                'geoshard:engineVersion: "15.7" is not a supported PostgreSQL version; allowed: a major version of 16 or newer, optionally with a minor ("17" or "17.4"); 16 is the first with logical decoding on a standby',
+            ],
+        },
+        {
+            name: "a misspelt stack key",
+            settings: { replicaCout: "3" },
+            problems: [
+                `geoshard:replicaCout: "3" is not a geoshard setting; known: ${stackKeys.join(", ")}`,
+            ],
+        },
+        {
+            name: "a misspelt shard key",
+            shards: withShard(0, { replicas: 3 }),
+            problems: [
+                `geoshard:shards[0].replicas: 3 is not a known key; allowed: name, region, vpcCidr, cities, allowedCidrs, existingVpc, standbyInstanceClass, ${inheritedSettingKeys.join(", ")}`,
+            ],
+        },
+        {
+            name: "a public network admitted to PostgreSQL",
+            shards: withShard(0, { allowedCidrs: ["10.10.0.0/16", "0.0.0.0/0"] }),
+            problems: [
+                'geoshard:shards[0].allowedCidrs[1]: "0.0.0.0/0" is not a private IPv4 CIDR; PostgreSQL is never opened to public addresses',
+            ],
+        },
+        {
+            name: "an existing VPC with a single subnet",
+            shards: withShard(0, {
+                existingVpc: {
+                    vpcId: "vpc-0123456789abcdef0",
+                    subnetIds: ["subnet-0123456789abcdef0"],
+                },
+            }),
+            problems: [
+                'geoshard:shards[0].existingVpc.subnetIds: ["subnet-0123456789abcdef0"] is not a list of at least two subnet ids (a DB subnet group spans two or more AZs)',
+            ],
+        },
+        {
+            name: "a missing warehouse",
+            settings: { warehouse: undefined },
+            problems: ["geoshard:warehouse: missing; expected { region, vpcCidr }"],
+        },
+        {
+            name: "a warehouse in an unknown region with a malformed CIDR",
+            settings: { warehouse: { region: "eu-north-9", vpcCidr: "10.100.0.0" } },
+            problems: [
+                `geoshard:warehouse.region: "eu-north-9" is not a known AWS region; allowed: ${awsRegions.join(", ")}`,
+                `geoshard:warehouse.vpcCidr: "10.100.0.0" ${vpcCidrRule}`,
+            ],
+        },
+    ];
+
+    for (const c of cases) {
+        it(`refuses ${c.name}`, () => {
+            assert.deepStrictEqual(
+                problemsOf(rawConfig(c.settings, c.shards ?? referenceShards())),
+                c.problems,
+            );
+        });
+    }
+
+    it("reports every problem at once, in one message", () => {
+        const shards = withShard(0, { region: "us_east_1", replicaCount: -2 });
+        shards[1].cities = ["boston"];
+        try {
+            validateConfig(unqualified(rawConfig({ environment: "qa" }, shards)));
+            assert.fail("accepted");
+        } catch (error) {
+            assert.ok(error instanceof ConfigError);
+            assert.strictEqual(
+                error.message,
+                [
+                    "invalid geoshard configuration (4 problems):",
+                    '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod',
+                    '  - geoshard:shards[0].region: "us_east_1" is not an AWS region code; expected the form eu-west-2',
+                    "  - geoshard:shards[0].replicaCount: -2 is out of range; allowed: a whole number from 0 to 14 (RDS allows 15 replicas per source, one of them the standby)",
+                    '  - geoshard:shards[1].cities[0]: "boston" is already in geoshard:shards[0] (us-east); a city belongs to one shard',
+                ].join("\n"),
+            );
+        }
+    });
+});
+
+describe("stack files", () => {
+    it("declare in Pulumi.yaml the same defaults the component applies", () => {
+        const declared = projectDefaults();
+        const expected: Record<string, unknown> = {
+            "geoshard:engineVersion": defaultEngineVersion,
+        };
+        for (const key of inheritedSettingKeys) {
+            expected[`geoshard:${key}`] = shardDefaults[key];
+        }
+        assert.deepStrictEqual(declared, expected);
+    });
+
+    it("prod holds the reference's four shards with the design card's classes", () => {
+        const config = validateConfig(unqualified(readStackConfig("prod")));
+        assert.deepStrictEqual(
+            config.shards.map((s) => [
+                s.name,
+                s.region,
+                s.cities.join(" "),
+                s.masterInstanceClass,
+                s.replicaInstanceClass,
+                s.replicaCount,
+            ]),
+            [
+                ["us-east", "us-east-1", "new_york boston", "db.r6g.8xlarge", "db.r6g.4xlarge", 2],
+                [
+                    "us-west",
+                    "us-west-1",
+                    "san_francisco los_angeles",
+                    "db.r6g.8xlarge",
+                    "db.r6g.4xlarge",
+                    2,
+                ],
+                [
+                    "europe",
+                    "eu-west-2",
+                    "london paris berlin",
+                    "db.r6g.8xlarge",
+                    "db.r6g.4xlarge",
+                    2,
+                ],
+                [
+                    "asia",
+                    "ap-southeast-1",
+                    "tokyo singapore mumbai",
+                    "db.r6g.8xlarge",
+                    "db.r6g.4xlarge",
+                    2,
+                ],
+            ],
+        );
+    });
+
+    it("dev has prod's topology on smaller classes", () => {
+        const prod = validateConfig(unqualified(readStackConfig("prod")));
+        const dev = validateConfig(unqualified(readStackConfig("dev")));
+        assert.strictEqual(dev.environment, "dev");
+        assert.deepStrictEqual(
+            dev.shards.map((s) => [s.name, s.region, s.cities, s.replicaCount]),
+            prod.shards.map((s) => [s.name, s.region, s.cities, s.replicaCount]),
+        );
+        assert.ok(
+            dev.shards.every(
+                (s) =>
+                    s.masterInstanceClass === "db.r6g.large" &&
+                    s.replicaInstanceClass === "db.r6g.large",
+            ),
+        );
+    });
+});

@@ -1,0 +1,123 @@
+/** Shared fixtures for the mock tests: a four-shard stack like prod, and resource queries. */
+
+import { Fixtures, ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+
+export interface ShardEntry {
+    name: string;
+    region: string;
+    vpcCidr: string;
+    cities: string[];
+    [setting: string]: unknown;
+}
+
+/** The reference's four shards, as in Pulumi.prod.yaml. */
+export function referenceShards(): ShardEntry[] {
+    return [
+        {
+            name: "us-east",
+            region: "us-east-1",
+            vpcCidr: "10.10.0.0/16",
+            cities: ["new_york", "boston"],
+        },
+        {
+            name: "us-west",
+            region: "us-west-1",
+            vpcCidr: "10.20.0.0/16",
+            cities: ["san_francisco", "los_angeles"],
+        },
+        {
+            name: "europe",
+            region: "eu-west-2",
+            vpcCidr: "10.30.0.0/16",
+            cities: ["london", "paris", "berlin"],
+        },
+        {
+            name: "asia",
+            region: "ap-southeast-1",
+            vpcCidr: "10.40.0.0/16",
+            cities: ["tokyo", "singapore", "mumbai"],
+        },
+    ];
+}
+
+/**
+ * Raw `geoshard:` config as Pulumi hands it over. `settings` are stack-wide keys (without the
+ * namespace); a value of undefined removes the key.
+ */
+export function rawConfig(
+    settings: Record<string, unknown> = {},
+    shards: unknown = referenceShards(),
+): Record<string, string> {
+    const values: Record<string, unknown> = {
+        environment: "prod",
+        shards,
+        warehouse: { region: "us-east-1", vpcCidr: "10.100.0.0/16" },
+        ...settings,
+    };
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(values)) {
+        if (value !== undefined) {
+            raw[`geoshard:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return raw;
+}
+
+/** The same config without the namespace, as validateConfig takes it. */
+export function unqualified(raw: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [k.replace(/^geoshard:/, ""), v]),
+    );
+}
+
+export function run(
+    settings: Record<string, unknown> = {},
+    shards: unknown = referenceShards(),
+    fixtures?: Fixtures,
+): Promise<ProgramRun> {
+    return runProgram(rawConfig(settings, shards), { fixtures });
+}
+
+export const types = {
+    instance: "aws:rds/instance:Instance",
+    key: "aws:kms/key:Key",
+    subnet: "aws:ec2/subnet:Subnet",
+    vpc: "aws:ec2/vpc:Vpc",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+    subnetGroup: "aws:rds/subnetGroup:SubnetGroup",
+    role: "aws:iam/role:Role",
+    shard: "geoshard:index:RegionalShard",
+    provider: "pulumi:providers:aws",
+} as const;
+
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+export function named(
+    run: ProgramRun,
+    name: string,
+    type: string = types.instance,
+): RecordedResource {
+    const found = run.resources.filter((r) => r.name === name && r.type === type);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** The RDS instances of one shard, by role. */
+export function instancesOf(run: ProgramRun, shard: string) {
+    const all = ofType(run, types.instance).filter((r) => r.inputs.tags?.shard === shard);
+    const byRole = (role: string) => all.filter((r) => r.inputs.tags.role === role);
+    return {
+        all,
+        masters: byRole("master"),
+        standbys: byRole("standby"),
+        replicas: byRole("replica"),
+    };
+}
