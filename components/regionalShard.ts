@@ -187,7 +187,6 @@ export class RegionalShard extends pulumi.ComponentResource {
                 args.caCertificateIdentifier ?? instanceDefaults.caCertificateIdentifier,
             autoMinorVersionUpgrade: true,
             copyTagsToSnapshot: true,
-            deletionProtection: true,
         };
         const protect = args.protectDatabases ?? false;
         const backupRetentionDays = args.backupRetentionDays ?? shardDefaults.backupRetentionDays;
@@ -214,6 +213,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                 backupWindow: args.backupWindow ?? instanceDefaults.backupWindow,
                 maintenanceWindow: args.maintenanceWindow ?? instanceDefaults.maintenanceWindow,
                 deleteAutomatedBackups: false,
+                deletionProtection: true,
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: this.identifier("master-final"),
             },
@@ -238,8 +238,11 @@ export class RegionalShard extends pulumi.ComponentResource {
             availabilityZone: az,
             replicateSourceDb: master.identifier,
             skipFinalSnapshot: true,
-            // Backups on the standby (RDS for PostgreSQL 14.1 and newer), so a promoted standby
-            // has point-in-time recovery from its first minute as master.
+            // The standby is the failover target: protected like the master, and backed up
+            // (RDS for PostgreSQL 14.1 and newer) so a promoted standby has point-in-time
+            // recovery from its first minute as master. Read replicas hold nothing the master
+            // does not, so lowering replicaCount removes one in a single `pulumi up`.
+            deletionProtection: role === "standby",
             ...(role === "standby" ? { backupRetentionPeriod: backupRetentionDays } : {}),
         });
         const standby = this.createInstance(

@@ -204,7 +204,6 @@ describe("RegionalShard, the reference stack in prod", () => {
                 assert.strictEqual(replica.inputs.storageType, "gp3");
                 assert.strictEqual(replica.inputs.maxAllocatedStorage, 4000);
                 assert.strictEqual(replica.inputs.publiclyAccessible, false);
-                assert.strictEqual(replica.inputs.deletionProtection, true);
                 assert.strictEqual(replica.inputs.iamDatabaseAuthenticationEnabled, true);
                 assert.strictEqual(replica.inputs.performanceInsightsEnabled, true);
                 assert.strictEqual(replica.inputs.monitoringInterval, 60);
@@ -218,6 +217,12 @@ describe("RegionalShard, the reference stack in prod", () => {
                 standbys[0].inputs.backupRetentionPeriod,
                 14,
                 "a promoted standby has backups at once",
+            );
+            assert.strictEqual(standbys[0].inputs.deletionProtection, true);
+            assert.deepStrictEqual(
+                replicas.map((r) => r.inputs.deletionProtection),
+                [false, false],
+                "a replica can be removed in one pulumi up",
             );
             assert.deepStrictEqual(
                 replicas.map((r) => r.inputs.backupRetentionPeriod),
