@@ -52,6 +52,7 @@ export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardM
                     existingVpc: zones[i].existingVpc,
                     allowedCidrs: shard.allowedCidrs,
                     engineVersion: config.engineVersion,
+                    deletionProtection: config.deletionProtection,
                     masterInstanceClass: shard.masterInstanceClass,
                     replicaInstanceClass: shard.replicaInstanceClass,
                     standbyInstanceClass: shard.standbyInstanceClass,

@@ -73,6 +73,12 @@ export interface RegionalShardArgs {
     /** Server certificate authority. @default "rds-ca-rsa2048-g1" */
     readonly caCertificateIdentifier?: string;
     /**
+     * RDS deletion protection on the master and the standby. Turn it off only to tear down a
+     * non-production shard.
+     * @default true
+     */
+    readonly deletionProtection?: boolean;
+    /**
      * Mark the master and the standby `protect`, so no `pulumi up` or `destroy` can delete them.
      * @default false
      */
@@ -189,6 +195,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
         };
         const protect = args.protectDatabases ?? false;
+        const deletionProtection = args.deletionProtection ?? true;
         const backupRetentionDays = args.backupRetentionDays ?? shardDefaults.backupRetentionDays;
         const masterClass = args.masterInstanceClass ?? shardDefaults.masterInstanceClass;
         const databaseName = args.databaseName ?? instanceDefaults.databaseName;
@@ -213,7 +220,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                 backupWindow: args.backupWindow ?? instanceDefaults.backupWindow,
                 maintenanceWindow: args.maintenanceWindow ?? instanceDefaults.maintenanceWindow,
                 deleteAutomatedBackups: false,
-                deletionProtection: true,
+                deletionProtection,
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: this.identifier("master-final"),
             },
@@ -242,7 +249,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             // (RDS for PostgreSQL 14.1 and newer) so a promoted standby has point-in-time
             // recovery from its first minute as master. Read replicas hold nothing the master
             // does not, so lowering replicaCount removes one in a single `pulumi up`.
-            deletionProtection: role === "standby",
+            deletionProtection: role === "standby" && deletionProtection,
             ...(role === "standby" ? { backupRetentionPeriod: backupRetentionDays } : {}),
         });
         const standby = this.createInstance(

@@ -34,6 +34,8 @@ export interface StackConfig {
     readonly environment: Environment;
     /** PostgreSQL major version (optionally with a minor), 16 or newer. */
     readonly engineVersion: string;
+    /** RDS deletion protection on masters and standbys; only a non-prod stack may turn it off. */
+    readonly deletionProtection: boolean;
     readonly shards: readonly ShardConfig[];
     readonly warehouse: WarehouseConfig;
 }
@@ -60,6 +62,7 @@ export const inheritedSettingKeys = [
 export const stackKeys: readonly string[] = [
     "environment",
     "engineVersion",
+    "deletionProtection",
     "shards",
     "warehouse",
     ...inheritedSettingKeys,

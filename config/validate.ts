@@ -89,6 +89,11 @@ export function validateConfig(raw: RawConfig): StackConfig {
 
     const environment = readEnvironment(raw.environment, problems);
     const engineVersion = readEngineVersion(raw.engineVersion, problems);
+    const deletionProtection = readDeletionProtection(
+        raw.deletionProtection,
+        environment,
+        problems,
+    );
     const stackSettings = readStackSettings(raw, problems);
     const shards = readShards(raw.shards, stackSettings, problems);
     const warehouse = readWarehouse(raw.warehouse, problems);
@@ -100,6 +105,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     return {
         environment: environment!,
         engineVersion,
+        deletionProtection,
         shards: shards.map((s) => s.config),
         warehouse: warehouse!,
     };
@@ -131,6 +137,30 @@ function readEngineVersion(value: string | undefined, problems: Problems): strin
         );
     }
     return version;
+}
+
+function readDeletionProtection(
+    value: string | undefined,
+    environment: Environment | undefined,
+    problems: Problems,
+): boolean {
+    const path = `${namespace}:deletionProtection`;
+    if (value === undefined || value === "true") {
+        return true;
+    }
+    if (value !== "false") {
+        problems.add(path, value, "is not a boolean; allowed: true, false");
+        return true;
+    }
+    if (environment === "prod") {
+        problems.add(
+            path,
+            false,
+            "is not allowed in prod; prod databases keep RDS deletion protection",
+        );
+        return true;
+    }
+    return false;
 }
 
 type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;

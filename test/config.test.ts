@@ -38,6 +38,7 @@ describe("config validation", () => {
         const config = validateConfig(unqualified(rawConfig()));
         assert.strictEqual(config.environment, "prod");
         assert.strictEqual(config.engineVersion, defaultEngineVersion);
+        assert.strictEqual(config.deletionProtection, true);
         assert.deepStrictEqual(
             config.shards.map((s) => s.name),
             ["us-east", "us-west", "europe", "asia"],
@@ -258,6 +259,18 @@ describe("config validation", () => {
             ],
         },
         {
+            name: "deletion protection turned off in prod",
+            settings: { deletionProtection: "false" },
+            problems: [
+                "geoshard:deletionProtection: false is not allowed in prod; prod databases keep RDS deletion protection",
+            ],
+        },
+        {
+            name: "deletion protection that is not a boolean",
+            settings: { environment: "dev", deletionProtection: "no" },
+            problems: ['geoshard:deletionProtection: "no" is not a boolean; allowed: true, false'],
+        },
+        {
             name: "a misspelt stack key",
             settings: { replicaCout: "3" },
             problems: [
@@ -341,6 +354,7 @@ describe("stack files", () => {
         const declared = projectDefaults();
         const expected: Record<string, unknown> = {
             "geoshard:engineVersion": defaultEngineVersion,
+            "geoshard:deletionProtection": true,
         };
         for (const key of inheritedSettingKeys) {
             expected[`geoshard:${key}`] = shardDefaults[key];

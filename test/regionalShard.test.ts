@@ -451,6 +451,19 @@ describe("RegionalShard, variations", () => {
         assert.strictEqual(named(dev, "asia-master").inputs.identifier, "geoshard-dev-asia-master");
     });
 
+    it("turns deletion protection off where a dev stack asks, to tear it down", async () => {
+        const dev = await run({ environment: "dev", deletionProtection: "false" });
+        assert.deepStrictEqual(
+            instancesOf(dev, "europe").all.map((i) => [i.name, i.inputs.deletionProtection]),
+            [
+                ["europe-master", false],
+                ["europe-standby", false],
+                ["europe-replica-1", false],
+                ["europe-replica-2", false],
+            ],
+        );
+    });
+
     it("honours per-shard overrides: replica count, standby class, storage", async () => {
         const shards = referenceShards();
         shards[0] = { ...shards[0], replicaCount: 3, standbyInstanceClass: "db.r6g.4xlarge" };
