@@ -229,8 +229,8 @@ export class RegionalShard extends pulumi.ComponentResource {
         );
 
         // A same-region replica names its source by identifier and inherits from it the engine,
-        // version, credentials, database, storage size, encryption key and subnet group; AWS
-        // refuses those settings on a replica, and a final snapshot of one. Replicas are created
+        // version, credentials, database, storage size, encryption and key, and subnet group;
+        // AWS refuses those settings on a replica, and a final snapshot of one. Replicas are created
         // one after another: RDS answers "DB instance is not in the available state" to a replica
         // requested while the source is still busy with the previous one.
         // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html
@@ -244,6 +244,10 @@ export class RegionalShard extends pulumi.ComponentResource {
             instanceClass,
             availabilityZone: az,
             replicateSourceDb: master.identifier,
+            // Inherited from the source and ignored on creation, but stated: the provider reads
+            // it back as true, and an unset value (false) would plan a replacement of the replica.
+            // https://github.com/terraform-aws-modules/terraform-aws-rds/issues/432
+            storageEncrypted: true,
             skipFinalSnapshot: true,
             // The standby is the failover target: protected like the master, and backed up
             // (RDS for PostgreSQL 14.1 and newer) so a promoted standby has point-in-time

@@ -175,7 +175,6 @@ describe("RegionalShard, the reference stack in prod", () => {
             "engine",
             "engineVersion",
             "allocatedStorage",
-            "storageEncrypted",
             "kmsKeyId",
             "dbSubnetGroupName",
             "backupWindow",
@@ -195,6 +194,11 @@ describe("RegionalShard, the reference stack in prod", () => {
                 assert.strictEqual(
                     replica.inputs.replicateSourceDb,
                     `geoshard-prod-${shard.name}-master`,
+                );
+                assert.strictEqual(
+                    replica.inputs.storageEncrypted,
+                    true,
+                    "stated as inherited, or the provider plans a replacement",
                 );
                 assert.strictEqual(
                     replica.inputs.skipFinalSnapshot,
