@@ -18,6 +18,10 @@ interface ShardMap {
         {
             readonly region: string;
             readonly cities: readonly string[];
+            /** `writer.<shard>.<zone>`: connect here for writes; it follows a failover. */
+            readonly writerName: string;
+            /** `reader.<shard>.<zone>`: the healthy read replicas. */
+            readonly readerName: string;
             /** Host name of the master: all writes and read-after-write reads. */
             readonly writer: string;
             /** Host names of the read replicas. */
@@ -39,6 +43,33 @@ export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardM
     const zones = await Promise.all(
         config.shards.map((shard, i) => shardZones(shard, i, providers)),
     );
+
+    // One private zone for every shard's writer and reader names, associated with every shard
+    // VPC. Route 53 is global: it gets a provider of its own, pinned to us-east-1. The zone takes
+    // the VPCs once the shards below have declared them.
+    const globalProvider = new aws.Provider("aws-global", {
+        region: "us-east-1",
+        defaultTags: { tags: defaultTags(config) },
+    });
+    let associateVpcs: (vpcs: aws.types.input.route53.ZoneVpc[]) => void = () => undefined;
+    const shardVpcs = new Promise<aws.types.input.route53.ZoneVpc[]>((resolve) => {
+        associateVpcs = resolve;
+    });
+    const zone = new aws.route53.Zone(
+        "private-zone",
+        {
+            name: config.failover.dnsZone,
+            comment: `geoshard ${config.environment}: writer and reader names of every shard`,
+            vpcs: shardVpcs,
+            tags: { role: "dns" },
+        },
+        { provider: globalProvider },
+    );
+    const dns = {
+        zoneId: zone.zoneId,
+        zoneName: config.failover.dnsZone,
+        provider: globalProvider,
+    };
 
     const shards = config.shards.map(
         (shard, i) =>
@@ -63,9 +94,15 @@ export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardM
                     monitoringIntervalSeconds: shard.monitoringIntervalSeconds,
                     logRetentionDays: shard.logRetentionDays,
                     protectDatabases: config.environment === "prod",
+                    promoted: shard.promoted,
+                    dns,
+                    failover: config.failover,
                 },
                 { providers: [providers.get(shard.region)!] },
             ),
+    );
+    associateVpcs(
+        shards.map((shard, i) => ({ vpcId: shard.vpcId, vpcRegion: config.shards[i].region })),
     );
 
     return { environment: config.environment, shardMap: shardMapOf(config, shards) };
@@ -82,16 +119,14 @@ function regionProviders(config: StackConfig): Map<string, aws.Provider> {
             region,
             new aws.Provider(`aws-${region}`, {
                 region: region as aws.Region,
-                defaultTags: {
-                    tags: {
-                        project: "geoshard",
-                        environment: config.environment,
-                        "managed-by": "pulumi",
-                    },
-                },
+                defaultTags: { tags: defaultTags(config) },
             }),
         ]),
     );
+}
+
+function defaultTags(config: StackConfig): Record<string, string> {
+    return { project: "geoshard", environment: config.environment, "managed-by": "pulumi" };
 }
 
 /**
@@ -166,7 +201,17 @@ function shardMapOf(
             ])
             .apply(([writer, readers, standby, port, credentialsSecretArn]) => ({
                 name,
-                entry: { region, cities, writer, readers, standby, port, credentialsSecretArn },
+                entry: {
+                    region,
+                    cities,
+                    writerName: shard.writerName,
+                    readerName: shard.readerName,
+                    writer,
+                    readers,
+                    standby,
+                    port,
+                    credentialsSecretArn,
+                },
             }));
     });
     return pulumi.all(entries).apply((list) => ({

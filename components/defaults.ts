@@ -35,6 +35,40 @@ export const shardDefaults = {
     logRetentionDays: 30,
 } as const satisfies ShardSettings;
 
+/** Stack-wide failover, DNS and alarm settings; every shard uses the same. */
+export interface FailoverSettings {
+    /** The private hosted zone holding `writer.<shard>.<zone>` and `reader.<shard>.<zone>`. */
+    readonly dnsZone: string;
+    /** TTL of the writer and reader records, in seconds (at most 60). */
+    readonly dnsTtlSeconds: number;
+    /** A replica lagging more than this leaves the reader rotation and raises an alarm. */
+    readonly replicaLagAlarmSeconds: number;
+    /** A promotion candidate lagging more than this is unfit (it would lose more writes). */
+    readonly failoverMaxLagSeconds: number;
+    /** CPU utilisation alarm, per instance. */
+    readonly cpuAlarmPercent: number;
+    /** Free storage alarm, as a share of the allocated storage. */
+    readonly freeStorageAlarmPercent: number;
+    /** Freeable memory alarm, as a share of the instance class's memory. */
+    readonly freeableMemoryAlarmPercent: number;
+    /** Connections alarm, as a share of RDS's default max_connections for the class. */
+    readonly connectionsAlarmPercent: number;
+    /** Addresses subscribed to each shard's alarm topic (each must confirm by email). */
+    readonly alarmEmails: readonly string[];
+}
+
+export const failoverDefaults = {
+    dnsZone: "db.internal",
+    dnsTtlSeconds: 5,
+    replicaLagAlarmSeconds: 30,
+    failoverMaxLagSeconds: 60,
+    cpuAlarmPercent: 80,
+    freeStorageAlarmPercent: 10,
+    freeableMemoryAlarmPercent: 10,
+    connectionsAlarmPercent: 80,
+    alarmEmails: [] as readonly string[],
+} as const satisfies FailoverSettings;
+
 /** The PostgreSQL major version. 16 is the first with logical decoding on a standby. */
 export const defaultEngineVersion = "17";
 

@@ -60,3 +60,60 @@ export function placeInstances(azs: readonly string[], replicaCount: number): Pl
     }
     return { master, standby, replicas };
 }
+
+/**
+ * The instance names of a shard generation. Generation 1 is `standby`, `replica-1`...; after the
+ * n-th failover the rebuilt instances are generation n+1: `g2-standby`, `g2-replica-1`...
+ * Names never repeat, so a rebuilt instance never collides with the one it replaces.
+ */
+export function generationLabels(
+    generation: number,
+    replicaCount: number,
+): { standby: string; replicas: string[] } {
+    const prefix = generation === 1 ? "" : `g${generation}-`;
+    return {
+        standby: `${prefix}standby`,
+        replicas: Array.from({ length: replicaCount }, (_, i) => `${prefix}replica-${i + 1}`),
+    };
+}
+
+/**
+ * The shard's current layout after `promoted` (the promoted instances, oldest first): which
+ * instance is master, in which AZ, and where the current generation's standby and replicas go.
+ * The standby of every generation stays out of its master's AZ.
+ */
+export function currentLayout(
+    azs: readonly string[],
+    replicaCount: number,
+    promoted: readonly string[],
+): {
+    generation: number;
+    masterLabel: string;
+    labels: { standby: string; replicas: string[] };
+    placement: Placement;
+} {
+    let placement = placeInstances(azs, replicaCount);
+    let masterLabel = "master";
+    promoted.forEach((label, i) => {
+        const labels = generationLabels(i + 1, replicaCount);
+        const masterAz =
+            label === labels.standby
+                ? placement.standby
+                : placement.replicas[labels.replicas.indexOf(label)];
+        if (masterAz === undefined) {
+            throw new Error(`"${label}" is not an instance of generation ${i + 1}`);
+        }
+        placement = placeInstances(
+            [masterAz, ...azs.filter((az) => az !== masterAz)],
+            replicaCount,
+        );
+        masterLabel = label;
+    });
+    const generation = promoted.length + 1;
+    return {
+        generation,
+        masterLabel,
+        labels: generationLabels(generation, replicaCount),
+        placement,
+    };
+}

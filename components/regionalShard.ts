@@ -2,8 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { subdivide } from "../config/cidr";
-import { defaultEngineVersion, shardDefaults } from "./defaults";
-import { chooseAzs, placeInstances } from "./placement";
+import {
+    defaultEngineVersion,
+    failoverDefaults,
+    FailoverSettings,
+    shardDefaults,
+} from "./defaults";
+import { createFailover, FailoverBudget, ShardDns } from "./failover";
+import { chooseAzs, currentLayout } from "./placement";
 
 /** A subnet of an existing VPC, with the AZ it lies in. */
 export interface ExistingSubnet {
@@ -83,6 +89,17 @@ export interface RegionalShardArgs {
      * @default false
      */
     readonly protectDatabases?: boolean;
+    /**
+     * The instances promoted so far, oldest first, as recorded in config after each failover
+     * (`["standby"]`, then `["standby", "g2-standby"]`). The last is the master; the standby and
+     * replicas are the next generation's (`g2-standby`, `g2-replica-1`), built from it.
+     * @default - none: the original master
+     */
+    readonly promoted?: readonly string[];
+    /** The private hosted zone for the writer and reader names, and Route 53's provider. */
+    readonly dns: ShardDns;
+    /** DNS TTL, alarm thresholds, failover lag bound and alarm emails. @default failoverDefaults */
+    readonly failover?: Partial<FailoverSettings>;
     /** Extra tags for every taggable resource. @default - none */
     readonly tags?: Record<string, string>;
 }
@@ -130,6 +147,15 @@ export class RegionalShard extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly subnetIds: pulumi.Output<string>[];
     public readonly securityGroupId: pulumi.Output<string>;
+    /** `writer.<shard>.<zone>`: the master, or the standby once the master fails. */
+    public readonly writerName: string;
+    /** `reader.<shard>.<zone>`: the read replicas that are up and within the lag bound. */
+    public readonly readerName: string;
+    public readonly alarmTopicArn: pulumi.Output<string>;
+    /** The write outage a master failure costs with this shard's settings. */
+    public readonly failoverBudget: FailoverBudget;
+    /** 1, plus one for each promotion recorded in `promoted`. */
+    public readonly generation: number;
     /** The private route table of a created VPC (peering routes go here); undefined for an existing VPC. */
     public readonly routeTableId?: pulumi.Output<string>;
 
@@ -145,7 +171,9 @@ export class RegionalShard extends pulumi.ComponentResource {
             ? chooseAzs(args.existingVpc.subnets.map((s) => s.availabilityZone))
             : chooseAzs(args.availabilityZones);
         const replicaCount = args.replicaCount ?? shardDefaults.replicaCount;
-        this.placement = placeInstances(azs, replicaCount);
+        const layout = currentLayout(azs, replicaCount, args.promoted ?? []);
+        this.placement = layout.placement;
+        this.generation = layout.generation;
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
@@ -201,29 +229,40 @@ export class RegionalShard extends pulumi.ComponentResource {
         const databaseName = args.databaseName ?? instanceDefaults.databaseName;
         const username = args.masterUsername ?? instanceDefaults.masterUsername;
 
+        const masterSettings = {
+            instanceClass: masterClass,
+            availabilityZone: this.placement.master,
+            backupRetentionPeriod: backupRetentionDays,
+            backupWindow: args.backupWindow ?? instanceDefaults.backupWindow,
+            maintenanceWindow: args.maintenanceWindow ?? instanceDefaults.maintenanceWindow,
+            deleteAutomatedBackups: false,
+            deletionProtection,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: this.identifier(`${layout.masterLabel}-final`),
+        };
         const master = this.createInstance(
             "master",
-            {
-                ...common,
-                instanceClass: masterClass,
-                availabilityZone: this.placement.master,
-                engine: "postgres",
-                engineVersion: args.engineVersion ?? defaultEngineVersion,
-                allocatedStorage: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
-                storageEncrypted: true,
-                kmsKeyId: key.arn,
-                dbName: databaseName,
-                username,
-                password: password.result,
-                dbSubnetGroupName: subnetGroup.name,
-                backupRetentionPeriod: backupRetentionDays,
-                backupWindow: args.backupWindow ?? instanceDefaults.backupWindow,
-                maintenanceWindow: args.maintenanceWindow ?? instanceDefaults.maintenanceWindow,
-                deleteAutomatedBackups: false,
-                deletionProtection,
-                skipFinalSnapshot: false,
-                finalSnapshotIdentifier: this.identifier("master-final"),
-            },
+            layout.masterLabel,
+            layout.masterLabel === "master"
+                ? {
+                      ...common,
+                      ...masterSettings,
+                      engine: "postgres",
+                      engineVersion: args.engineVersion ?? defaultEngineVersion,
+                      allocatedStorage:
+                          args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
+                      storageEncrypted: true,
+                      kmsKeyId: key.arn,
+                      dbName: databaseName,
+                      username,
+                      password: password.result,
+                      dbSubnetGroupName: subnetGroup.name,
+                  }
+                : // A promoted replica keeps its name, so Pulumi adopts it as master instead of
+                  // replacing it. Without a source it is standalone: if the promoter has not
+                  // promoted it yet, `pulumi up` does (a planned switchover). Engine, storage,
+                  // key, credentials and subnet group stay as inherited.
+                  { ...common, ...masterSettings, storageEncrypted: true },
             { protect, dependsOn: [monitoring.policy] },
             key,
         );
@@ -256,26 +295,25 @@ export class RegionalShard extends pulumi.ComponentResource {
             deletionProtection: role === "standby" && deletionProtection,
             ...(role === "standby" ? { backupRetentionPeriod: backupRetentionDays } : {}),
         });
+        const standbyClass = args.standbyInstanceClass ?? masterClass;
         const standby = this.createInstance(
             "standby",
-            replicaOf("standby", this.placement.standby, args.standbyInstanceClass ?? masterClass),
+            layout.labels.standby,
+            replicaOf("standby", this.placement.standby, standbyClass),
             { protect, dependsOn: [monitoring.policy] },
             key,
         );
+        const replicaClass = args.replicaInstanceClass ?? shardDefaults.replicaInstanceClass;
         const replicas: aws.rds.Instance[] = [];
         this.placement.replicas.forEach((az, i) => {
             const previous = replicas[i - 1] ?? standby;
             replicas.push(
                 this.createInstance(
                     "replica",
-                    replicaOf(
-                        "replica",
-                        az,
-                        args.replicaInstanceClass ?? shardDefaults.replicaInstanceClass,
-                    ),
+                    layout.labels.replicas[i],
+                    replicaOf("replica", az, replicaClass),
                     { dependsOn: [previous, monitoring.policy] },
                     key,
-                    i + 1,
                 ),
             );
         });
@@ -288,6 +326,49 @@ export class RegionalShard extends pulumi.ComponentResource {
             port: master.port,
             dbname: databaseName,
         });
+
+        const instance = (
+            role: DatabaseRole,
+            label: string,
+            instanceClass: string,
+            resource: aws.rds.Instance,
+        ) => ({
+            role,
+            label,
+            instanceClass,
+            identifier: this.identifier(label),
+            resource,
+        });
+        const failover = createFailover({
+            parent: this,
+            name,
+            region: args.region,
+            generation: layout.generation,
+            identifier: (suffix) => this.identifier(suffix),
+            tags: (role, resource) => this.tags(role, resource),
+            accountId: identity.accountId,
+            partition: partition.partition,
+            key,
+            master: instance("master", layout.masterLabel, masterClass, master),
+            standby: instance("standby", layout.labels.standby, standbyClass, standby),
+            replicas: replicas.map((r, i) =>
+                instance("replica", layout.labels.replicas[i], replicaClass, r),
+            ),
+            allocatedStorageGiB: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
+            databaseName,
+            credentialsSecret: secret,
+            vpcId: network.vpcId,
+            subnetIds: network.subnetIds,
+            ownsVpc: !args.existingVpc,
+            dbSecurityGroup: securityGroup,
+            logRetentionDays: args.logRetentionDays ?? shardDefaults.logRetentionDays,
+            settings: { ...failoverDefaults, ...args.failover },
+            dns: args.dns,
+        });
+        this.writerName = failover.writerName;
+        this.readerName = failover.readerName;
+        this.alarmTopicArn = failover.topicArn;
+        this.failoverBudget = failover.budget;
 
         this.masterIdentifier = master.identifier;
         this.standbyIdentifier = standby.identifier;
@@ -316,6 +397,9 @@ export class RegionalShard extends pulumi.ComponentResource {
             vpcId: this.vpcId,
             subnetIds: this.subnetIds,
             securityGroupId: this.securityGroupId,
+            writerName: this.writerName,
+            readerName: this.readerName,
+            alarmTopicArn: this.alarmTopicArn,
         });
     }
 
@@ -345,6 +429,7 @@ export class RegionalShard extends pulumi.ComponentResource {
         partition: pulumi.Output<string>,
     ): aws.kms.Key {
         const region = this.args.region;
+        const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group`;
         const policy = pulumi.jsonStringify({
             Version: "2012-10-17",
             Statement: [
@@ -369,16 +454,28 @@ export class RegionalShard extends pulumi.ComponentResource {
                     Resource: "*",
                     Condition: {
                         ArnLike: {
-                            "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:/aws/rds/instance/${this.identifier("")}*`,
+                            "kms:EncryptionContext:aws:logs:arn": ["rds/instance", "lambda"].map(
+                                (prefix) =>
+                                    pulumi.interpolate`${logGroupArn}:/aws/${prefix}/${this.identifier("")}*`,
+                            ),
                         },
                     },
+                },
+                {
+                    // Alarms publish to the shard's encrypted topic.
+                    Sid: "CloudWatchAlarmsPublishToShardTopic",
+                    Effect: "Allow",
+                    Principal: { Service: "cloudwatch.amazonaws.com" },
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
                 },
             ],
         });
         const key = new aws.kms.Key(
             `${this.name}-key`,
             {
-                description: `geoshard ${this.args.environment} shard ${this.name}: storage, Performance Insights, secrets, logs`,
+                description: `geoshard ${this.args.environment} shard ${this.name}: storage, Performance Insights, secrets, logs, alarms`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
                 policy,
@@ -558,12 +655,11 @@ export class RegionalShard extends pulumi.ComponentResource {
      */
     private createInstance(
         role: DatabaseRole,
+        label: string,
         instanceArgs: Omit<aws.rds.InstanceArgs, "identifier" | "tags">,
         opts: { protect?: boolean; dependsOn?: pulumi.Resource[] },
         key: aws.kms.Key,
-        ordinal?: number,
     ): aws.rds.Instance {
-        const label = ordinal === undefined ? role : `${role}-${ordinal}`;
         const identifier = this.identifier(label);
         const logGroups = exportedLogTypes.map(
             (logType) =>

@@ -1,6 +1,6 @@
 /** The typed, validated configuration of a geoshard stack. Produced only by `validateConfig`. */
 
-import { ShardSettings } from "../components/defaults";
+import { FailoverSettings, ShardSettings } from "../components/defaults";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -23,6 +23,11 @@ export interface ShardConfig extends ShardSettings {
     /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
     readonly allowedCidrs: readonly string[];
     readonly existingVpc?: ExistingVpc;
+    /**
+     * The instances promoted so far, oldest first (`standby`, then `g2-standby`...). The last one
+     * is the shard's master; standby and replicas are rebuilt from it as the next generation.
+     */
+    readonly promoted: readonly string[];
 }
 
 export interface WarehouseConfig {
@@ -38,6 +43,7 @@ export interface StackConfig {
     readonly deletionProtection: boolean;
     readonly shards: readonly ShardConfig[];
     readonly warehouse: WarehouseConfig;
+    readonly failover: FailoverSettings;
 }
 
 /**
@@ -58,6 +64,19 @@ export const inheritedSettingKeys = [
     "logRetentionDays",
 ] as const satisfies readonly (keyof ShardSettings)[];
 
+/** Stack-wide failover, DNS and alarm keys. */
+export const failoverKeys = [
+    "dnsZone",
+    "dnsTtlSeconds",
+    "replicaLagAlarmSeconds",
+    "failoverMaxLagSeconds",
+    "cpuAlarmPercent",
+    "freeStorageAlarmPercent",
+    "freeableMemoryAlarmPercent",
+    "connectionsAlarmPercent",
+    "alarmEmails",
+] as const satisfies readonly (keyof FailoverSettings)[];
+
 /** Every key a stack may set under the `geoshard:` namespace. */
 export const stackKeys: readonly string[] = [
     "environment",
@@ -66,6 +85,7 @@ export const stackKeys: readonly string[] = [
     "shards",
     "warehouse",
     ...inheritedSettingKeys,
+    ...failoverKeys,
 ];
 
 /** Every key a shard entry may carry. */
@@ -77,6 +97,7 @@ export const shardKeys: readonly string[] = [
     "allowedCidrs",
     "existingVpc",
     "standbyInstanceClass",
+    "promoted",
     ...inheritedSettingKeys,
 ];
 

@@ -8,12 +8,16 @@
 
 import {
     defaultEngineVersion,
+    failoverDefaults,
+    FailoverSettings,
     logRetentionPeriods,
     monitoringIntervals,
     shardDefaults,
     ShardSettings,
     storageLimitsGiB,
 } from "../components/defaults";
+import { instanceMemoryGiB } from "../components/instanceClasses";
+import { generationLabels } from "../components/placement";
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
@@ -97,6 +101,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const stackSettings = readStackSettings(raw, problems);
     const shards = readShards(raw.shards, stackSettings, problems);
     const warehouse = readWarehouse(raw.warehouse, problems);
+    const failover = readFailoverSettings(raw, problems);
     checkAcrossShards(shards, warehouse, problems);
 
     if (problems.list.length > 0) {
@@ -108,6 +113,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
         deletionProtection,
         shards: shards.map((s) => s.config),
         warehouse: warehouse!,
+        failover,
     };
 }
 
@@ -286,6 +292,16 @@ function readInstanceClass(value: unknown, path: string, problems: Problems): st
         );
         return undefined;
     }
+    if (instanceMemoryGiB(value) === undefined) {
+        // The memory and connection alarms are sized from the class.
+        problems.add(
+            path,
+            value,
+            "is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* " +
+                "classes of a standard size (large, xlarge, Nxlarge)",
+        );
+        return undefined;
+    }
     return value;
 }
 
@@ -362,6 +378,12 @@ function readShard(
         `${path}.standbyInstanceClass`,
         problems,
     );
+    const promoted = readPromoted(
+        entry.promoted,
+        `${path}.promoted`,
+        settings.replicaCount,
+        problems,
+    );
 
     const vpcCidr = typeof entry.vpcCidr === "string" ? entry.vpcCidr : "";
     return {
@@ -372,11 +394,43 @@ function readShard(
             vpcCidr,
             cities,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
+            promoted,
             ...(existingVpc ? { existingVpc } : {}),
             ...(standbyInstanceClass ? { standbyInstanceClass } : {}),
         },
         cidr: parsedCidr,
     };
+}
+
+/**
+ * The promoted instances, oldest first. Entry i names an instance of generation i + 1: the
+ * standby or a replica that existed when that failover happened.
+ */
+function readPromoted(
+    value: unknown,
+    path: string,
+    replicaCount: number,
+    problems: Problems,
+): string[] {
+    if (value === undefined) {
+        return [];
+    }
+    if (!Array.isArray(value)) {
+        problems.add(path, value, 'is not a list of promoted instances, e.g. ["standby"]');
+        return [];
+    }
+    value.forEach((promoted, i) => {
+        const labels = generationLabels(i + 1, replicaCount);
+        const allowed = [labels.standby, ...labels.replicas];
+        if (!allowed.includes(promoted)) {
+            problems.add(
+                `${path}[${i}]`,
+                promoted,
+                `is not an instance of generation ${i + 1}; allowed: ${allowed.join(", ")}`,
+            );
+        }
+    });
+    return value as string[];
 }
 
 function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
@@ -510,6 +564,81 @@ function readWarehouse(value: string | undefined, problems: Problems): Warehouse
     const region = readRegion(warehouse.region, `${path}.region`, problems);
     const cidr = readVpcCidr(warehouse.vpcCidr, `${path}.vpcCidr`, problems);
     return { region: region ?? "", vpcCidr: cidr ? String(warehouse.vpcCidr) : "" };
+}
+
+const dnsZonePattern =
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+function readFailoverSettings(raw: RawConfig, problems: Problems): FailoverSettings {
+    const path = (key: string) => `${namespace}:${key}`;
+    const integer = (
+        key: keyof FailoverSettings,
+        min: number,
+        max: number,
+        unit: string,
+        why = "",
+    ): number => {
+        const text = raw[key];
+        const fallback = failoverDefaults[key] as number;
+        if (text === undefined) {
+            return fallback;
+        }
+        const value = /^-?\d+$/.test(text) ? Number(text) : text;
+        if (typeof value !== "number" || value < min || value > max) {
+            problems.add(
+                path(key),
+                value,
+                `is out of range; allowed: ${min} to ${max} ${unit}${why}`,
+            );
+            return fallback;
+        }
+        return value;
+    };
+
+    const dnsZone = raw.dnsZone ?? failoverDefaults.dnsZone;
+    if (!dnsZonePattern.test(dnsZone)) {
+        problems.add(
+            path("dnsZone"),
+            dnsZone,
+            "is not a DNS zone name; expected lowercase labels such as db.internal",
+        );
+    }
+    let alarmEmails: string[] = [];
+    if (raw.alarmEmails !== undefined) {
+        const list = parseJson(raw.alarmEmails);
+        if (!Array.isArray(list)) {
+            problems.add(
+                path("alarmEmails"),
+                list ?? raw.alarmEmails,
+                "is not a list of email addresses",
+            );
+        } else {
+            list.forEach((email, i) => {
+                if (typeof email !== "string" || !emailPattern.test(email)) {
+                    problems.add(`${path("alarmEmails")}[${i}]`, email, "is not an email address");
+                }
+            });
+            alarmEmails = list as string[];
+        }
+    }
+    return {
+        dnsZone,
+        dnsTtlSeconds: integer(
+            "dnsTtlSeconds",
+            1,
+            60,
+            "seconds",
+            " (a failover must not wait on DNS caches)",
+        ),
+        replicaLagAlarmSeconds: integer("replicaLagAlarmSeconds", 1, 3600, "seconds"),
+        failoverMaxLagSeconds: integer("failoverMaxLagSeconds", 1, 3600, "seconds"),
+        cpuAlarmPercent: integer("cpuAlarmPercent", 1, 100, "percent"),
+        freeStorageAlarmPercent: integer("freeStorageAlarmPercent", 1, 50, "percent"),
+        freeableMemoryAlarmPercent: integer("freeableMemoryAlarmPercent", 1, 50, "percent"),
+        connectionsAlarmPercent: integer("connectionsAlarmPercent", 1, 100, "percent"),
+        alarmEmails,
+    };
 }
 
 /** Rules that span shards: unique names and cities, CIDRs that never overlap. */

@@ -1,7 +1,7 @@
 import * as assert from "assert";
-import { defaultEngineVersion, shardDefaults } from "../components/defaults";
+import { defaultEngineVersion, failoverDefaults, shardDefaults } from "../components/defaults";
 import { awsRegions } from "../config/regions";
-import { inheritedSettingKeys, stackKeys } from "../config/schema";
+import { failoverKeys, inheritedSettingKeys, shardKeys, stackKeys } from "../config/schema";
 import { ConfigError, validateConfig } from "../config/validate";
 import { projectDefaults, readStackConfig } from "../tools/stackConfig";
 import { rawConfig, referenceShards, ShardEntry, unqualified } from "./helpers";
@@ -51,7 +51,9 @@ describe("config validation", () => {
             vpcCidr: "10.30.0.0/16",
             cities: ["london", "paris", "berlin"],
             allowedCidrs: ["10.30.0.0/16"],
+            promoted: [],
         });
+        assert.deepStrictEqual(config.failover, failoverDefaults);
         assert.deepStrictEqual(config.warehouse, { region: "us-east-1", vpcCidr: "10.100.0.0/16" });
     });
 
@@ -271,6 +273,42 @@ describe("config validation", () => {
             problems: ['geoshard:deletionProtection: "no" is not a boolean; allowed: true, false'],
         },
         {
+            name: "a DNS TTL above a minute",
+            settings: { dnsTtlSeconds: "300" },
+            problems: [
+                "geoshard:dnsTtlSeconds: 300 is out of range; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)",
+            ],
+        },
+        {
+            name: "a DNS zone that is not a domain name",
+            settings: { dnsZone: "DB_internal" },
+            problems: [
+                'geoshard:dnsZone: "DB_internal" is not a DNS zone name; expected lowercase labels such as db.internal',
+            ],
+        },
+        {
+            name: "an alarm threshold out of range and a bad email",
+            settings: { freeStorageAlarmPercent: "75", alarmEmails: ["dba@example.com", "oncall"] },
+            problems: [
+                'geoshard:alarmEmails[1]: "oncall" is not an email address',
+                "geoshard:freeStorageAlarmPercent: 75 is out of range; allowed: 1 to 50 percent",
+            ],
+        },
+        {
+            name: "a promoted instance that did not exist in its generation",
+            shards: withShard(0, { promoted: ["standby", "standby"] }),
+            problems: [
+                'geoshard:shards[0].promoted[1]: "standby" is not an instance of generation 2; allowed: g2-standby, g2-replica-1, g2-replica-2',
+            ],
+        },
+        {
+            name: "an instance class whose memory the alarms cannot size",
+            shards: withShard(1, { replicaInstanceClass: "db.z1d.metal" }),
+            problems: [
+                'geoshard:shards[1].replicaInstanceClass: "db.z1d.metal" is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* classes of a standard size (large, xlarge, Nxlarge)',
+            ],
+        },
+        {
             name: "a misspelt stack key",
             settings: { replicaCout: "3" },
             problems: [
@@ -281,7 +319,7 @@ describe("config validation", () => {
             name: "a misspelt shard key",
             shards: withShard(0, { replicas: 3 }),
             problems: [
-                `geoshard:shards[0].replicas: 3 is not a known key; allowed: name, region, vpcCidr, cities, allowedCidrs, existingVpc, standbyInstanceClass, ${inheritedSettingKeys.join(", ")}`,
+                `geoshard:shards[0].replicas: 3 is not a known key; allowed: ${shardKeys.join(", ")}`,
             ],
         },
         {
@@ -358,6 +396,9 @@ describe("stack files", () => {
         };
         for (const key of inheritedSettingKeys) {
             expected[`geoshard:${key}`] = shardDefaults[key];
+        }
+        for (const key of failoverKeys) {
+            expected[`geoshard:${key}`] = failoverDefaults[key];
         }
         assert.deepStrictEqual(declared, expected);
     });

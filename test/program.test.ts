@@ -94,7 +94,7 @@ describe("offline plan", () => {
                 );
             }
         }
-        assert.match(text, /^Total: 134 resources$/m);
+        assert.match(text, /^Total: 348 resources$/m);
         assert.match(
             text,
             /shardMap\.cityToShard +new_york->us-east boston->us-east san_francisco->us-west/,

@@ -159,8 +159,19 @@ function computedState(
             return { arn: arnOf("rds", `subgrp:${inputs.name}`) };
         case "random:index/randomPassword:RandomPassword":
             return { result: "mock-password-not-secret" };
-        default:
-            return {};
+        case "aws:route53/zone:Zone":
+            return {
+                zoneId: `Z${name.toUpperCase().replace(/-/g, "")}`,
+                arn: `arn:aws:route53:::hostedzone/${name}`,
+            };
+        case "aws:route53/healthCheck:HealthCheck":
+            return { arn: `arn:aws:route53:::healthcheck/${name}` };
+        default: {
+            // Most AWS resources compute an ARN; the module of the type token stands in for the
+            // service, the Pulumi name for the resource.
+            const module = /^aws:([a-z0-9]+)\//.exec(type)?.[1];
+            return module ? { arn: arnOf(module, inputs.name ?? name) } : {};
+        }
     }
 }
 

@@ -8,6 +8,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
+import { failoverBudget, FailoverBudget } from "../components/failover";
 import {
     ProgramError,
     ProgramRun,
@@ -41,6 +42,10 @@ export interface PlannedShard {
     readonly subnets: readonly { availabilityZone: string; cidr: string }[];
     readonly allowedCidrs: readonly string[];
     readonly instances: readonly PlannedInstance[];
+    readonly dns: PlannedDns;
+    readonly failoverBudget: FailoverBudget;
+    /** Alarm names by what they watch, e.g. `master-writable`, `replica-1-replica-lag`. */
+    readonly alarms: readonly string[];
     readonly resourceCount: number;
 }
 
@@ -53,6 +58,44 @@ export interface Plan {
 }
 
 const shardType = "geoshard:index:RegionalShard";
+
+export interface PlannedDns {
+    readonly writer: { name: string; ttl: number; primary: string; secondary: string };
+    readonly reader: { name: string; targets: readonly string[] };
+}
+
+/** The writer pair and reader set of a shard, targets shown as instance identifiers. */
+function plannedDns(
+    records: readonly RecordedResource[],
+    children: readonly RecordedResource[],
+): PlannedDns {
+    const identifiers = new Set(
+        children
+            .filter((r) => r.type === "aws:rds/instance:Instance")
+            .map((db) => db.inputs.identifier as string),
+    );
+    // Record targets are instance host names: `<identifier>.<id>.<region>.rds.amazonaws.com`.
+    const target = (record: RecordedResource) => {
+        const host: string = record.inputs.records[0];
+        const identifier = host.split(".")[0];
+        return identifiers.has(identifier) ? identifier : host;
+    };
+    const one = (suffix: string) => records.find((r) => r.name.endsWith(suffix))!;
+    const primary = one("-writer-primary");
+    const readers = records.filter((r) => r.inputs.name.startsWith("reader."));
+    return {
+        writer: {
+            name: primary.inputs.name,
+            ttl: primary.inputs.ttl,
+            primary: target(primary),
+            secondary: target(one("-writer-secondary")),
+        },
+        reader: {
+            name: readers[0].inputs.name,
+            targets: readers.filter((r) => r.inputs.setIdentifier !== undefined).map(target),
+        },
+    };
+}
 
 /** The shard a resource belongs to: the name of its RegionalShard parent. */
 function shardOf(resource: RecordedResource): string | undefined {
@@ -79,9 +122,10 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
                     availabilityZone: s.inputs.availabilityZone,
                     cidr: s.inputs.cidrBlock,
                 })),
-                allowedCidrs: ofType(
-                    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-                ).map((rule) => rule.inputs.cidrIpv4),
+                allowedCidrs: ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                    .map((rule) => rule.inputs.cidrIpv4)
+                    .filter((cidr) => cidr !== undefined),
+                dns: plannedDns(ofType("aws:route53/record:Record"), children),
                 instances: ofType("aws:rds/instance:Instance").map((db) => ({
                     role: db.inputs.tags.role,
                     name: db.name,
@@ -99,6 +143,14 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
                     backupRetentionDays: db.inputs.backupRetentionPeriod ?? 0,
                     protected: db.protect,
                 })),
+                failoverBudget: failoverBudget(
+                    ofType("aws:route53/record:Record").find((r) =>
+                        r.name.endsWith("-writer-primary"),
+                    )!.inputs.ttl,
+                ),
+                alarms: ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) =>
+                    a.name.slice(component.name.length + 1),
+                ),
                 resourceCount: children.length,
             };
         });
@@ -168,6 +220,25 @@ export function renderPlan(plan: Plan): string {
                 "  ",
             ),
         );
+        const { writer, reader } = shard.dns;
+        lines.push(
+            `  writer    ${writer.name} (TTL ${writer.ttl} s): PRIMARY ${writer.primary} ` +
+                `while the master takes writes and has not failed over; SECONDARY ${writer.secondary}`,
+        );
+        lines.push(
+            `  reader    ${reader.name}: ` +
+                (reader.targets.length > 0
+                    ? `weighted over ${reader.targets.join(", ")}, each out while its lag alarm fires`
+                    : `the writer (no read replicas)`),
+        );
+        const b = shard.failoverBudget;
+        lines.push(
+            `  failover  detection ${b.detectionSeconds.min}-${b.detectionSeconds.max} s + confirmation ` +
+                `${b.confirmationSeconds} s + promotion ${b.promotionSeconds} s (assumed) + DNS TTL ` +
+                `${b.dnsSeconds} s = ${b.totalSeconds.min}-${b.totalSeconds.max} s without writes ` +
+                `(reference: 30 s; see docs/runbooks/failover.md)`,
+        );
+        lines.push(`  alarms    ${shard.alarms.length}: ${shard.alarms.join(", ")}`);
         lines.push(`  resources ${shard.resourceCount}`);
     }
 
