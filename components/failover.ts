@@ -478,10 +478,10 @@ function createPromoter(
                 Version: "2012-10-17",
                 Statement: [
                     {
-                        Sid: "DescribeShardInstances",
+                        Sid: "DescribeCandidates",
                         Effect: "Allow",
                         Action: "rds:DescribeDBInstances",
-                        Resource: [ctx.master, ...candidates].map(dbArn),
+                        Resource: candidates.map(dbArn),
                     },
                     {
                         Sid: "PromoteShardReplicas",

@@ -159,6 +159,12 @@ function computedState(
             return { arn: arnOf("rds", `subgrp:${inputs.name}`) };
         case "random:index/randomPassword:RandomPassword":
             return { result: "mock-password-not-secret" };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { arn: arnOf("logs", `log-group:${inputs.name}`) };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { arn: arnOf("cloudwatch", `alarm:${inputs.name}`) };
+        case "aws:lambda/function:Function":
+            return { arn: arnOf("lambda", `function:${inputs.name}`) };
         case "aws:route53/zone:Zone":
             return {
                 zoneId: `Z${name.toUpperCase().replace(/-/g, "")}`,
