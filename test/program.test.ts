@@ -94,6 +94,18 @@ describe("offline plan", () => {
                 );
             }
         }
+        assert.match(
+            text,
+            /^  writer    writer\.europe\.db\.internal \(TTL 5 s\): PRIMARY geoshard-prod-europe-master while the master takes writes and has not failed over; SECONDARY geoshard-prod-europe-standby$/m,
+        );
+        assert.match(
+            text,
+            /^  reader    reader\.europe\.db\.internal: weighted over geoshard-prod-europe-replica-1, geoshard-prod-europe-replica-2, each out while its lag alarm fires$/m,
+        );
+        assert.match(
+            text,
+            /^  failover  detection 15-130 s \+ confirmation 20 s \+ promotion 180 s \(assumed\) \+ DNS TTL 5 s = 220-335 s without writes \(reference: 30 s; see docs\/runbooks\/failover\.md\)$/m,
+        );
         assert.match(text, /^Total: 348 resources$/m);
         assert.match(
             text,
