@@ -8,6 +8,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalShard } from "./components/regionalShard";
+import { WarehouseLink } from "./components/shardCdc";
+import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
 import { ShardConfig, StackConfig } from "./config/schema";
 
@@ -37,11 +39,20 @@ interface ShardMap {
     readonly cityToShard: Record<string, string>;
 }
 
-export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardMap> }> => {
+export = async (): Promise<{
+    environment: string;
+    shardMap: pulumi.Output<ShardMap>;
+    warehouse: pulumi.Output<WarehouseOutput>;
+}> => {
     const config = loadConfig();
     const providers = regionProviders(config);
     const zones = await Promise.all(
         config.shards.map((shard, i) => shardZones(shard, i, providers)),
+    );
+    const warehouseZones = await regionZones(
+        config.warehouse.region,
+        providers.get(config.warehouse.region)!,
+        "geoshard:warehouse.region",
     );
 
     // One private zone for every shard's writer and reader names, associated with every shard
@@ -71,6 +82,35 @@ export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardM
         provider: globalProvider,
     };
 
+    const warehouseProvider = providers.get(config.warehouse.region)!;
+    const warehouse = new Warehouse(
+        "warehouse",
+        {
+            environment: config.environment,
+            region: config.warehouse.region,
+            vpcCidr: config.warehouse.vpcCidr,
+            availabilityZones: warehouseZones,
+            shardCidrs: config.shards.map((s) => s.vpcCidr),
+            redshift: config.warehouse.redshift,
+            createDmsVpcRole: config.warehouse.createDmsVpcRole,
+            alarmEmails: config.failover.alarmEmails,
+        },
+        { providers: [warehouseProvider] },
+    );
+    const warehouseLink: WarehouseLink = {
+        provider: warehouseProvider,
+        region: config.warehouse.region,
+        vpcCidr: config.warehouse.vpcCidr,
+        vpcId: warehouse.vpcId,
+        routeTableId: warehouse.routeTableId,
+        kmsKeyArn: warehouse.kmsKeyArn,
+        bucketArn: warehouse.bucketArn,
+        bucketName: warehouse.bucketName,
+        replicationSubnetGroupId: warehouse.replicationSubnetGroupId,
+        dmsSecurityGroupId: warehouse.dmsSecurityGroupId,
+        alarmTopicArn: warehouse.alarmTopicArn,
+    };
+
     const shards = config.shards.map(
         (shard, i) =>
             new RegionalShard(
@@ -97,15 +137,22 @@ export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardM
                     promoted: shard.promoted,
                     dns,
                     failover: config.failover,
+                    warehouse: warehouseLink,
+                    cdc: shard.cdc,
                 },
                 { providers: [providers.get(shard.region)!] },
             ),
     );
-    associateVpcs(
-        shards.map((shard, i) => ({ vpcId: shard.vpcId, vpcRegion: config.shards[i].region })),
-    );
+    associateVpcs([
+        ...shards.map((shard, i) => ({ vpcId: shard.vpcId, vpcRegion: config.shards[i].region })),
+        { vpcId: warehouse.vpcId, vpcRegion: config.warehouse.region },
+    ]);
 
-    return { environment: config.environment, shardMap: shardMapOf(config, shards) };
+    return {
+        environment: config.environment,
+        shardMap: shardMapOf(config, shards),
+        warehouse: warehouseOutput(config, warehouse, shards),
+    };
 };
 
 /**
@@ -113,7 +160,9 @@ export = async (): Promise<{ environment: string; shardMap: pulumi.Output<ShardM
  * identity, so it never changes once deployed.
  */
 function regionProviders(config: StackConfig): Map<string, aws.Provider> {
-    const regions = [...new Set(config.shards.map((s) => s.region))].sort();
+    const regions = [
+        ...new Set([...config.shards.map((s) => s.region), config.warehouse.region]),
+    ].sort();
     return new Map(
         regions.map((region) => [
             region,
@@ -172,17 +221,70 @@ async function shardZones(
             },
         };
     }
+    return { availabilityZones: await regionZones(shard.region, provider, `${path}.region`) };
+}
+
+/** The region's standard AZs (no Local or Wavelength Zones); at least two. */
+async function regionZones(
+    region: string,
+    provider: aws.Provider,
+    path: string,
+): Promise<string[]> {
     const zones = await aws.getAvailabilityZones(
         { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
         { provider },
     );
     if (zones.names.length < 2) {
         throw new pulumi.RunError(
-            `${path}.region: "${shard.region}" offers ${zones.names.length} availability zone(s) ` +
-                `to this account; a shard needs at least two`,
+            `${path}: "${region}" offers ${zones.names.length} availability zone(s) ` +
+                `to this account; at least two are needed`,
         );
     }
-    return { availabilityZones: zones.names };
+    return zones.names;
+}
+
+/** Where the analytics live, and each shard's CDC path into them. */
+interface WarehouseOutput {
+    readonly region: string;
+    readonly bucket: string;
+    readonly glueDatabase: string;
+    readonly athenaWorkgroup: string;
+    readonly redshiftWorkgroup?: string;
+    readonly cdc: Record<
+        string,
+        { readonly stream: string; readonly replication: string; readonly lakePrefix: string }
+    >;
+}
+
+function warehouseOutput(
+    config: StackConfig,
+    warehouse: Warehouse,
+    shards: readonly RegionalShard[],
+): pulumi.Output<WarehouseOutput> {
+    return pulumi
+        .all([
+            warehouse.bucketName,
+            warehouse.glueDatabaseName,
+            warehouse.athenaWorkgroupName,
+            warehouse.redshiftWorkgroupName,
+        ])
+        .apply(([bucket, glueDatabase, athenaWorkgroup, redshiftWorkgroup]) => ({
+            region: config.warehouse.region,
+            bucket,
+            glueDatabase,
+            athenaWorkgroup,
+            ...(redshiftWorkgroup ? { redshiftWorkgroup } : {}),
+            cdc: Object.fromEntries(
+                shards.map((shard, i) => [
+                    config.shards[i].name,
+                    {
+                        stream: shard.cdc!.streamName,
+                        replication: shard.cdc!.replicationIdentifier,
+                        lakePrefix: shard.cdc!.lakePrefix,
+                    },
+                ]),
+            ),
+        }));
 }
 
 function shardMapOf(

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { subdivide } from "../config/cidr";
 import {
     defaultEngineVersion,
     failoverDefaults,
@@ -9,6 +8,9 @@ import {
     shardDefaults,
 } from "./defaults";
 import { createFailover, FailoverBudget, ShardDns } from "./failover";
+import { privateNetwork } from "./network";
+import { CdcSelection } from "./cdc";
+import { createShardCdc, slotWalLimitPercent, WarehouseLink } from "./shardCdc";
 import { chooseAzs, currentLayout } from "./placement";
 
 /** A subnet of an existing VPC, with the AZ it lies in. */
@@ -100,6 +102,14 @@ export interface RegionalShardArgs {
     readonly dns: ShardDns;
     /** DNS TTL, alarm thresholds, failover lag bound and alarm emails. @default failoverDefaults */
     readonly failover?: Partial<FailoverSettings>;
+    /**
+     * The warehouse this shard streams its changes to. With it the shard replicates its
+     * credentials there and owns its CDC path: peering, stream, DMS replication, delivery.
+     * @default - no CDC
+     */
+    readonly warehouse?: WarehouseLink;
+    /** Tables and columns CDC leaves out. @default - none: every table, every column */
+    readonly cdc?: CdcSelection;
     /** Extra tags for every taggable resource. @default - none */
     readonly tags?: Record<string, string>;
 }
@@ -156,6 +166,8 @@ export class RegionalShard extends pulumi.ComponentResource {
     public readonly failoverBudget: FailoverBudget;
     /** 1, plus one for each promotion recorded in `promoted`. */
     public readonly generation: number;
+    /** The shard's CDC path, when it streams to a warehouse. */
+    public readonly cdc?: { streamName: string; replicationIdentifier: string; lakePrefix: string };
     /** The private route table of a created VPC (peering routes go here); undefined for an existing VPC. */
     public readonly routeTableId?: pulumi.Output<string>;
 
@@ -370,6 +382,39 @@ export class RegionalShard extends pulumi.ComponentResource {
         this.alarmTopicArn = failover.topicArn;
         this.failoverBudget = failover.budget;
 
+        if (args.warehouse) {
+            const cdc = createShardCdc({
+                parent: this,
+                name,
+                environment: args.environment,
+                region: args.region,
+                identifier: (suffix) => this.identifier(suffix),
+                tags: (role, resource) => this.tags(role, resource),
+                accountId: identity.accountId,
+                partition: partition.partition,
+                warehouse: args.warehouse,
+                shardVpcId: network.vpcId,
+                shardVpcCidr: args.vpcCidr,
+                shardRouteTableId: network.routeTableId,
+                dbSecurityGroup: securityGroup,
+                admitsWarehouse: (args.allowedCidrs ?? [args.vpcCidr]).includes(
+                    args.warehouse.vpcCidr,
+                ),
+                master,
+                databaseName,
+                credentialsSecret: secret,
+                selection: args.cdc ?? { excludeTables: [], excludeColumns: [] },
+                allocatedStorageGiB: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
+                shardAlarmTopicArn: failover.topicArn,
+                logRetentionDays: args.logRetentionDays ?? shardDefaults.logRetentionDays,
+            });
+            this.cdc = {
+                streamName: cdc.streamName,
+                replicationIdentifier: cdc.replicationIdentifier,
+                lakePrefix: cdc.lakePrefix,
+            };
+        }
+
         this.masterIdentifier = master.identifier;
         this.standbyIdentifier = standby.identifier;
         this.replicaIdentifiers = replicas.map((r) => r.identifier);
@@ -508,50 +553,9 @@ export class RegionalShard extends pulumi.ComponentResource {
                 subnetIds: existing.subnets.map((s) => pulumi.output(s.id)),
             };
         }
-        const vpc = new aws.ec2.Vpc(
-            `${this.name}-vpc`,
-            {
-                cidrBlock: this.args.vpcCidr,
-                enableDnsSupport: true,
-                enableDnsHostnames: true,
-                tags: this.tags("network", "vpc"),
-            },
-            { parent: this },
+        return privateNetwork(this, this.name, this.args.vpcCidr, azs, (resource) =>
+            this.tags("network", resource),
         );
-        // Strip the default security group of its rules so nothing can use it by accident.
-        new aws.ec2.DefaultSecurityGroup(
-            `${this.name}-default-sg`,
-            { vpcId: vpc.id, tags: this.tags("network", "default-sg") },
-            { parent: this },
-        );
-        const routeTable = new aws.ec2.RouteTable(
-            `${this.name}-private-routes`,
-            { vpcId: vpc.id, tags: this.tags("network", "private-routes") },
-            { parent: this },
-        );
-        // Four equal blocks, one per AZ (at most three used), so the subnet of an AZ keeps its
-        // CIDR whatever the region's AZ count.
-        const cidrs = subdivide(this.args.vpcCidr, 2, azs.length);
-        const subnetIds = azs.map((az, i) => {
-            const subnet = new aws.ec2.Subnet(
-                `${this.name}-subnet-${az}`,
-                {
-                    vpcId: vpc.id,
-                    cidrBlock: cidrs[i],
-                    availabilityZone: az,
-                    mapPublicIpOnLaunch: false,
-                    tags: this.tags("network", `subnet-${az}`),
-                },
-                { parent: this },
-            );
-            new aws.ec2.RouteTableAssociation(
-                `${this.name}-subnet-${az}-routes`,
-                { subnetId: subnet.id, routeTableId: routeTable.id },
-                { parent: this },
-            );
-            return subnet.id;
-        });
-        return { vpcId: vpc.id, subnetIds, routeTableId: routeTable.id };
     }
 
     /** Admits PostgreSQL from the allowed networks only; no egress (RDS needs none). */
@@ -589,6 +593,7 @@ export class RegionalShard extends pulumi.ComponentResource {
      */
     private createParameterGroup(): aws.rds.ParameterGroup {
         const major = (this.args.engineVersion ?? defaultEngineVersion).split(".")[0];
+        const allocatedGiB = this.args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB;
         return new aws.rds.ParameterGroup(
             `${this.name}-params`,
             {
@@ -601,6 +606,14 @@ export class RegionalShard extends pulumi.ComponentResource {
                         name: "shared_preload_libraries",
                         value: "pg_stat_statements",
                         applyMethod: "pending-reboot",
+                    },
+                    // A replication slot nobody reads may hold this much WAL, then PostgreSQL
+                    // gives up the slot rather than the master's storage (CDC must then reload).
+                    {
+                        name: "max_slot_wal_keep_size",
+                        value: String(
+                            Math.floor((allocatedGiB * 1024 * slotWalLimitPercent) / 100),
+                        ),
                     },
                 ],
                 tags: this.tags("database"),
@@ -698,6 +711,15 @@ export class RegionalShard extends pulumi.ComponentResource {
                 description: `Master credentials of geoshard shard ${this.name}`,
                 kmsKeyId: key.arn,
                 recoveryWindowInDays: 30,
+                // CDC reads the credentials in the warehouse region, under the warehouse key.
+                replicas: this.args.warehouse
+                    ? [
+                          {
+                              region: this.args.warehouse.region,
+                              kmsKeyId: this.args.warehouse.kmsKeyArn,
+                          },
+                      ]
+                    : undefined,
                 tags: this.tags("credentials"),
             },
             { parent: this },

@@ -1,5 +1,6 @@
 /** The typed, validated configuration of a geoshard stack. Produced only by `validateConfig`. */
 
+import { CdcSelection, Residency } from "../components/cdc";
 import { FailoverSettings, ShardSettings } from "../components/defaults";
 
 export type Environment = "dev" | "staging" | "prod";
@@ -23,6 +24,10 @@ export interface ShardConfig extends ShardSettings {
     /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
     readonly allowedCidrs: readonly string[];
     readonly existingVpc?: ExistingVpc;
+    /** `eu`: the shard's data is EU personal data; CDC to a non-EU warehouse needs exclusions or a waiver. */
+    readonly residency?: Residency;
+    /** What CDC leaves out, and the waiver for an EU transfer. */
+    readonly cdc: ShardCdc;
     /**
      * The instances promoted so far, oldest first (`standby`, then `g2-standby`...). The last one
      * is the shard's master; standby and replicas are rebuilt from it as the next generation.
@@ -30,9 +35,18 @@ export interface ShardConfig extends ShardSettings {
     readonly promoted: readonly string[];
 }
 
+export interface ShardCdc extends CdcSelection {
+    /** A reference to the approval (transfer impact assessment, SCCs) for sending EU rows out of the EU. */
+    readonly residencyWaiver?: string;
+}
+
 export interface WarehouseConfig {
     readonly region: string;
     readonly vpcCidr: string;
+    /** Also create Redshift Serverless over the data lake. */
+    readonly redshift: boolean;
+    /** Create the account-wide `dms-vpc-role`; false where another stack of the account owns it. */
+    readonly createDmsVpcRole: boolean;
 }
 
 export interface StackConfig {
@@ -98,7 +112,15 @@ export const shardKeys: readonly string[] = [
     "existingVpc",
     "standbyInstanceClass",
     "promoted",
+    "residency",
+    "cdc",
     ...inheritedSettingKeys,
 ];
 
-export const warehouseKeys: readonly string[] = ["region", "vpcCidr"];
+export const warehouseKeys: readonly string[] = [
+    "region",
+    "vpcCidr",
+    "redshift",
+    "createDmsVpcRole",
+];
+export const cdcKeys: readonly string[] = ["excludeTables", "excludeColumns", "residencyWaiver"];

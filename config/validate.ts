@@ -16,6 +16,14 @@ import {
     ShardSettings,
     storageLimitsGiB,
 } from "../components/defaults";
+import {
+    columnPattern,
+    euRegions,
+    Residency,
+    residencies,
+    residencyAllows,
+    tablePattern,
+} from "../components/cdc";
 import { instanceMemoryGiB } from "../components/instanceClasses";
 import { generationLabels } from "../components/placement";
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from "./cidr";
@@ -28,7 +36,9 @@ import {
     RawConfig,
     ShardConfig,
     shardKeys,
+    ShardCdc,
     StackConfig,
+    cdcKeys,
     stackKeys,
     WarehouseConfig,
     warehouseKeys,
@@ -103,6 +113,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const warehouse = readWarehouse(raw.warehouse, problems);
     const failover = readFailoverSettings(raw, problems);
     checkAcrossShards(shards, warehouse, problems);
+    checkResidency(shards, warehouse, problems);
 
     if (problems.list.length > 0) {
         throw new ConfigError(problems.list);
@@ -384,6 +395,8 @@ function readShard(
         settings.replicaCount,
         problems,
     );
+    const residency = readResidency(entry.residency, `${path}.residency`, problems);
+    const cdc = readCdc(entry.cdc, `${path}.cdc`, problems);
 
     const vpcCidr = typeof entry.vpcCidr === "string" ? entry.vpcCidr : "";
     return {
@@ -395,6 +408,8 @@ function readShard(
             cities,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
             promoted,
+            cdc,
+            ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(standbyInstanceClass ? { standbyInstanceClass } : {}),
         },
@@ -431,6 +446,67 @@ function readPromoted(
         }
     });
     return value as string[];
+}
+
+function readResidency(value: unknown, path: string, problems: Problems): Residency | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (!residencies.includes(value as Residency)) {
+        problems.add(path, value, `is not a residency; allowed: ${residencies.join(", ")}`);
+        return undefined;
+    }
+    return value as Residency;
+}
+
+function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
+    const none: ShardCdc = { excludeTables: [], excludeColumns: [] };
+    if (value === undefined) {
+        return none;
+    }
+    if (!isRecord(value)) {
+        problems.add(
+            path,
+            value,
+            "is not a CDC selection; expected { excludeTables, excludeColumns, residencyWaiver }",
+        );
+        return none;
+    }
+    checkKeys(value, cdcKeys, path, problems);
+    const list = (key: string, pattern: RegExp, shape: string): string[] => {
+        const items = value[key];
+        if (items === undefined) {
+            return [];
+        }
+        if (!Array.isArray(items)) {
+            problems.add(`${path}.${key}`, items, `is not a list of ${shape}`);
+            return [];
+        }
+        return items.filter((item, i) => {
+            if (typeof item !== "string" || !pattern.test(item)) {
+                problems.add(`${path}.${key}[${i}]`, item, `is not ${shape}`);
+                return false;
+            }
+            return true;
+        });
+    };
+    const waiver = value.residencyWaiver;
+    if (waiver !== undefined && (typeof waiver !== "string" || waiver.trim().length < 8)) {
+        problems.add(
+            `${path}.residencyWaiver`,
+            waiver,
+            "is not a waiver reference; allowed: the reference of the documented approval, at least 8 characters",
+        );
+    }
+    return {
+        excludeTables: list(
+            "excludeTables",
+            tablePattern,
+            "schema.table (lowercase; % as a wildcard)",
+        ),
+        excludeColumns: list("excludeColumns", columnPattern, "schema.table.column (lowercase)"),
+        ...(typeof waiver === "string" ? { residencyWaiver: waiver } : {}),
+    };
 }
 
 function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
@@ -563,7 +639,21 @@ function readWarehouse(value: string | undefined, problems: Problems): Warehouse
     checkKeys(warehouse, warehouseKeys, path, problems);
     const region = readRegion(warehouse.region, `${path}.region`, problems);
     const cidr = readVpcCidr(warehouse.vpcCidr, `${path}.vpcCidr`, problems);
-    return { region: region ?? "", vpcCidr: cidr ? String(warehouse.vpcCidr) : "" };
+    for (const flag of ["redshift", "createDmsVpcRole"]) {
+        if (warehouse[flag] !== undefined && typeof warehouse[flag] !== "boolean") {
+            problems.add(
+                `${path}.${flag}`,
+                warehouse[flag],
+                "is not a boolean; allowed: true, false",
+            );
+        }
+    }
+    return {
+        region: region ?? "",
+        vpcCidr: cidr ? String(warehouse.vpcCidr) : "",
+        redshift: warehouse.redshift === true,
+        createDmsVpcRole: warehouse.createDmsVpcRole !== false,
+    };
 }
 
 const dnsZonePattern =
@@ -639,6 +729,33 @@ function readFailoverSettings(raw: RawConfig, problems: Problems): FailoverSetti
         connectionsAlarmPercent: integer("connectionsAlarmPercent", 1, 100, "percent"),
         alarmEmails,
     };
+}
+
+/**
+ * An EU-resident shard may stream to a warehouse outside the EU only without its personal-data
+ * columns, or under a documented waiver.
+ */
+function checkResidency(
+    shards: readonly ReadShard[],
+    warehouse: WarehouseConfig | undefined,
+    problems: Problems,
+): void {
+    if (!warehouse?.region) {
+        return;
+    }
+    for (const shard of shards) {
+        const { residency, cdc, name } = shard.config;
+        if (!residencyAllows(residency, warehouse.region, cdc, cdc.residencyWaiver)) {
+            problems.add(
+                `${namespace}:shards[${shard.index}].residency`,
+                residency,
+                `shard ${name} would stream to the warehouse in ${warehouse.region}, outside the EU ` +
+                    `(a GDPR transfer); allowed: list its personal-data columns in cdc.excludeColumns, ` +
+                    `set cdc.residencyWaiver to the approval's reference, or put ` +
+                    `${namespace}:warehouse.region in the EU (${euRegions.join(", ")})`,
+            );
+        }
+    }
 }
 
 /** Rules that span shards: unique names and cities, CIDRs that never overlap. */

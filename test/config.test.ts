@@ -52,9 +52,15 @@ describe("config validation", () => {
             cities: ["london", "paris", "berlin"],
             allowedCidrs: ["10.30.0.0/16"],
             promoted: [],
+            cdc: { excludeTables: [], excludeColumns: [] },
         });
         assert.deepStrictEqual(config.failover, failoverDefaults);
-        assert.deepStrictEqual(config.warehouse, { region: "us-east-1", vpcCidr: "10.100.0.0/16" });
+        assert.deepStrictEqual(config.warehouse, {
+            region: "us-east-1",
+            vpcCidr: "10.100.0.0/16",
+            redshift: false,
+            createDmsVpcRole: true,
+        });
     });
 
     it("lets stack-wide settings (given as text, like Pulumi does) apply to every shard and a shard override them", () => {

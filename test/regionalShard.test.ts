@@ -19,7 +19,28 @@ const untaggable = new Set([
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:route53/record:Record",
     "aws:sns/topicSubscription:TopicSubscription",
+    "aws:ec2/route:Route",
+    "aws:cloudwatch/logStream:LogStream",
 ]);
+
+/** Per shard, what runs in the warehouse region: the CDC path DMS must write from there. */
+const warehouseRegionSuffixes = [
+    "cdc-stream",
+    "cdc-dms-role",
+    "cdc-dms-policy",
+    "cdc-source",
+    "cdc-target",
+    "cdc-replication",
+    "cdc-peering",
+    "cdc-warehouse-route",
+    "cdc-delivery-logs",
+    "cdc-delivery-log-stream",
+    "cdc-firehose-role",
+    "cdc-firehose-policy",
+    "cdc-delivery",
+    "cdc-latency-source",
+    "cdc-latency-target",
+];
 
 const urnOf = (r: RecordedResource) => r.urn;
 
@@ -47,7 +68,7 @@ describe("RegionalShard, the reference stack in prod", () => {
         );
     });
 
-    it("puts every AWS resource of a shard in the shard's region, and Route 53 on the global provider", () => {
+    it("puts a shard's resources in its region, its CDC path in the warehouse's, Route 53 on the global provider", () => {
         for (const shard of referenceShards()) {
             const children = prod.resources.filter((r) =>
                 r.parent.endsWith(`RegionalShard::${shard.name}`),
@@ -55,7 +76,13 @@ describe("RegionalShard, the reference stack in prod", () => {
             const awsChildren = children.filter((r) => r.type.startsWith("aws:"));
             assert.ok(awsChildren.length > 20);
             for (const child of awsChildren) {
-                const expected = child.type.startsWith("aws:route53/") ? "us-east-1" : shard.region;
+                const inWarehouse = warehouseRegionSuffixes.some(
+                    (w) => child.name === `${shard.name}-${w}`,
+                );
+                const expected =
+                    child.type.startsWith("aws:route53/") || inWarehouse
+                        ? "us-east-1"
+                        : shard.region;
                 assert.strictEqual(child.region, expected, `${child.name} is in ${child.region}`);
             }
         }
@@ -297,7 +324,10 @@ describe("RegionalShard, the reference stack in prod", () => {
         });
         assert.deepStrictEqual(
             ofType(prod, "aws:kms/alias:Alias").map((a) => a.inputs.name),
-            referenceShards().map((s) => `alias/geoshard-prod-${s.name}-key`),
+            [
+                "alias/geoshard-prod-warehouse-key",
+                ...referenceShards().map((s) => `alias/geoshard-prod-${s.name}-key`),
+            ],
         );
     });
 
@@ -312,10 +342,12 @@ describe("RegionalShard, the reference stack in prod", () => {
                 value: "pg_stat_statements",
                 applyMethod: "pending-reboot",
             },
+            // 20% of 1000 GiB, in MB: a stuck slot never holds more WAL.
+            { name: "max_slot_wal_keep_size", value: "204800" },
         ]);
     });
 
-    it("admits PostgreSQL from the shard's VPC only, with no inline rules", () => {
+    it("admits PostgreSQL from the shard's VPC and the warehouse only, with no inline rules", () => {
         const group = named(prod, "europe-db-sg", "aws:ec2/securityGroup:SecurityGroup");
         assert.strictEqual(group.inputs.ingress, undefined);
         assert.strictEqual(group.inputs.egress, undefined);
@@ -331,7 +363,10 @@ describe("RegionalShard, the reference stack in prod", () => {
                 r.inputs.fromPort,
                 r.inputs.toPort,
             ]),
-            [["europe-postgres-from-10-30-0-0-16", "10.30.0.0/16", "tcp", 5432, 5432]],
+            [
+                ["europe-postgres-from-10-30-0-0-16", "10.30.0.0/16", "tcp", 5432, 5432],
+                ["europe-postgres-from-warehouse", "10.100.0.0/16", "tcp", 5432, 5432],
+            ],
         );
         const vpc = named(prod, "europe-vpc", types.vpc);
         assert.strictEqual(vpc.inputs.cidrBlock, "10.30.0.0/16");
@@ -649,7 +684,7 @@ describe("RegionalShard, variations", () => {
             run({}, referenceShards(), { zones: { "ap-southeast-1": ["ap-southeast-1a"] } }),
             {
                 message:
-                    'geoshard:shards[3].region: "ap-southeast-1" offers 1 availability zone(s) to this account; a shard needs at least two',
+                    'geoshard:shards[3].region: "ap-southeast-1" offers 1 availability zone(s) to this account; at least two are needed',
             },
         );
     });

@@ -165,6 +165,12 @@ function computedState(
             return { arn: arnOf("cloudwatch", `alarm:${inputs.name}`) };
         case "aws:lambda/function:Function":
             return { arn: arnOf("lambda", `function:${inputs.name}`) };
+        case "aws:s3/bucket:Bucket":
+            return { arn: `arn:aws:s3:::${inputs.bucket}`, bucket: inputs.bucket };
+        case "aws:kinesis/stream:Stream":
+            return { arn: arnOf("kinesis", `stream/${inputs.name}`) };
+        case "aws:dms/endpoint:Endpoint":
+            return { endpointArn: arnOf("dms", `endpoint:${inputs.endpointId}`) };
         case "aws:route53/zone:Zone":
             return {
                 zoneId: `Z${name.toUpperCase().replace(/-/g, "")}`,

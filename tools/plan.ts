@@ -43,6 +43,7 @@ export interface PlannedShard {
     readonly allowedCidrs: readonly string[];
     readonly instances: readonly PlannedInstance[];
     readonly dns: PlannedDns;
+    readonly cdc?: PlannedCdc;
     readonly failoverBudget: FailoverBudget;
     /** Alarm names by what they watch, e.g. `master-writable`, `replica-1-replica-lag`. */
     readonly alarms: readonly string[];
@@ -58,6 +59,43 @@ export interface Plan {
 }
 
 const shardType = "geoshard:index:RegionalShard";
+
+export interface PlannedCdc {
+    /** The region the replication, stream and delivery run in: the warehouse's. */
+    readonly region: string;
+    readonly replication: string;
+    readonly stream: string;
+    readonly bucket: string;
+    readonly prefix: string;
+    readonly excludedTables: readonly string[];
+    readonly excludedColumns: readonly string[];
+}
+
+/** The shard's CDC path, read off its replication, stream and delivery. */
+function plannedCdc(children: readonly RecordedResource[]): PlannedCdc | undefined {
+    const replication = children.find(
+        (r) => r.type === "aws:dms/replicationConfig:ReplicationConfig",
+    );
+    const stream = children.find((r) => r.type === "aws:kinesis/stream:Stream");
+    const delivery = children.find(
+        (r) => r.type === "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+    );
+    if (!replication || !stream || !delivery) {
+        return undefined;
+    }
+    const rules: Record<string, any>[] = JSON.parse(replication.inputs.tableMappings).rules;
+    const locator = (rule: Record<string, any>) =>
+        Object.values(rule["object-locator"] as Record<string, string>).join(".");
+    return {
+        region: replication.region!,
+        replication: replication.inputs.replicationConfigIdentifier,
+        stream: stream.inputs.name,
+        bucket: delivery.inputs.extendedS3Configuration.bucketArn.replace(/^arn:[^:]+:s3:::/, ""),
+        prefix: delivery.inputs.extendedS3Configuration.prefix,
+        excludedTables: rules.filter((r) => r["rule-action"] === "exclude").map(locator),
+        excludedColumns: rules.filter((r) => r["rule-action"] === "remove-column").map(locator),
+    };
+}
 
 export interface PlannedDns {
     readonly writer: { name: string; ttl: number; primary: string; secondary: string };
@@ -126,6 +164,7 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
                     .map((rule) => rule.inputs.cidrIpv4)
                     .filter((cidr) => cidr !== undefined),
                 dns: plannedDns(ofType("aws:route53/record:Record"), children),
+                cdc: plannedCdc(children),
                 instances: ofType("aws:rds/instance:Instance").map((db) => ({
                     role: db.inputs.tags.role,
                     name: db.name,
@@ -238,6 +277,16 @@ export function renderPlan(plan: Plan): string {
                 `${b.dnsSeconds} s = ${b.totalSeconds.min}-${b.totalSeconds.max} s without writes ` +
                 `(reference: 30 s; see docs/runbooks/failover.md)`,
         );
+        if (shard.cdc) {
+            const c = shard.cdc;
+            lines.push(
+                `  cdc       ${shard.region} -> DMS Serverless ${c.replication} in ${c.region} (over peering, TLS) ` +
+                    `-> Kinesis ${c.stream} -> Firehose -> s3://${c.bucket}/${c.prefix}`,
+            );
+            lines.push(
+                `            excluded: ${[...c.excludedTables, ...c.excludedColumns].join(", ") || "nothing"}`,
+            );
+        }
         lines.push(`  alarms    ${shard.alarms.length}: ${shard.alarms.join(", ")}`);
         lines.push(`  resources ${shard.resourceCount}`);
     }

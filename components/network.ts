@@ -1,0 +1,61 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { subdivide } from "../config/cidr";
+
+export interface PrivateNetwork {
+    readonly vpcId: pulumi.Output<string>;
+    readonly subnetIds: pulumi.Output<string>[];
+    readonly routeTableId: pulumi.Output<string>;
+}
+
+/**
+ * A VPC with one private subnet per AZ and a route table of its own (no internet route), its
+ * default security group emptied so nothing can use it by accident. Children are named
+ * `<name>-vpc`, `<name>-subnet-<az>`...: keyed by AZ, never by position.
+ */
+export function privateNetwork(
+    parent: pulumi.Resource,
+    name: string,
+    cidr: string,
+    azs: readonly string[],
+    tags: (resource: string) => Record<string, string>,
+): PrivateNetwork {
+    const vpc = new aws.ec2.Vpc(
+        `${name}-vpc`,
+        { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") },
+        { parent },
+    );
+    new aws.ec2.DefaultSecurityGroup(
+        `${name}-default-sg`,
+        { vpcId: vpc.id, tags: tags("default-sg") },
+        { parent },
+    );
+    const routeTable = new aws.ec2.RouteTable(
+        `${name}-private-routes`,
+        { vpcId: vpc.id, tags: tags("private-routes") },
+        { parent },
+    );
+    // Four equal blocks, one per AZ (at most three used), so the subnet of an AZ keeps its CIDR
+    // whatever the region's AZ count.
+    const cidrs = subdivide(cidr, 2, azs.length);
+    const subnetIds = azs.map((az, i) => {
+        const subnet = new aws.ec2.Subnet(
+            `${name}-subnet-${az}`,
+            {
+                vpcId: vpc.id,
+                cidrBlock: cidrs[i],
+                availabilityZone: az,
+                mapPublicIpOnLaunch: false,
+                tags: tags(`subnet-${az}`),
+            },
+            { parent },
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-subnet-${az}-routes`,
+            { subnetId: subnet.id, routeTableId: routeTable.id },
+            { parent },
+        );
+        return subnet.id;
+    });
+    return { vpcId: vpc.id, subnetIds, routeTableId: routeTable.id };
+}

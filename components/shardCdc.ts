@@ -1,0 +1,514 @@
+/**
+ * The CDC half of a RegionalShard: its path from the master to the warehouse's data lake.
+ *
+ *   master (shard region) --peering--> DMS Serverless (warehouse region) --> Kinesis stream
+ *   --> Firehose --> s3://<lake>/cdc/table=<schema_table>/shard=<shard>/dt=<date>/
+ *
+ * DMS writes Kinesis, S3 and Redshift targets in its own region, so the replication runs in the
+ * warehouse region and reaches the master across regions, over VPC peering. It reads the master
+ * credentials from a replica of the shard's secret in the warehouse region.
+ * Sources: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html (same region),
+ * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Limitations.html (endpoints).
+ *
+ * Children are named `<shard>-cdc-<what>`; those in the warehouse region use its provider.
+ */
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CdcSelection, tableMappings } from "./cdc";
+
+/** What a shard needs to know of the warehouse. */
+export interface WarehouseLink {
+    readonly provider: aws.Provider;
+    readonly region: string;
+    readonly vpcCidr: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly routeTableId: pulumi.Input<string>;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly bucketArn: pulumi.Input<string>;
+    readonly bucketName: pulumi.Input<string>;
+    readonly replicationSubnetGroupId: pulumi.Input<string>;
+    readonly dmsSecurityGroupId: pulumi.Input<string>;
+    /** The warehouse region's alarm topic (alarms notify topics of their own region). */
+    readonly alarmTopicArn: pulumi.Input<string>;
+}
+
+/** The CDC latency (source or target) above which the shard's CDC alarm fires. */
+export const cdcLatencyAlarmSeconds = 300;
+/** Alarm when a replication slot holds back this share of the master's allocated storage. */
+export const slotLagAlarmPercent = 10;
+/**
+ * The most WAL a stuck slot may hold, as a share of allocated storage (`max_slot_wal_keep_size`).
+ * Past it PostgreSQL drops the slot's claim: the master keeps running, and CDC must reload.
+ */
+export const slotWalLimitPercent = 20;
+
+export interface ShardCdcContext {
+    readonly parent: pulumi.Resource;
+    readonly name: string;
+    readonly environment: string;
+    readonly region: string;
+    readonly identifier: (suffix: string) => string;
+    readonly tags: (role: string, resource?: string) => Record<string, string>;
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    readonly warehouse: WarehouseLink;
+    readonly shardVpcId: pulumi.Input<string>;
+    readonly shardVpcCidr: string;
+    /** The shard's private route table; undefined for an existing VPC, whose owner routes. */
+    readonly shardRouteTableId?: pulumi.Input<string>;
+    readonly dbSecurityGroup: aws.ec2.SecurityGroup;
+    /** The shard already admits the warehouse network (it is in its allowedCidrs). */
+    readonly admitsWarehouse: boolean;
+    readonly master: aws.rds.Instance;
+    readonly databaseName: string;
+    /** The shard's credentials secret, replicated to the warehouse region. */
+    readonly credentialsSecret: aws.secretsmanager.Secret;
+    readonly selection: CdcSelection;
+    readonly allocatedStorageGiB: number;
+    readonly shardAlarmTopicArn: pulumi.Input<string>;
+    readonly logRetentionDays: number;
+}
+
+export interface CdcOutputs {
+    readonly streamName: string;
+    readonly replicationIdentifier: string;
+    /** Where the shard's rows land, with the partition keys Firehose fills in. */
+    readonly lakePrefix: string;
+    readonly replication: aws.dms.ReplicationConfig;
+}
+
+export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
+    const { name, parent, warehouse } = ctx;
+    const inWarehouse = { parent, provider: warehouse.provider };
+    const network = connectNetworks(ctx);
+
+    const streamName = ctx.identifier("cdc");
+    // One stream per shard, not one keyed by shard: each shard's throughput, retention, access
+    // and deletion stand alone, and an EU shard's rows never share a stream with others.
+    const stream = new aws.kinesis.Stream(
+        `${name}-cdc-stream`,
+        {
+            name: streamName,
+            streamModeDetails: { streamMode: "ON_DEMAND" },
+            encryptionType: "KMS",
+            kmsKeyId: warehouse.kmsKeyArn,
+            // A week of changes survives a stalled delivery.
+            retentionPeriod: 168,
+            tags: ctx.tags("cdc", "cdc-stream"),
+        },
+        inWarehouse,
+    );
+    // The replica's ARN is the primary's with the warehouse region.
+    const replicaSecretArn = ctx.credentialsSecret.arn.apply((arn) =>
+        arn.replace(`:secretsmanager:${ctx.region}:`, `:secretsmanager:${warehouse.region}:`),
+    );
+
+    const dmsRole = new aws.iam.Role(
+        `${name}-cdc-dms-role`,
+        {
+            description: `DMS reading geoshard shard ${name} and writing its CDC stream`,
+            // Secrets Manager access needs DMS's regional principal; Kinesis targets the global one.
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: {
+                            Service: ["dms.amazonaws.com", `dms.${warehouse.region}.amazonaws.com`],
+                        },
+                        Action: "sts:AssumeRole",
+                    },
+                ],
+            }),
+            tags: ctx.tags("cdc", "cdc-dms-role"),
+        },
+        inWarehouse,
+    );
+    const dmsPolicy = new aws.iam.RolePolicy(
+        `${name}-cdc-dms-policy`,
+        {
+            role: dmsRole.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "ReadCredentials",
+                        Effect: "Allow",
+                        Action: "secretsmanager:GetSecretValue",
+                        Resource: replicaSecretArn,
+                    },
+                    {
+                        Sid: "WriteStream",
+                        Effect: "Allow",
+                        Action: [
+                            "kinesis:DescribeStream",
+                            "kinesis:PutRecord",
+                            "kinesis:PutRecords",
+                        ],
+                        Resource: stream.arn,
+                    },
+                    {
+                        Sid: "UseWarehouseKey",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+                        Resource: warehouse.kmsKeyArn,
+                    },
+                ],
+            }),
+        },
+        inWarehouse,
+    );
+    const source = new aws.dms.Endpoint(
+        `${name}-cdc-source`,
+        {
+            endpointId: ctx.identifier("cdc-source"),
+            endpointType: "source",
+            engineName: "postgres",
+            databaseName: ctx.databaseName,
+            sslMode: "require",
+            secretsManagerArn: replicaSecretArn,
+            secretsManagerAccessRoleArn: dmsRole.arn,
+            postgresSettings: {
+                pluginName: "test_decoding",
+                // A heartbeat keeps the slot moving while the shard is idle, so WAL is released.
+                heartbeatEnable: true,
+                heartbeatFrequency: 5,
+            },
+            tags: ctx.tags("cdc", "cdc-source"),
+        },
+        { ...inWarehouse, dependsOn: [dmsPolicy] },
+    );
+    const target = new aws.dms.Endpoint(
+        `${name}-cdc-target`,
+        {
+            endpointId: ctx.identifier("cdc-target"),
+            endpointType: "target",
+            engineName: "kinesis",
+            kinesisSettings: {
+                streamArn: stream.arn,
+                serviceAccessRoleArn: dmsRole.arn,
+                messageFormat: "json-unformatted",
+                includeControlDetails: true,
+                includeTableAlterOperations: true,
+                includeTransactionDetails: true,
+                includePartitionValue: true,
+                partitionIncludeSchemaTable: true,
+            },
+            tags: ctx.tags("cdc", "cdc-target"),
+        },
+        { ...inWarehouse, dependsOn: [dmsPolicy] },
+    );
+    const replicationIdentifier = ctx.identifier("cdc");
+    const replication = new aws.dms.ReplicationConfig(
+        `${name}-cdc-replication`,
+        {
+            replicationConfigIdentifier: replicationIdentifier,
+            resourceIdentifier: replicationIdentifier,
+            replicationType: "full-load-and-cdc",
+            sourceEndpointArn: source.endpointArn,
+            targetEndpointArn: target.endpointArn,
+            tableMappings: JSON.stringify(tableMappings(ctx.selection)),
+            replicationSettings: JSON.stringify({ Logging: { EnableLogging: true } }),
+            startReplication: true,
+            computeConfig: {
+                replicationSubnetGroupId: warehouse.replicationSubnetGroupId,
+                vpcSecurityGroupIds: [warehouse.dmsSecurityGroupId],
+                minCapacityUnits: 2,
+                maxCapacityUnits: 16,
+                kmsKeyId: warehouse.kmsKeyArn,
+                preferredMaintenanceWindow: "sun:05:30-sun:06:30",
+            },
+            tags: ctx.tags("cdc", "cdc-replication"),
+        },
+        // DMS connects as soon as it starts: the path to the master must exist first.
+        { ...inWarehouse, dependsOn: network },
+    );
+
+    const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;
+    createDelivery(ctx, stream, lakePrefix);
+    createCdcAlarms(ctx, replicationIdentifier);
+    return { streamName, replicationIdentifier, lakePrefix, replication };
+}
+
+/**
+ * Peering between the warehouse VPC (requester) and the shard VPC (accepter), routes both ways,
+ * and PostgreSQL admitted from the warehouse network. Security groups cannot reference each
+ * other across regions, so both sides name CIDRs.
+ */
+function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
+    const { name, parent, warehouse } = ctx;
+    const peering = new aws.ec2.VpcPeeringConnection(
+        `${name}-cdc-peering`,
+        {
+            vpcId: warehouse.vpcId,
+            peerVpcId: ctx.shardVpcId,
+            peerRegion: ctx.region,
+            tags: ctx.tags("cdc", "cdc-peering"),
+        },
+        { parent, provider: warehouse.provider },
+    );
+    const accepter = new aws.ec2.VpcPeeringConnectionAccepter(
+        `${name}-cdc-peering-accept`,
+        {
+            vpcPeeringConnectionId: peering.id,
+            autoAccept: true,
+            tags: ctx.tags("cdc", "cdc-peering"),
+        },
+        { parent },
+    );
+    const routes: pulumi.Resource[] = [
+        accepter,
+        new aws.ec2.Route(
+            `${name}-cdc-warehouse-route`,
+            {
+                routeTableId: warehouse.routeTableId,
+                destinationCidrBlock: ctx.shardVpcCidr,
+                vpcPeeringConnectionId: peering.id,
+            },
+            { parent, provider: warehouse.provider, dependsOn: [accepter] },
+        ),
+    ];
+    if (!ctx.admitsWarehouse) {
+        routes.push(
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-postgres-from-warehouse`,
+                {
+                    securityGroupId: ctx.dbSecurityGroup.id,
+                    description: "PostgreSQL from the warehouse's DMS replications",
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    cidrIpv4: warehouse.vpcCidr,
+                    tags: ctx.tags("security", "postgres-from-warehouse"),
+                },
+                { parent },
+            ),
+        );
+    }
+    if (ctx.shardRouteTableId) {
+        routes.push(
+            new aws.ec2.Route(
+                `${name}-cdc-shard-route`,
+                {
+                    routeTableId: ctx.shardRouteTableId,
+                    destinationCidrBlock: warehouse.vpcCidr,
+                    vpcPeeringConnectionId: peering.id,
+                },
+                { parent, dependsOn: [accepter] },
+            ),
+        );
+    }
+    return routes;
+}
+
+/** Firehose from the shard's stream into the lake, partitioned by table, shard and date. */
+function createDelivery(ctx: ShardCdcContext, stream: aws.kinesis.Stream, prefix: string): void {
+    const { name, parent, warehouse } = ctx;
+    const inWarehouse = { parent, provider: warehouse.provider };
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-cdc-delivery-logs`,
+        {
+            name: `/geoshard/${ctx.environment}/firehose/${name}`,
+            retentionInDays: ctx.logRetentionDays,
+            kmsKeyId: warehouse.kmsKeyArn,
+            tags: ctx.tags("logs", "cdc-delivery-logs"),
+        },
+        inWarehouse,
+    );
+    const logStream = new aws.cloudwatch.LogStream(
+        `${name}-cdc-delivery-log-stream`,
+        { name: "delivery", logGroupName: logGroup.name },
+        inWarehouse,
+    );
+    const role = new aws.iam.Role(
+        `${name}-cdc-firehose-role`,
+        {
+            description: `Firehose delivering geoshard shard ${name}'s CDC into the lake`,
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "firehose.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "sts:ExternalId": ctx.accountId } },
+                    },
+                ],
+            }),
+            tags: ctx.tags("cdc", "cdc-firehose-role"),
+        },
+        inWarehouse,
+    );
+    const policy = new aws.iam.RolePolicy(
+        `${name}-cdc-firehose-policy`,
+        {
+            role: role.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "ReadStream",
+                        Effect: "Allow",
+                        Action: [
+                            "kinesis:DescribeStream",
+                            "kinesis:DescribeStreamSummary",
+                            "kinesis:GetShardIterator",
+                            "kinesis:GetRecords",
+                            "kinesis:ListShards",
+                        ],
+                        Resource: stream.arn,
+                    },
+                    {
+                        Sid: "WriteShardPrefixes",
+                        Effect: "Allow",
+                        Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+                        Resource: [
+                            pulumi.interpolate`${warehouse.bucketArn}/cdc/*`,
+                            pulumi.interpolate`${warehouse.bucketArn}/errors/shard=${name}/*`,
+                        ],
+                    },
+                    {
+                        Sid: "LocateLake",
+                        Effect: "Allow",
+                        Action: [
+                            "s3:GetBucketLocation",
+                            "s3:ListBucket",
+                            "s3:ListBucketMultipartUploads",
+                        ],
+                        Resource: warehouse.bucketArn,
+                    },
+                    {
+                        Sid: "UseWarehouseKey",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: warehouse.kmsKeyArn,
+                    },
+                    {
+                        Sid: "WriteDeliveryLogs",
+                        Effect: "Allow",
+                        Action: "logs:PutLogEvents",
+                        Resource: pulumi.interpolate`${logGroup.arn}:*`,
+                    },
+                ],
+            }),
+        },
+        inWarehouse,
+    );
+    new aws.kinesis.FirehoseDeliveryStream(
+        `${name}-cdc-delivery`,
+        {
+            name: ctx.identifier("cdc"),
+            destination: "extended_s3",
+            kinesisSourceConfiguration: { kinesisStreamArn: stream.arn, roleArn: role.arn },
+            extendedS3Configuration: {
+                roleArn: role.arn,
+                bucketArn: warehouse.bucketArn,
+                prefix,
+                errorOutputPrefix: `errors/shard=${name}/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`,
+                // Dynamic partitioning needs a buffer of at least 64 MiB.
+                bufferingSize: 64,
+                bufferingInterval: 300,
+                compressionFormat: "GZIP",
+                kmsKeyArn: warehouse.kmsKeyArn,
+                dynamicPartitioningConfiguration: { enabled: true },
+                processingConfiguration: {
+                    enabled: true,
+                    processors: [
+                        {
+                            type: "MetadataExtraction",
+                            parameters: [
+                                {
+                                    parameterName: "MetadataExtractionQuery",
+                                    parameterValue:
+                                        '{table: (.metadata["schema-name"] + "_" + .metadata["table-name"])}',
+                                },
+                                { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+                            ],
+                        },
+                        {
+                            type: "AppendDelimiterToRecord",
+                            parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }],
+                        },
+                    ],
+                },
+                cloudwatchLoggingOptions: {
+                    enabled: true,
+                    logGroupName: logGroup.name,
+                    logStreamName: logStream.name,
+                },
+            },
+            tags: ctx.tags("cdc", "cdc-delivery"),
+        },
+        { ...inWarehouse, dependsOn: [policy] },
+    );
+}
+
+/**
+ * A replication slot nobody reads fills the master's storage; a stalled replication leaves the
+ * lake behind. RDS metrics alarm in the shard's region, DMS metrics in the warehouse's.
+ */
+function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
+    const { name, parent } = ctx;
+    const allocatedBytes = ctx.allocatedStorageGiB * 2 ** 30;
+    const onMaster = (what: string, metricName: string, percent: number, description: string) =>
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-${what}`,
+            {
+                name: ctx.identifier(what),
+                alarmDescription: description,
+                namespace: "AWS/RDS",
+                metricName,
+                dimensions: { DBInstanceIdentifier: ctx.master.identifier },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 5,
+                threshold: Math.round((allocatedBytes * percent) / 100),
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "missing",
+                alarmActions: [ctx.shardAlarmTopicArn],
+                okActions: [ctx.shardAlarmTopicArn],
+                tags: ctx.tags("cdc", what),
+            },
+            { parent },
+        );
+    onMaster(
+        "replication-slot-lag",
+        "OldestReplicationSlotLag",
+        slotLagAlarmPercent,
+        `A replication slot on the master of ${name} holds back more than ${slotLagAlarmPercent}% of its storage in WAL: is CDC reading?`,
+    );
+    onMaster(
+        "transaction-logs-disk",
+        "TransactionLogsDiskUsage",
+        slotLagAlarmPercent,
+        `WAL on the master of ${name} uses more than ${slotLagAlarmPercent}% of its storage`,
+    );
+    for (const metricName of ["CDCLatencySource", "CDCLatencyTarget"]) {
+        const what =
+            metricName === "CDCLatencySource" ? "cdc-latency-source" : "cdc-latency-target";
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-${what}`,
+            {
+                name: ctx.identifier(what),
+                alarmDescription:
+                    `The CDC of ${name} is more than ${cdcLatencyAlarmSeconds} s behind its master, ` +
+                    `or has stopped reporting`,
+                namespace: "AWS/DMS",
+                metricName,
+                dimensions: { ReplicationConfigId: replicationIdentifier },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 5,
+                threshold: cdcLatencyAlarmSeconds,
+                comparisonOperator: "GreaterThanThreshold",
+                // A replication that reports nothing is not replicating.
+                treatMissingData: "breaching",
+                alarmActions: [ctx.warehouse.alarmTopicArn],
+                okActions: [ctx.warehouse.alarmTopicArn],
+                tags: ctx.tags("cdc", what),
+            },
+            { parent, provider: ctx.warehouse.provider },
+        );
+    }
+}

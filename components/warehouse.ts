@@ -1,0 +1,677 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { chooseAzs } from "./placement";
+import { privateNetwork } from "./network";
+
+export interface WarehouseArgs {
+    /** Environment name, used in physical names and tags. */
+    readonly environment: string;
+    /** The warehouse region. Must be the region of the provider passed in `opts`. */
+    readonly region: string;
+    readonly vpcCidr: string;
+    /** The region's AZs; the warehouse uses the first three. */
+    readonly availabilityZones: readonly string[];
+    /** CIDRs of the shard VPCs, which DMS reaches over peering on PostgreSQL's port. */
+    readonly shardCidrs: readonly string[];
+    /**
+     * Create the account's `dms-vpc-role`, which DMS needs before any replication subnet group
+     * exists. It is one per account: let exactly one stack per account create it.
+     * @default true
+     */
+    readonly createDmsVpcRole?: boolean;
+    /** Also create Redshift Serverless over the data lake. @default false */
+    readonly redshift?: boolean;
+    /** Days CloudWatch keeps the warehouse's logs. @default 30 */
+    readonly logRetentionDays?: number;
+    /** Addresses subscribed to the warehouse's alarm topic. @default - none */
+    readonly alarmEmails?: readonly string[];
+}
+
+/** The physical names of a warehouse, derived from the environment. */
+export function warehouseNames(environment: string) {
+    return {
+        prefix: `geoshard-${environment}-warehouse`,
+        glueDatabase: `geoshard_${environment}`,
+        athenaWorkgroup: `geoshard-${environment}`,
+    };
+}
+
+/**
+ * The analytics side of the stack, once per stack in the warehouse region: a private network
+ * peered with every shard, where the DMS Serverless replications run; an encrypted S3 data lake
+ * that Firehose fills from each shard's Kinesis stream, partitioned by shard, table and date;
+ * a Glue database and crawler so Athena can query it; optionally Redshift Serverless.
+ *
+ * The shards own their CDC resources (stream, replication, delivery); the warehouse owns what
+ * they share. DMS must run in the region of the stream it writes, and the lake is in the same
+ * region, so everything that writes lives here.
+ */
+export class Warehouse extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly routeTableId: pulumi.Output<string>;
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketArn: pulumi.Output<string>;
+    public readonly replicationSubnetGroupId: pulumi.Output<string>;
+    public readonly dmsSecurityGroupId: pulumi.Output<string>;
+    public readonly glueDatabaseName: pulumi.Output<string>;
+    public readonly athenaWorkgroupName: pulumi.Output<string>;
+    public readonly redshiftWorkgroupName?: pulumi.Output<string>;
+    /** Alarms of the warehouse region (the shards' CDC latency) notify this topic. */
+    public readonly alarmTopicArn: pulumi.Output<string>;
+
+    private readonly name: string;
+    private readonly args: WarehouseArgs;
+
+    constructor(name: string, args: WarehouseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("geoshard:index:Warehouse", name, {}, opts);
+        this.name = name;
+        this.args = args;
+        const names = warehouseNames(args.environment);
+        const parent = this;
+
+        const identity = aws.getCallerIdentityOutput({}, { parent });
+        const partition = aws.getPartitionOutput({}, { parent });
+        const key = this.createKey(identity.accountId, partition.partition);
+        const azs = chooseAzs(args.availabilityZones);
+        const network = privateNetwork(this, name, args.vpcCidr, azs, (resource) =>
+            this.tags("network", resource),
+        );
+
+        // DMS reaches the shards over peering, and Kinesis and Secrets Manager through
+        // endpoints: DMS Serverless must reach its dependencies through VPC endpoints.
+        // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Limitations.html
+        const dmsGroup = new aws.ec2.SecurityGroup(
+            `${name}-dms-sg`,
+            {
+                vpcId: network.vpcId,
+                description: "DMS Serverless replications of geoshard",
+                tags: this.tags("cdc", "dms-sg"),
+            },
+            { parent },
+        );
+        for (const cidr of args.shardCidrs) {
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-dms-to-${cidr.replace(/[./]/g, "-")}`,
+                {
+                    securityGroupId: dmsGroup.id,
+                    description: `PostgreSQL on the shard network ${cidr}`,
+                    ipProtocol: "tcp",
+                    fromPort: 5432,
+                    toPort: 5432,
+                    cidrIpv4: cidr,
+                    tags: this.tags("cdc", "dms-to-shard"),
+                },
+                { parent },
+            );
+        }
+        const endpointGroup = new aws.ec2.SecurityGroup(
+            `${name}-endpoints-sg`,
+            {
+                vpcId: network.vpcId,
+                description: "AWS API endpoints of the geoshard warehouse",
+                tags: this.tags("network", "endpoints-sg"),
+            },
+            { parent },
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-endpoints-from-dms`,
+            {
+                securityGroupId: endpointGroup.id,
+                description: "HTTPS from DMS",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                referencedSecurityGroupId: dmsGroup.id,
+                tags: this.tags("network", "endpoints-from-dms"),
+            },
+            { parent },
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-dms-to-endpoints`,
+            {
+                securityGroupId: dmsGroup.id,
+                description: "HTTPS to the warehouse's AWS API endpoints",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                referencedSecurityGroupId: endpointGroup.id,
+                tags: this.tags("cdc", "dms-to-endpoints"),
+            },
+            { parent },
+        );
+        for (const service of ["kinesis-streams", "secretsmanager"]) {
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}-endpoint`,
+                {
+                    vpcId: network.vpcId,
+                    serviceName: `com.amazonaws.${args.region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: network.subnetIds,
+                    securityGroupIds: [endpointGroup.id],
+                    tags: this.tags("network", `${service}-endpoint`),
+                },
+                { parent },
+            );
+        }
+
+        // S3 without the internet, for Redshift's enhanced VPC routing (gateway endpoints are free).
+        new aws.ec2.VpcEndpoint(
+            `${name}-s3-endpoint`,
+            {
+                vpcId: network.vpcId,
+                serviceName: `com.amazonaws.${args.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: [network.routeTableId],
+                tags: this.tags("network", "s3-endpoint"),
+            },
+            { parent },
+        );
+
+        const dmsVpcRole =
+            (args.createDmsVpcRole ?? true) ? this.createDmsVpcRole(partition.partition) : [];
+        const subnetGroup = new aws.dms.ReplicationSubnetGroup(
+            `${name}-dms-subnets`,
+            {
+                replicationSubnetGroupId: `${names.prefix}-dms`,
+                replicationSubnetGroupDescription: "Private subnets of the geoshard warehouse",
+                subnetIds: network.subnetIds,
+                tags: this.tags("cdc", "dms-subnets"),
+            },
+            { parent, dependsOn: dmsVpcRole },
+        );
+
+        const lake = this.createLake(key, identity.accountId);
+        const glueDatabase = new aws.glue.CatalogDatabase(
+            `${name}-glue-database`,
+            {
+                name: names.glueDatabase,
+                description: "CDC of every geoshard shard, partitioned by shard, table and date",
+            },
+            { parent },
+        );
+        this.createCrawler(lake, key, glueDatabase, partition.partition);
+        const workgroup = new aws.athena.Workgroup(
+            `${name}-athena`,
+            {
+                name: names.athenaWorkgroup,
+                description: "Queries over the geoshard data lake",
+                configuration: {
+                    enforceWorkgroupConfiguration: true,
+                    resultConfiguration: {
+                        outputLocation: pulumi.interpolate`s3://${lake.bucket}/athena-results/`,
+                        encryptionConfiguration: {
+                            encryptionOption: "SSE_KMS",
+                            kmsKeyArn: key.arn,
+                        },
+                    },
+                },
+                tags: this.tags("analytics", "athena"),
+            },
+            { parent },
+        );
+        if (args.redshift) {
+            this.redshiftWorkgroupName = this.createRedshift(
+                key,
+                lake,
+                network.subnetIds,
+                network.vpcId,
+            );
+        }
+
+        const topic = new aws.sns.Topic(
+            `${name}-alarms`,
+            {
+                name: `${names.prefix}-alarms`,
+                kmsMasterKeyId: key.arn,
+                tags: this.tags("alarms", "alarms-topic"),
+            },
+            { parent },
+        );
+        for (const email of args.alarmEmails ?? []) {
+            new aws.sns.TopicSubscription(
+                `${name}-alarms-${email}`,
+                { topic: topic.arn, protocol: "email", endpoint: email },
+                { parent },
+            );
+        }
+        this.alarmTopicArn = topic.arn;
+
+        this.vpcId = network.vpcId;
+        this.routeTableId = network.routeTableId;
+        this.kmsKeyArn = key.arn;
+        this.bucketName = lake.bucket;
+        this.bucketArn = lake.arn;
+        this.replicationSubnetGroupId = subnetGroup.replicationSubnetGroupId;
+        this.dmsSecurityGroupId = dmsGroup.id;
+        this.glueDatabaseName = glueDatabase.name;
+        this.athenaWorkgroupName = workgroup.name;
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            kmsKeyArn: this.kmsKeyArn,
+            bucketName: this.bucketName,
+            glueDatabaseName: this.glueDatabaseName,
+            athenaWorkgroupName: this.athenaWorkgroupName,
+            redshiftWorkgroupName: this.redshiftWorkgroupName,
+        });
+    }
+
+    private tags(role: string, resource: string = role): Record<string, string> {
+        return {
+            Name: `${warehouseNames(this.args.environment).prefix}-${resource}`,
+            environment: this.args.environment,
+            shard: "warehouse",
+            role,
+        };
+    }
+
+    /**
+     * The warehouse key: the lake, the streams, the replicated credentials and the logs. The
+     * account administers it; services use it through the IAM roles granted below and in each
+     * shard's CDC roles.
+     */
+    private createKey(
+        accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
+    ): aws.kms.Key {
+        const region = this.args.region;
+        const key = new aws.kms.Key(
+            `${this.name}-key`,
+            {
+                description: `geoshard ${this.args.environment} warehouse: data lake, CDC streams, replicated credentials, logs`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountAdministersKey",
+                            Effect: "Allow",
+                            Principal: {
+                                AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root`,
+                            },
+                            Action: "kms:*",
+                            Resource: "*",
+                        },
+                        {
+                            Sid: "CloudWatchLogsEncryptsWarehouseLogs",
+                            Effect: "Allow",
+                            Principal: { Service: `logs.${region}.amazonaws.com` },
+                            Action: [
+                                "kms:Encrypt*",
+                                "kms:Decrypt*",
+                                "kms:ReEncrypt*",
+                                "kms:GenerateDataKey*",
+                                "kms:Describe*",
+                            ],
+                            Resource: "*",
+                            Condition: {
+                                ArnLike: {
+                                    "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:/geoshard/${this.args.environment}/*`,
+                                },
+                            },
+                        },
+                        {
+                            // Alarms publish to the warehouse's encrypted topic.
+                            Sid: "CloudWatchAlarmsPublishToWarehouseTopic",
+                            Effect: "Allow",
+                            Principal: { Service: "cloudwatch.amazonaws.com" },
+                            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                            Resource: "*",
+                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                        },
+                    ],
+                }),
+                tags: this.tags("encryption", "key"),
+            },
+            { parent: this },
+        );
+        new aws.kms.Alias(
+            `${this.name}-key-alias`,
+            {
+                name: `alias/${warehouseNames(this.args.environment).prefix}-key`,
+                targetKeyId: key.keyId,
+            },
+            { parent: this },
+        );
+        return key;
+    }
+
+    /** The role DMS needs in every account that uses DMS in a VPC, by this exact name. */
+    private createDmsVpcRole(partition: pulumi.Output<string>): pulumi.Resource[] {
+        const role = new aws.iam.Role(
+            `${this.name}-dms-vpc-role`,
+            {
+                name: "dms-vpc-role",
+                description:
+                    "Lets AWS DMS manage network interfaces in VPCs (required by DMS by this name)",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "dms.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
+                }),
+                tags: this.tags("cdc", "dms-vpc-role"),
+            },
+            { parent: this },
+        );
+        const policy = new aws.iam.RolePolicyAttachment(
+            `${this.name}-dms-vpc-policy`,
+            {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonDMSVPCManagementRole`,
+            },
+            { parent: this },
+        );
+        return [role, policy];
+    }
+
+    /**
+     * The data lake: versioned, encrypted with the warehouse key (with an S3 Bucket Key, so KMS
+     * is not called per object), no public access, TLS only, old versions and aborted uploads
+     * cleaned up, cold data moved to cheaper storage.
+     */
+    private createLake(key: aws.kms.Key, accountId: pulumi.Output<string>): aws.s3.Bucket {
+        const { name } = this;
+        const prefix = warehouseNames(this.args.environment).prefix;
+        const bucket = new aws.s3.Bucket(
+            `${name}-lake`,
+            {
+                bucket: pulumi.interpolate`${prefix}-lake-${accountId}`,
+                tags: this.tags("storage", "lake"),
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketOwnershipControls(
+            `${name}-lake-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            { parent: this },
+        );
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-lake-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-lake-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            `${name}-lake-encryption`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: {
+                            sseAlgorithm: "aws:kms",
+                            kmsMasterKeyId: key.arn,
+                        },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-lake-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "cdc-to-infrequent-access",
+                        status: "Enabled",
+                        filter: { prefix: "cdc/" },
+                        transitions: [
+                            { days: 30, storageClass: "STANDARD_IA" },
+                            { days: 180, storageClass: "GLACIER_IR" },
+                        ],
+                    },
+                    {
+                        id: "expire-old-versions",
+                        status: "Enabled",
+                        filter: {},
+                        noncurrentVersionExpiration: { noncurrentDays: 30 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                    {
+                        id: "expire-query-results",
+                        status: "Enabled",
+                        filter: { prefix: "athena-results/" },
+                        expiration: { days: 30 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketPolicy(
+            `${name}-lake-policy`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        return bucket;
+    }
+
+    /** A crawler that keeps the Glue tables of `cdc/` in step with what the shards send. */
+    private createCrawler(
+        lake: aws.s3.Bucket,
+        key: aws.kms.Key,
+        database: aws.glue.CatalogDatabase,
+        partition: pulumi.Output<string>,
+    ): void {
+        const { name } = this;
+        const role = new aws.iam.Role(
+            `${name}-crawler-role`,
+            {
+                description: "Glue crawler of the geoshard data lake",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "glue.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
+                }),
+                tags: this.tags("analytics", "crawler-role"),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-crawler-service`,
+            {
+                role: role.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSGlueServiceRole`,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-crawler-lake`,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "ListLake",
+                            Effect: "Allow",
+                            Action: "s3:ListBucket",
+                            Resource: lake.arn,
+                        },
+                        {
+                            Sid: "ReadCdc",
+                            Effect: "Allow",
+                            Action: "s3:GetObject",
+                            Resource: pulumi.interpolate`${lake.arn}/cdc/*`,
+                        },
+                        {
+                            Sid: "DecryptLake",
+                            Effect: "Allow",
+                            Action: "kms:Decrypt",
+                            Resource: key.arn,
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.glue.Crawler(
+            `${name}-crawler`,
+            {
+                name: `${warehouseNames(this.args.environment).prefix}-crawler`,
+                databaseName: database.name,
+                role: role.arn,
+                s3Targets: [{ path: pulumi.interpolate`s3://${lake.bucket}/cdc/` }],
+                schedule: "cron(15 * * * ? *)",
+                recrawlPolicy: { recrawlBehavior: "CRAWL_NEW_FOLDERS_ONLY" },
+                schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
+                configuration: JSON.stringify({
+                    Version: 1.0,
+                    // cdc/table=<schema_table>/shard=<shard>/dt=<date>/: one Glue table per
+                    // source table, partitioned by shard and date, so one query spans all shards.
+                    Grouping: { TableLevelConfiguration: 2 },
+                }),
+                tags: this.tags("analytics", "crawler"),
+            },
+            { parent: this },
+        );
+    }
+
+    /** Redshift Serverless in the warehouse subnets, reading the lake through Spectrum. */
+    private createRedshift(
+        key: aws.kms.Key,
+        lake: aws.s3.Bucket,
+        subnetIds: pulumi.Output<string>[],
+        vpcId: pulumi.Output<string>,
+    ): pulumi.Output<string> {
+        const { name } = this;
+        const prefix = warehouseNames(this.args.environment).prefix;
+        const role = new aws.iam.Role(
+            `${name}-redshift-role`,
+            {
+                description: "Redshift Serverless reading the geoshard data lake",
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "redshift.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
+                }),
+                tags: this.tags("analytics", "redshift-role"),
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-redshift-lake`,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "ListLake",
+                            Effect: "Allow",
+                            Action: "s3:ListBucket",
+                            Resource: lake.arn,
+                        },
+                        {
+                            Sid: "ReadCdc",
+                            Effect: "Allow",
+                            Action: "s3:GetObject",
+                            Resource: pulumi.interpolate`${lake.arn}/cdc/*`,
+                        },
+                        {
+                            Sid: "DecryptLake",
+                            Effect: "Allow",
+                            Action: "kms:Decrypt",
+                            Resource: key.arn,
+                        },
+                        {
+                            Sid: "ReadCatalog",
+                            Effect: "Allow",
+                            Action: [
+                                "glue:GetDatabase",
+                                "glue:GetDatabases",
+                                "glue:GetTable",
+                                "glue:GetTables",
+                                "glue:GetPartition",
+                                "glue:GetPartitions",
+                            ],
+                            Resource: "*",
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-redshift-sg`,
+            {
+                vpcId,
+                description: "Redshift Serverless of the geoshard warehouse",
+                tags: this.tags("analytics", "redshift-sg"),
+            },
+            { parent: this },
+        );
+        const namespace = new aws.redshiftserverless.Namespace(
+            `${name}-redshift`,
+            {
+                namespaceName: `${prefix}`,
+                dbName: "analytics",
+                adminUsername: "geoshard_admin",
+                manageAdminPassword: true,
+                adminPasswordSecretKmsKeyId: key.arn,
+                kmsKeyId: key.arn,
+                iamRoles: [role.arn],
+                defaultIamRoleArn: role.arn,
+                tags: this.tags("analytics", "redshift"),
+            },
+            { parent: this },
+        );
+        const workgroup = new aws.redshiftserverless.Workgroup(
+            `${name}-redshift-workgroup`,
+            {
+                workgroupName: `${prefix}`,
+                namespaceName: namespace.namespaceName,
+                baseCapacity: 8,
+                subnetIds,
+                securityGroupIds: [group.id],
+                publiclyAccessible: false,
+                enhancedVpcRouting: true,
+                tags: this.tags("analytics", "redshift-workgroup"),
+            },
+            { parent: this },
+        );
+        return workgroup.workgroupName;
+    }
+}
