@@ -68,10 +68,9 @@ export class Warehouse extends pulumi.ComponentResource {
         this.name = name;
         this.args = args;
         const names = warehouseNames(args.environment);
-        const parent = this;
 
-        const identity = aws.getCallerIdentityOutput({}, { parent });
-        const partition = aws.getPartitionOutput({}, { parent });
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
+        const partition = aws.getPartitionOutput({}, { parent: this });
         const key = this.createKey(identity.accountId, partition.partition);
         const azs = chooseAzs(args.availabilityZones);
         const network = privateNetwork(this, name, args.vpcCidr, azs, (resource) =>
@@ -88,7 +87,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 description: "DMS Serverless replications of geoshard",
                 tags: this.tags("cdc", "dms-sg"),
             },
-            { parent },
+            { parent: this },
         );
         for (const cidr of args.shardCidrs) {
             new aws.vpc.SecurityGroupEgressRule(
@@ -102,7 +101,7 @@ export class Warehouse extends pulumi.ComponentResource {
                     cidrIpv4: cidr,
                     tags: this.tags("cdc", "dms-to-shard"),
                 },
-                { parent },
+                { parent: this },
             );
         }
         const endpointGroup = new aws.ec2.SecurityGroup(
@@ -112,7 +111,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 description: "AWS API endpoints of the geoshard warehouse",
                 tags: this.tags("network", "endpoints-sg"),
             },
-            { parent },
+            { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(
             `${name}-endpoints-from-dms`,
@@ -125,7 +124,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 referencedSecurityGroupId: dmsGroup.id,
                 tags: this.tags("network", "endpoints-from-dms"),
             },
-            { parent },
+            { parent: this },
         );
         new aws.vpc.SecurityGroupEgressRule(
             `${name}-dms-to-endpoints`,
@@ -138,7 +137,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 referencedSecurityGroupId: endpointGroup.id,
                 tags: this.tags("cdc", "dms-to-endpoints"),
             },
-            { parent },
+            { parent: this },
         );
         for (const service of ["kinesis-streams", "secretsmanager"]) {
             new aws.ec2.VpcEndpoint(
@@ -152,7 +151,7 @@ export class Warehouse extends pulumi.ComponentResource {
                     securityGroupIds: [endpointGroup.id],
                     tags: this.tags("network", `${service}-endpoint`),
                 },
-                { parent },
+                { parent: this },
             );
         }
 
@@ -166,7 +165,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 routeTableIds: [network.routeTableId],
                 tags: this.tags("network", "s3-endpoint"),
             },
-            { parent },
+            { parent: this },
         );
 
         const dmsVpcRole =
@@ -179,7 +178,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 subnetIds: network.subnetIds,
                 tags: this.tags("cdc", "dms-subnets"),
             },
-            { parent, dependsOn: dmsVpcRole },
+            { parent: this, dependsOn: dmsVpcRole },
         );
 
         const lake = this.createLake(key, identity.accountId);
@@ -189,7 +188,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 name: names.glueDatabase,
                 description: "CDC of every geoshard shard, partitioned by shard, table and date",
             },
-            { parent },
+            { parent: this },
         );
         this.createCrawler(lake, key, glueDatabase, partition.partition);
         const workgroup = new aws.athena.Workgroup(
@@ -209,7 +208,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 },
                 tags: this.tags("analytics", "athena"),
             },
-            { parent },
+            { parent: this },
         );
         if (args.redshift) {
             this.redshiftWorkgroupName = this.createRedshift(
@@ -227,13 +226,13 @@ export class Warehouse extends pulumi.ComponentResource {
                 kmsMasterKeyId: key.arn,
                 tags: this.tags("alarms", "alarms-topic"),
             },
-            { parent },
+            { parent: this },
         );
         for (const email of args.alarmEmails ?? []) {
             new aws.sns.TopicSubscription(
                 `${name}-alarms-${email}`,
                 { topic: topic.arn, protocol: "email", endpoint: email },
-                { parent },
+                { parent: this },
             );
         }
         this.alarmTopicArn = topic.arn;
