@@ -491,7 +491,8 @@ function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
         });
     };
     const waiver = value.residencyWaiver;
-    if (waiver !== undefined && (typeof waiver !== "string" || waiver.trim().length < 8)) {
+    const waiverValid = typeof waiver === "string" && waiver.trim().length >= 8;
+    if (waiver !== undefined && !waiverValid) {
         problems.add(
             `${path}.residencyWaiver`,
             waiver,
@@ -505,7 +506,7 @@ function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
             "schema.table (lowercase; % as a wildcard)",
         ),
         excludeColumns: list("excludeColumns", columnPattern, "schema.table.column (lowercase)"),
-        ...(typeof waiver === "string" ? { residencyWaiver: waiver } : {}),
+        ...(waiverValid ? { residencyWaiver: waiver } : {}),
     };
 }
 
