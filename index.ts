@@ -109,6 +109,7 @@ export = async (): Promise<{
         replicationSubnetGroupId: warehouse.replicationSubnetGroupId,
         dmsSecurityGroupId: warehouse.dmsSecurityGroupId,
         alarmTopicArn: warehouse.alarmTopicArn,
+        readyForReplication: warehouse.apiEndpoints,
     };
 
     const shards = config.shards.map(

@@ -31,6 +31,8 @@ export interface WarehouseLink {
     readonly dmsSecurityGroupId: pulumi.Input<string>;
     /** The warehouse region's alarm topic (alarms notify topics of their own region). */
     readonly alarmTopicArn: pulumi.Input<string>;
+    /** What a replication needs in place before it starts: the warehouse's API endpoints. */
+    readonly readyForReplication: pulumi.Resource[];
 }
 
 /** The CDC latency (source or target) above which the shard's CDC alarm fires. */
@@ -222,7 +224,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
             tags: ctx.tags("cdc", "cdc-replication"),
         },
         // DMS connects as soon as it starts: the path to the master must exist first.
-        { ...inWarehouse, dependsOn: network },
+        { ...inWarehouse, dependsOn: [...network, ...warehouse.readyForReplication] },
     );
 
     const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;

@@ -59,6 +59,8 @@ export class Warehouse extends pulumi.ComponentResource {
     public readonly redshiftWorkgroupName?: pulumi.Output<string>;
     /** Alarms of the warehouse region (the shards' CDC latency) notify this topic. */
     public readonly alarmTopicArn: pulumi.Output<string>;
+    /** The Kinesis and Secrets Manager endpoints a replication needs before it starts. */
+    public readonly apiEndpoints: aws.ec2.VpcEndpoint[];
 
     private readonly name: string;
     private readonly args: WarehouseArgs;
@@ -139,21 +141,22 @@ export class Warehouse extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        for (const service of ["kinesis-streams", "secretsmanager"]) {
-            new aws.ec2.VpcEndpoint(
-                `${name}-${service}-endpoint`,
-                {
-                    vpcId: network.vpcId,
-                    serviceName: `com.amazonaws.${args.region}.${service}`,
-                    vpcEndpointType: "Interface",
-                    privateDnsEnabled: true,
-                    subnetIds: network.subnetIds,
-                    securityGroupIds: [endpointGroup.id],
-                    tags: this.tags("network", `${service}-endpoint`),
-                },
-                { parent: this },
-            );
-        }
+        this.apiEndpoints = ["kinesis-streams", "secretsmanager"].map(
+            (service) =>
+                new aws.ec2.VpcEndpoint(
+                    `${name}-${service}-endpoint`,
+                    {
+                        vpcId: network.vpcId,
+                        serviceName: `com.amazonaws.${args.region}.${service}`,
+                        vpcEndpointType: "Interface",
+                        privateDnsEnabled: true,
+                        subnetIds: network.subnetIds,
+                        securityGroupIds: [endpointGroup.id],
+                        tags: this.tags("network", `${service}-endpoint`),
+                    },
+                    { parent: this },
+                ),
+        );
 
         // S3 without the internet, for Redshift's enhanced VPC routing (gateway endpoints are free).
         new aws.ec2.VpcEndpoint(
