@@ -229,6 +229,19 @@ describe("CDC under mocks", () => {
                 kmsKeyId: `arn:aws:kms:us-east-1:${mockAccountId}:key/warehouse-key`,
             },
         );
+        // DMS connects as it starts: the network path and the API endpoints come first.
+        for (const [type, name] of [
+            ["aws:ec2/vpcEndpoint:VpcEndpoint", "warehouse-kinesis-streams-endpoint"],
+            ["aws:ec2/vpcEndpoint:VpcEndpoint", "warehouse-secretsmanager-endpoint"],
+            ["aws:ec2/route:Route", "asia-cdc-shard-route"],
+            ["aws:ec2/route:Route", "asia-cdc-warehouse-route"],
+            [
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                "asia-postgres-from-warehouse",
+            ],
+        ]) {
+            assert.ok(asia.dependencies.includes(named(prod, name, type).urn), `waits for ${name}`);
+        }
     });
 
     it("honours each shard's exclusions in its table mappings", () => {
