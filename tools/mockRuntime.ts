@@ -4,7 +4,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import "./fastStacks";
+import { withoutStacks } from "./fastStacks";
 
 export const mockAccountId = "123456789012";
 
@@ -204,9 +204,16 @@ export interface ProgramRun {
  * strings, structured values as JSON) and returns its outputs and every registration, once all of
  * them are done. Rejects with the program's error, such as invalid config.
  */
-export async function runProgram(
+export function runProgram(
     config: Record<string, string>,
     options: { stack?: string; fixtures?: Fixtures } = {},
+): Promise<ProgramRun> {
+    return withoutStacks(() => runUnderMocks(config, options));
+}
+
+async function runUnderMocks(
+    config: Record<string, string>,
+    options: { stack?: string; fixtures?: Fixtures },
 ): Promise<ProgramRun> {
     const mocks = new GeoshardMocks(options.fixtures);
     await pulumi.runtime.setMocks(mocks, "geoshard", options.stack ?? "test", false);
