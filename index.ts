@@ -72,7 +72,7 @@ export = async (): Promise<{
             name: config.failover.dnsZone,
             comment: `geoshard ${config.environment}: writer and reader names of every shard`,
             vpcs: shardVpcs,
-            tags: { role: "dns" },
+            tags: { environment: config.environment, shard: "global", role: "dns" },
         },
         { provider: globalProvider },
     );
@@ -140,6 +140,8 @@ export = async (): Promise<{
                     failover: config.failover,
                     warehouse: warehouseLink,
                     cdc: shard.cdc,
+                    residency: shard.residency,
+                    residencyWaiver: shard.cdc.residencyWaiver,
                 },
                 { providers: [providers.get(shard.region)!] },
             ),

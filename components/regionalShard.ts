@@ -110,6 +110,10 @@ export interface RegionalShardArgs {
     readonly warehouse?: WarehouseLink;
     /** Tables and columns CDC leaves out. @default - none: every table, every column */
     readonly cdc?: CdcSelection;
+    /** `eu` when the shard holds EU personal data. @default - none */
+    readonly residency?: string;
+    /** The reference of an approved transfer of this EU shard's data out of the EU. */
+    readonly residencyWaiver?: string;
     /** Extra tags for every taggable resource. @default - none */
     readonly tags?: Record<string, string>;
 }
@@ -404,6 +408,8 @@ export class RegionalShard extends pulumi.ComponentResource {
                 databaseName,
                 credentialsSecret: secret,
                 selection: args.cdc ?? { excludeTables: [], excludeColumns: [] },
+                residency: args.residency,
+                residencyWaiver: args.residencyWaiver,
                 allocatedStorageGiB: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
                 shardAlarmTopicArn: failover.topicArn,
                 logRetentionDays: args.logRetentionDays ?? shardDefaults.logRetentionDays,

@@ -67,6 +67,10 @@ export interface ShardCdcContext {
     /** The shard's credentials secret, replicated to the warehouse region. */
     readonly credentialsSecret: aws.secretsmanager.Secret;
     readonly selection: CdcSelection;
+    /** `eu` for a shard holding EU personal data; tagged on its replication for the policy pack. */
+    readonly residency?: string;
+    /** The reference of an approved EU transfer, if any. */
+    readonly residencyWaiver?: string;
     readonly allocatedStorageGiB: number;
     readonly shardAlarmTopicArn: pulumi.Input<string>;
     readonly logRetentionDays: number;
@@ -221,7 +225,18 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                 kmsKeyId: warehouse.kmsKeyArn,
                 preferredMaintenanceWindow: "sun:05:30-sun:06:30",
             },
-            tags: ctx.tags("cdc", "cdc-replication"),
+            tags: {
+                ...ctx.tags("cdc", "cdc-replication"),
+                ...(ctx.residency ? { residency: ctx.residency } : {}),
+                // Tag values allow letters, digits, spaces and _ . : / = + - @ only.
+                ...(ctx.residencyWaiver
+                    ? {
+                          "residency-waiver": ctx.residencyWaiver
+                              .replace(/[^\p{L}\p{N} _.:/=+\-@]/gu, "-")
+                              .slice(0, 256),
+                      }
+                    : {}),
+            },
         },
         // DMS connects as soon as it starts: the path to the master must exist first.
         { ...inWarehouse, dependsOn: [...network, ...warehouse.readyForReplication] },

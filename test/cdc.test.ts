@@ -197,7 +197,11 @@ describe("CDC under mocks", () => {
     });
 
     it("runs one full-load-and-CDC replication per shard, in the warehouse region", () => {
-        const replications = ofType(prod, "aws:dms/replicationConfig:ReplicationConfig");
+        // In shard order: registrations complete in whatever order their inputs resolve.
+        const order = referenceShards().map((s) => `${s.name}-cdc-replication`);
+        const replications = ofType(prod, "aws:dms/replicationConfig:ReplicationConfig").sort(
+            (a, b) => order.indexOf(a.name) - order.indexOf(b.name),
+        );
         assert.deepStrictEqual(
             replications.map((r) => [
                 r.name,
@@ -409,7 +413,10 @@ describe("CDC under mocks", () => {
     });
 
     it("lands each shard in an encrypted on-demand stream of its own", () => {
-        const streams = ofType(prod, "aws:kinesis/stream:Stream");
+        const names = referenceShards().map((s) => `geoshard-prod-${s.name}-cdc`);
+        const streams = ofType(prod, "aws:kinesis/stream:Stream").sort(
+            (a, b) => names.indexOf(a.inputs.name) - names.indexOf(b.inputs.name),
+        );
         assert.deepStrictEqual(
             streams.map((s) => [
                 s.inputs.name,

@@ -4,11 +4,17 @@
  *
  *   npm run plan -- --stack prod [--json]
  *
- * Exit codes: 0 planned; 1 the program refused the config (the messages are printed); 2 usage.
+ * It then evaluates the policy pack (policies/rules.ts) against what it planned, as
+ * `pulumi preview --policy-pack policies` would.
+ *
+ * Exit codes: 0 planned and compliant; 1 the program refused the config, or a mandatory policy
+ * is violated (the messages are printed); 2 usage.
  */
 
 import * as pulumi from "@pulumi/pulumi";
 import { failoverBudget, FailoverBudget } from "../components/failover";
+import { policies } from "../policies/rules";
+import { evaluatePolicies, hasMandatoryViolation, PolicyReport } from "./policyEval";
 import {
     ProgramError,
     ProgramRun,
@@ -382,9 +388,43 @@ export async function planCommand(
         err(`plan: stack ${args.stack} would not deploy:\n${message}`);
         return 1;
     }
-    const plan = buildPlan(args.stack, run);
-    out(args.json ? JSON.stringify(plan, null, 2) : renderPlan(plan));
-    return 0;
+    const { code, text } = reportPlan(args.stack, run, args.json);
+    out(text);
+    if (code !== 0) {
+        err(
+            `plan: stack ${args.stack} violates mandatory policies; pulumi preview --policy-pack would fail`,
+        );
+    }
+    return code;
+}
+
+/** The plan and its policy report, as text or JSON, with the exit code CI gates on. */
+export function reportPlan(
+    stack: string,
+    run: ProgramRun,
+    json: boolean,
+): { code: number; text: string } {
+    const plan = buildPlan(stack, run);
+    const policy = evaluatePolicies(run.resources, policies);
+    const text = json
+        ? JSON.stringify({ ...plan, policy }, null, 2)
+        : `${renderPlan(plan)}\n\n${renderPolicy(policy)}`;
+    return { code: hasMandatoryViolation(policy) ? 1 : 0, text };
+}
+
+export function renderPolicy(report: PolicyReport): string {
+    const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const lines = [
+        `Policy pack geoshard: ${report.policies} policies over ${report.resources} resources: ` +
+            `${report.violations.length} violations (${mandatory} mandatory)` +
+            (report.skipped.length
+                ? `, ${report.skipped.length} checks left to preview (unknown values)`
+                : ""),
+    ];
+    for (const v of report.violations) {
+        lines.push(`  [${v.enforcementLevel}] ${v.policy}  ${v.resource}: ${v.message}`);
+    }
+    return lines.join("\n");
 }
 
 if (require.main === module) {
