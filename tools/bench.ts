@@ -1,0 +1,160 @@
+/**
+ * How the stack scales: synthesizes 4, 16 and 64 shards under the mocks and reports, for each,
+ * the wall time, peak memory and resource count, and the deploy critical path: the longest
+ * chain of dependent slow creations in the registered dependency graph.
+ *
+ *   npm run bench [-- --sizes 4,16,64] [--json]
+ */
+
+import { awsRegions } from "../config/regions";
+import { RecordedResource, runProgram } from "./mockRuntime";
+
+/**
+ * Typical creation times, in minutes, of the resources that take long; everything else counts
+ * as nothing. AWS publishes no creation times: these are planning figures from experience, to be
+ * replaced by measured ones after the first deploys.
+ */
+export const creationMinutes: Record<string, (r: RecordedResource) => number> = {
+    // A source instance; a replica also snapshots its source and restores from it.
+    "aws:rds/instance:Instance": (r) => (r.inputs.replicateSourceDb ? 20 : 15),
+    "aws:dms/replicationConfig:ReplicationConfig": () => 10,
+    "aws:redshiftserverless/workgroup:Workgroup": () => 10,
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (r) => (r.inputs.vpcEndpointType === "Interface" ? 3 : 0),
+    "aws:lambda/function:Function": (r) => (r.inputs.vpcConfig ? 2 : 0),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": () => 2,
+    "aws:kinesis/stream:Stream": () => 1,
+    "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": () => 1,
+    "aws:route53/zone:Zone": () => 1,
+};
+
+export interface CriticalPath {
+    readonly minutes: number;
+    /** The chain, first created first: `name (type, minutes)`. */
+    readonly chain: readonly string[];
+}
+
+/** The longest chain of creation time through the dependency graph (a DAG). */
+export function criticalPath(resources: readonly RecordedResource[]): CriticalPath {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const memo = new Map<string, { minutes: number; chain: RecordedResource[] }>();
+    const cost = (r: RecordedResource) => creationMinutes[r.type]?.(r) ?? 0;
+    const longest = (r: RecordedResource): { minutes: number; chain: RecordedResource[] } => {
+        const known = memo.get(r.urn);
+        if (known) {
+            return known;
+        }
+        let best = { minutes: 0, chain: [] as RecordedResource[] };
+        for (const urn of r.dependencies) {
+            const dep = byUrn.get(urn);
+            if (dep) {
+                const path = longest(dep);
+                if (path.minutes > best.minutes) {
+                    best = path;
+                }
+            }
+        }
+        const result = { minutes: best.minutes + cost(r), chain: [...best.chain, r] };
+        memo.set(r.urn, result);
+        return result;
+    };
+    const top = resources
+        .map(longest)
+        .reduce((a, b) => (b.minutes > a.minutes ? b : a), { minutes: 0, chain: [] });
+    return {
+        minutes: top.minutes,
+        chain: top.chain.filter((r) => cost(r) > 0).map((r) => `${r.name} (${cost(r)} min)`),
+    };
+}
+
+/** Regions the generated fleets spread over; past eight shards, regions hold several. */
+const benchRegions = [
+    "us-east-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-central-1",
+    "ap-southeast-1",
+    "ap-northeast-1",
+    "sa-east-1",
+    "ca-central-1",
+];
+
+/** A valid stack config of `n` shards (n at most 100: one /16 of 10/8 each). */
+export function fleetConfig(n: number): Record<string, string> {
+    if (!benchRegions.every((r) => awsRegions.includes(r)) || n > 100) {
+        throw new Error(`cannot generate ${n} shards`);
+    }
+    const shards = Array.from({ length: n }, (_, i) => ({
+        name: `shard-${i + 1}`,
+        region: benchRegions[i % benchRegions.length],
+        vpcCidr: `10.${i}.0.0/16`,
+        cities: [`city_${i + 1}`],
+    }));
+    return {
+        "geoshard:environment": "prod",
+        "geoshard:shards": JSON.stringify(shards),
+        "geoshard:warehouse": JSON.stringify({ region: "us-east-1", vpcCidr: "10.200.0.0/16" }),
+    };
+}
+
+export interface BenchRow {
+    readonly shards: number;
+    readonly resources: number;
+    readonly seconds: number;
+    readonly millisecondsPerShard: number;
+    readonly peakRssMiB: number;
+    readonly criticalPath: CriticalPath;
+}
+
+export async function bench(sizes: readonly number[]): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    for (const n of sizes) {
+        let peak = process.memoryUsage().rss;
+        const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+        const start = process.hrtime.bigint();
+        const run = await runProgram(fleetConfig(n), { stack: `bench-${n}` });
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        clearInterval(sampler);
+        peak = Math.max(peak, process.memoryUsage().rss);
+        rows.push({
+            shards: n,
+            resources: run.resources.length,
+            seconds,
+            millisecondsPerShard: (seconds * 1000) / n,
+            peakRssMiB: peak / 2 ** 20,
+            criticalPath: criticalPath(run.resources),
+        });
+    }
+    return rows;
+}
+
+export function renderBench(rows: readonly BenchRow[]): string {
+    const lines = [
+        "| shards | resources | synthesis (s) | per shard (ms) | peak RSS (MiB) | critical path (min) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        ...rows.map(
+            (r) =>
+                `| ${r.shards} | ${r.resources} | ${r.seconds.toFixed(1)} | ${r.millisecondsPerShard.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${r.criticalPath.minutes} |`,
+        ),
+        "",
+        `Critical path at ${rows[rows.length - 1].shards} shards: ${rows[rows.length - 1].criticalPath.chain.join(" -> ")}`,
+    ];
+    return lines.join("\n");
+}
+
+async function main(): Promise<void> {
+    const argv = process.argv.slice(2);
+    const sizesArg = argv.indexOf("--sizes");
+    const sizes = sizesArg >= 0 ? argv[sizesArg + 1].split(",").map(Number) : [4, 16, 64];
+    const rows = await bench(sizes);
+    console.log(argv.includes("--json") ? JSON.stringify(rows, null, 2) : renderBench(rows));
+}
+
+if (require.main === module) {
+    main().then(
+        () => process.exit(0),
+        (error) => {
+            console.error(error);
+            process.exit(1);
+        },
+    );
+}
