@@ -39,77 +39,65 @@ interface ShardMap {
     readonly cityToShard: Record<string, string>;
 }
 
-export = async (): Promise<{
-    environment: string;
-    shardMap: pulumi.Output<ShardMap>;
-    warehouse: pulumi.Output<WarehouseOutput>;
-}> => {
+/** What a global stack exports and a shards stack reads: the zone and the warehouse. */
+interface GlobalStackOutput {
+    readonly zoneId: string;
+    readonly zoneName: string;
+    readonly warehouse: {
+        readonly region: string;
+        readonly vpcCidr: string;
+        readonly vpcId: string;
+        readonly routeTableId: string;
+        readonly kmsKeyArn: string;
+        readonly bucketArn: string;
+        readonly bucketName: string;
+        readonly replicationSubnetGroupId: string;
+        readonly dmsSecurityGroupId: string;
+        readonly alarmTopicArn: string;
+        readonly glueDatabase: string;
+        readonly athenaWorkgroup: string;
+        readonly redshiftWorkgroup?: string;
+    };
+}
+
+export = async (): Promise<Record<string, unknown>> => {
     const config = loadConfig();
     const providers = regionProviders(config);
+    // Every lookup that can refuse the config runs before anything is declared.
     const zones = await Promise.all(
         config.shards.map((shard, i) => shardZones(shard, i, providers)),
     );
-    const warehouseZones = await regionZones(
-        config.warehouse.region,
-        providers.get(config.warehouse.region)!,
-        "geoshard:warehouse.region",
-    );
-
-    // One private zone for every shard's writer and reader names, associated with every shard
-    // VPC. Route 53 is global: it gets a provider of its own, pinned to us-east-1. The zone takes
-    // the VPCs once the shards below have declared them.
+    // Route 53 is global: it gets a provider of its own, pinned to us-east-1.
     const globalProvider = new aws.Provider("aws-global", {
         region: "us-east-1",
         defaultTags: { tags: defaultTags(config) },
     });
-    let associateVpcs: (vpcs: aws.types.input.route53.ZoneVpc[]) => void = () => undefined;
-    const shardVpcs = new Promise<aws.types.input.route53.ZoneVpc[]>((resolve) => {
-        associateVpcs = resolve;
-    });
-    const zone = new aws.route53.Zone(
-        "private-zone",
-        {
-            name: config.failover.dnsZone,
-            comment: `geoshard ${config.environment}: writer and reader names of every shard`,
-            vpcs: shardVpcs,
-            tags: { environment: config.environment, shard: "global", role: "dns" },
-        },
-        { provider: globalProvider },
-    );
-    const dns = {
-        zoneId: zone.zoneId,
-        zoneName: config.failover.dnsZone,
-        provider: globalProvider,
-    };
+    const global =
+        config.stackRole === "shards"
+            ? fromGlobalStack(config.globalStack!)
+            : await declareGlobal(config, providers, globalProvider);
+    if (config.stackRole === "global") {
+        return { environment: config.environment, global: global.exported };
+    }
 
-    const warehouseProvider = providers.get(config.warehouse.region)!;
-    const warehouse = new Warehouse(
-        "warehouse",
-        {
-            environment: config.environment,
-            region: config.warehouse.region,
-            vpcCidr: config.warehouse.vpcCidr,
-            availabilityZones: warehouseZones,
-            shardCidrs: config.shards.map((s) => s.vpcCidr),
-            redshift: config.warehouse.redshift,
-            createDmsVpcRole: config.warehouse.createDmsVpcRole,
-            alarmEmails: config.failover.alarmEmails,
-        },
-        { providers: [warehouseProvider] },
-    );
     const warehouseLink: WarehouseLink = {
-        provider: warehouseProvider,
+        provider: providers.get(config.warehouse.region)!,
         region: config.warehouse.region,
         vpcCidr: config.warehouse.vpcCidr,
-        vpcId: warehouse.vpcId,
-        routeTableId: warehouse.routeTableId,
-        kmsKeyArn: warehouse.kmsKeyArn,
-        bucketArn: warehouse.bucketArn,
-        bucketName: warehouse.bucketName,
-        replicationSubnetGroupId: warehouse.replicationSubnetGroupId,
-        dmsSecurityGroupId: warehouse.dmsSecurityGroupId,
-        alarmTopicArn: warehouse.alarmTopicArn,
-        readyForReplication: warehouse.apiEndpoints,
+        vpcId: global.exported.warehouse.vpcId,
+        routeTableId: global.exported.warehouse.routeTableId,
+        kmsKeyArn: global.exported.warehouse.kmsKeyArn,
+        bucketArn: global.exported.warehouse.bucketArn,
+        bucketName: global.exported.warehouse.bucketName,
+        replicationSubnetGroupId: global.exported.warehouse.replicationSubnetGroupId,
+        dmsSecurityGroupId: global.exported.warehouse.dmsSecurityGroupId,
+        alarmTopicArn: global.exported.warehouse.alarmTopicArn,
+        readyForReplication: global.readyForReplication,
+    };
+    const dns = {
+        zoneId: global.exported.zoneId,
+        zoneName: config.failover.dnsZone,
+        provider: globalProvider,
     };
 
     const shards = config.shards.map(
@@ -146,17 +134,123 @@ export = async (): Promise<{
                 { providers: [providers.get(shard.region)!] },
             ),
     );
-    associateVpcs([
-        ...shards.map((shard, i) => ({ vpcId: shard.vpcId, vpcRegion: config.shards[i].region })),
-        { vpcId: warehouse.vpcId, vpcRegion: config.warehouse.region },
-    ]);
 
     return {
         environment: config.environment,
         shardMap: shardMapOf(config, shards),
-        warehouse: warehouseOutput(config, warehouse, shards),
+        warehouse: warehouseOutput(config, global.exported, shards),
+        ...(config.stackRole === "all" ? { global: global.exported } : {}),
     };
 };
+
+type GlobalOutputs = {
+    [K in keyof GlobalStackOutput]: K extends "warehouse"
+        ? {
+              [W in keyof GlobalStackOutput["warehouse"]]-?: pulumi.Output<
+                  GlobalStackOutput["warehouse"][W]
+              >;
+          }
+        : pulumi.Output<GlobalStackOutput[K]>;
+};
+
+/**
+ * The private zone and the warehouse. The zone starts with the warehouse VPC; each shard
+ * associates its own VPC, so a shards stack can join the zone of a global stack.
+ */
+async function declareGlobal(
+    config: StackConfig,
+    providers: Map<string, aws.Provider>,
+    globalProvider: aws.Provider,
+): Promise<{ exported: GlobalOutputs; readyForReplication: pulumi.Resource[] }> {
+    const provider = providers.get(config.warehouse.region)!;
+    const warehouse = new Warehouse(
+        "warehouse",
+        {
+            environment: config.environment,
+            region: config.warehouse.region,
+            vpcCidr: config.warehouse.vpcCidr,
+            availabilityZones: await regionZones(
+                config.warehouse.region,
+                provider,
+                "geoshard:warehouse.region",
+            ),
+            redshift: config.warehouse.redshift,
+            createDmsVpcRole: config.warehouse.createDmsVpcRole,
+            alarmEmails: config.failover.alarmEmails,
+        },
+        { providers: [provider] },
+    );
+    const zone = new aws.route53.Zone(
+        "private-zone",
+        {
+            name: config.failover.dnsZone,
+            comment: `geoshard ${config.environment}: writer and reader names of every shard`,
+            vpcs: [{ vpcId: warehouse.vpcId, vpcRegion: config.warehouse.region }],
+            tags: { environment: config.environment, shard: "global", role: "dns" },
+        },
+        // Shards add their VPCs with zone associations, which the zone must not undo.
+        { provider: globalProvider, ignoreChanges: ["vpcs"] },
+    );
+    const out = <T>(value: T | pulumi.Output<T>) => pulumi.output(value) as pulumi.Output<T>;
+    return {
+        exported: {
+            zoneId: zone.zoneId,
+            zoneName: out(config.failover.dnsZone),
+            warehouse: {
+                region: out(config.warehouse.region),
+                vpcCidr: out(config.warehouse.vpcCidr),
+                vpcId: warehouse.vpcId,
+                routeTableId: warehouse.routeTableId,
+                kmsKeyArn: warehouse.kmsKeyArn,
+                bucketArn: warehouse.bucketArn,
+                bucketName: warehouse.bucketName,
+                replicationSubnetGroupId: warehouse.replicationSubnetGroupId,
+                dmsSecurityGroupId: warehouse.dmsSecurityGroupId,
+                alarmTopicArn: warehouse.alarmTopicArn,
+                glueDatabase: warehouse.glueDatabaseName,
+                athenaWorkgroup: warehouse.athenaWorkgroupName,
+                redshiftWorkgroup: out(warehouse.redshiftWorkgroupName),
+            },
+        },
+        readyForReplication: warehouse.apiEndpoints,
+    };
+}
+
+/** The zone and warehouse of the environment's global stack, read through a StackReference. */
+function fromGlobalStack(name: string): {
+    exported: GlobalOutputs;
+    readyForReplication: pulumi.Resource[];
+} {
+    const global = new pulumi.StackReference(name).requireOutput(
+        "global",
+    ) as pulumi.Output<GlobalStackOutput>;
+    const warehouse = global.apply((g) => g.warehouse);
+    const field = <K extends keyof GlobalStackOutput["warehouse"]>(key: K) =>
+        warehouse.apply((w) => w[key]);
+    return {
+        exported: {
+            zoneId: global.apply((g) => g.zoneId),
+            zoneName: global.apply((g) => g.zoneName),
+            warehouse: {
+                region: field("region"),
+                vpcCidr: field("vpcCidr"),
+                vpcId: field("vpcId"),
+                routeTableId: field("routeTableId"),
+                kmsKeyArn: field("kmsKeyArn"),
+                bucketArn: field("bucketArn"),
+                bucketName: field("bucketName"),
+                replicationSubnetGroupId: field("replicationSubnetGroupId"),
+                dmsSecurityGroupId: field("dmsSecurityGroupId"),
+                alarmTopicArn: field("alarmTopicArn"),
+                glueDatabase: field("glueDatabase"),
+                athenaWorkgroup: field("athenaWorkgroup"),
+                redshiftWorkgroup: field("redshiftWorkgroup"),
+            },
+        },
+        // The global stack is deployed, its endpoints with it, before any shards stack.
+        readyForReplication: [],
+    };
+}
 
 /**
  * One AWS provider per region, named by region: a provider's name is part of every child's
@@ -261,16 +355,12 @@ interface WarehouseOutput {
 
 function warehouseOutput(
     config: StackConfig,
-    warehouse: Warehouse,
+    global: GlobalOutputs,
     shards: readonly RegionalShard[],
 ): pulumi.Output<WarehouseOutput> {
+    const w = global.warehouse;
     return pulumi
-        .all([
-            warehouse.bucketName,
-            warehouse.glueDatabaseName,
-            warehouse.athenaWorkgroupName,
-            warehouse.redshiftWorkgroupName,
-        ])
+        .all([w.bucketName, w.glueDatabase, w.athenaWorkgroup, w.redshiftWorkgroup])
         .apply(([bucket, glueDatabase, athenaWorkgroup, redshiftWorkgroup]) => ({
             region: config.warehouse.region,
             bucket,

@@ -780,6 +780,12 @@ function createDns(
     const { name, parent } = ctx;
     const opts = { parent, provider: ctx.dns.provider };
     const ttl = ctx.settings.dnsTtlSeconds;
+    // The shard's VPC resolves the zone's names.
+    new aws.route53.ZoneAssociation(
+        `${name}-zone-association`,
+        { zoneId: ctx.dns.zoneId, vpcId: ctx.vpcId, vpcRegion: ctx.region },
+        opts,
+    );
     const alarmCheck = (what: string, alarm: pulumi.Input<string>, insufficientData: string) =>
         new aws.route53.HealthCheck(
             `${name}-${what}-health`,

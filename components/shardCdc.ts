@@ -276,6 +276,19 @@ function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
     );
     const routes: pulumi.Resource[] = [
         accepter,
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-cdc-dms-to-postgres`,
+            {
+                securityGroupId: warehouse.dmsSecurityGroupId,
+                description: `PostgreSQL on geoshard shard ${name}`,
+                ipProtocol: "tcp",
+                fromPort: 5432,
+                toPort: 5432,
+                cidrIpv4: ctx.shardVpcCidr,
+                tags: ctx.tags("cdc", "cdc-dms-to-postgres"),
+            },
+            { parent, provider: warehouse.provider },
+        ),
         new aws.ec2.Route(
             `${name}-cdc-warehouse-route`,
             {

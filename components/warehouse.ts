@@ -11,8 +11,6 @@ export interface WarehouseArgs {
     readonly vpcCidr: string;
     /** The region's AZs; the warehouse uses the first three. */
     readonly availabilityZones: readonly string[];
-    /** CIDRs of the shard VPCs, which DMS reaches over peering on PostgreSQL's port. */
-    readonly shardCidrs: readonly string[];
     /**
      * Create the account's `dms-vpc-role`, which DMS needs before any replication subnet group
      * exists. It is one per account: let exactly one stack per account create it.
@@ -91,21 +89,6 @@ export class Warehouse extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        for (const cidr of args.shardCidrs) {
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-dms-to-${cidr.replace(/[./]/g, "-")}`,
-                {
-                    securityGroupId: dmsGroup.id,
-                    description: `PostgreSQL on the shard network ${cidr}`,
-                    ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
-                    cidrIpv4: cidr,
-                    tags: this.tags("cdc", "dms-to-shard"),
-                },
-                { parent: this },
-            );
-        }
         const endpointGroup = new aws.ec2.SecurityGroup(
             `${name}-endpoints-sg`,
             {

@@ -49,8 +49,19 @@ export interface WarehouseConfig {
     readonly createDmsVpcRole: boolean;
 }
 
+/**
+ * What a stack declares. `all`: everything, the default. A large environment splits into one
+ * `global` stack (the private zone and the warehouse) and several `shards` stacks that read the
+ * global stack's outputs through a StackReference.
+ */
+export type StackRole = "all" | "global" | "shards";
+export const stackRoles: readonly StackRole[] = ["all", "global", "shards"];
+
 export interface StackConfig {
     readonly environment: Environment;
+    readonly stackRole: StackRole;
+    /** The global stack a `shards` stack joins, as `organization/project/stack`. */
+    readonly globalStack?: string;
     /** PostgreSQL major version (optionally with a minor), 16 or newer. */
     readonly engineVersion: string;
     /** RDS deletion protection on masters and standbys; only a non-prod stack may turn it off. */
@@ -94,6 +105,8 @@ export const failoverKeys = [
 /** Every key a stack may set under the `geoshard:` namespace. */
 export const stackKeys: readonly string[] = [
     "environment",
+    "stackRole",
+    "globalStack",
     "engineVersion",
     "deletionProtection",
     "shards",

@@ -38,6 +38,8 @@ import {
     shardKeys,
     ShardCdc,
     StackConfig,
+    StackRole,
+    stackRoles,
     cdcKeys,
     stackKeys,
     WarehouseConfig,
@@ -102,6 +104,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     }
 
     const environment = readEnvironment(raw.environment, problems);
+    const { stackRole, globalStack } = readStackRole(raw, problems);
     const engineVersion = readEngineVersion(raw.engineVersion, problems);
     const deletionProtection = readDeletionProtection(
         raw.deletionProtection,
@@ -109,7 +112,10 @@ export function validateConfig(raw: RawConfig): StackConfig {
         problems,
     );
     const stackSettings = readStackSettings(raw, problems);
-    const shards = readShards(raw.shards, stackSettings, problems);
+    const shards =
+        stackRole === "global"
+            ? refuseShardsInGlobalStack(raw.shards, problems)
+            : readShards(raw.shards, stackSettings, problems);
     const warehouse = readWarehouse(raw.warehouse, problems);
     const failover = readFailoverSettings(raw, problems);
     checkAcrossShards(shards, warehouse, problems);
@@ -120,6 +126,8 @@ export function validateConfig(raw: RawConfig): StackConfig {
     }
     return {
         environment: environment!,
+        stackRole,
+        ...(globalStack ? { globalStack } : {}),
         engineVersion,
         deletionProtection,
         shards: shards.map((s) => s.config),
@@ -139,6 +147,55 @@ function readEnvironment(value: string | undefined, problems: Problems): Environ
         return undefined;
     }
     return value as Environment;
+}
+
+function readStackRole(
+    raw: RawConfig,
+    problems: Problems,
+): { stackRole: StackRole; globalStack?: string } {
+    const role = (raw.stackRole ?? "all") as StackRole;
+    if (!stackRoles.includes(role)) {
+        problems.add(
+            `${namespace}:stackRole`,
+            role,
+            `is not a stack role; allowed: ${stackRoles.join(", ")}`,
+        );
+        return { stackRole: "all" };
+    }
+    const globalStack = raw.globalStack;
+    if (role === "shards" && !/^[\w.-]+\/[\w.-]+\/[\w.-]+$/.test(globalStack ?? "")) {
+        if (globalStack === undefined) {
+            problems.missing(
+                `${namespace}:globalStack`,
+                "the global stack of this environment, as organization/project/stack",
+            );
+        } else {
+            problems.add(
+                `${namespace}:globalStack`,
+                globalStack,
+                "is not a stack name; expected organization/project/stack",
+            );
+        }
+    }
+    if (role !== "shards" && globalStack !== undefined) {
+        problems.add(
+            `${namespace}:globalStack`,
+            globalStack,
+            `is set, but only a shards stack reads a global stack (stackRole is ${role})`,
+        );
+    }
+    return { stackRole: role, ...(role === "shards" && globalStack ? { globalStack } : {}) };
+}
+
+function refuseShardsInGlobalStack(value: string | undefined, problems: Problems): ReadShard[] {
+    if (value !== undefined) {
+        problems.add(
+            `${namespace}:shards`,
+            parseJson(value) ?? value,
+            "is set in a global stack; declare shards in the shards stacks",
+        );
+    }
+    return [];
 }
 
 function readEngineVersion(value: string | undefined, problems: Problems): string {

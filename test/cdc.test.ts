@@ -403,11 +403,16 @@ describe("CDC under mocks", () => {
             const egress = byType(
                 prod,
                 "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-                `warehouse-dms-to-${shard.vpcCidr.replace(/[./]/g, "-")}`,
+                `${shard.name}-cdc-dms-to-postgres`,
             );
             assert.deepStrictEqual(
-                [egress.inputs.cidrIpv4, egress.inputs.fromPort],
-                [shard.vpcCidr, 5432],
+                [
+                    egress.region,
+                    egress.inputs.securityGroupId,
+                    egress.inputs.cidrIpv4,
+                    egress.inputs.fromPort,
+                ],
+                ["us-east-1", "warehouse-dms-sg-id", shard.vpcCidr, 5432],
             );
         }
     });

@@ -399,6 +399,7 @@ describe("stack files", () => {
         const expected: Record<string, unknown> = {
             "geoshard:engineVersion": defaultEngineVersion,
             "geoshard:deletionProtection": true,
+            "geoshard:stackRole": "all",
         };
         for (const key of inheritedSettingKeys) {
             expected[`geoshard:${key}`] = shardDefaults[key];

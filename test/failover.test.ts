@@ -24,16 +24,30 @@ describe("failover, the reference stack", () => {
         prod = await run();
     });
 
-    it("associates one private zone with every shard VPC, through the global provider", () => {
+    it("associates one private zone with the warehouse and every shard VPC, through the global provider", () => {
         const zones = ofType(prod, "aws:route53/zone:Zone");
         assert.strictEqual(zones.length, 1);
         assert.strictEqual(zones[0].inputs.name, "db.internal");
         assert.strictEqual(zones[0].region, "us-east-1");
         assert.ok(zones[0].urn.endsWith("::private-zone"));
+        // The zone starts with the warehouse VPC; every shard associates its own.
         assert.deepStrictEqual(zones[0].inputs.vpcs, [
-            ...referenceShards().map((s) => ({ vpcId: `${s.name}-vpc-id`, vpcRegion: s.region })),
             { vpcId: "warehouse-vpc-id", vpcRegion: "us-east-1" },
         ]);
+        assert.deepStrictEqual(
+            ofType(prod, "aws:route53/zoneAssociation:ZoneAssociation")
+                .map((a) => [a.name, a.region, a.inputs.zoneId, a.inputs.vpcId, a.inputs.vpcRegion])
+                .sort(),
+            referenceShards()
+                .map((s) => [
+                    `${s.name}-zone-association`,
+                    "us-east-1",
+                    "ZPRIVATEZONE",
+                    `${s.name}-vpc-id`,
+                    s.region,
+                ])
+                .sort(),
+        );
         for (const shard of referenceShards()) {
             assert.strictEqual(
                 named(prod, `${shard.name}-vpc`, types.vpc).inputs.enableDnsSupport,
@@ -621,10 +635,11 @@ describe("failover, variations", () => {
             toPort: 443,
             cidrIpv4: "0.0.0.0/0",
         });
-        assert.deepStrictEqual(ofType(result, "aws:route53/zone:Zone")[0].inputs.vpcs[2], {
-            vpcId: "vpc-0abc0abc0abc0abc0",
-            vpcRegion: "eu-west-2",
-        });
+        assert.deepStrictEqual(
+            named(result, "europe-zone-association", "aws:route53/zoneAssociation:ZoneAssociation")
+                .inputs.vpcId,
+            "vpc-0abc0abc0abc0abc0",
+        );
     });
 
     describe("after the standby was promoted (promoted: [standby])", () => {

@@ -20,12 +20,14 @@ const untaggable = new Set([
     "aws:route53/record:Record",
     "aws:sns/topicSubscription:TopicSubscription",
     "aws:ec2/route:Route",
+    "aws:route53/zoneAssociation:ZoneAssociation",
     "aws:cloudwatch/logStream:LogStream",
 ]);
 
 /** Per shard, what runs in the warehouse region: the CDC path DMS must write from there. */
 const warehouseRegionSuffixes = [
     "cdc-stream",
+    "cdc-dms-to-postgres",
     "cdc-dms-role",
     "cdc-dms-policy",
     "cdc-source",

@@ -39,6 +39,8 @@ export interface Fixtures {
         string,
         { vpcId: string; availabilityZone: string; cidrBlock: string }
     >;
+    /** Outputs of other stacks, by `organization/project/stack`, for StackReferences. */
+    readonly stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -72,6 +74,16 @@ export class GeoshardMocks implements pulumi.runtime.Mocks {
             provider: args.provider,
         });
         const region = regionOfProvider(args.provider);
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const outputs = this.fixtures.stackOutputs?.[args.inputs.name];
+            if (!outputs) {
+                throw new Error(`no stack ${args.inputs.name} in the mocked backend`);
+            }
+            return {
+                id: args.inputs.name,
+                state: { name: args.inputs.name, outputs, secretOutputNames: [] },
+            };
+        }
         if (args.type === "pulumi:providers:aws") {
             return { id: `provider-${args.inputs.region}`, state: args.inputs };
         }

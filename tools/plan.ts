@@ -148,7 +148,8 @@ function shardOf(resource: RecordedResource): string | undefined {
 }
 
 export function buildPlan(stack: string, run: ProgramRun): Plan {
-    const shardMap = run.outputs.shardMap as {
+    // A global stack declares no shards and exports no shard map.
+    const shardMap = (run.outputs.shardMap ?? { shards: {} }) as {
         shards: Record<string, { region: string; cities: string[] }>;
     };
     const shards = run.resources
@@ -311,22 +312,33 @@ export function renderPlan(plan: Plan): string {
         ),
     );
 
-    const shardMap = plan.outputs.shardMap as {
-        shards: Record<string, { writer: string; readers: string[] }>;
-        cityToShard: Record<string, string>;
-    };
+    const shardMap = plan.outputs.shardMap as
+        | {
+              shards: Record<string, { writer: string; readers: string[] }>;
+              cityToShard: Record<string, string>;
+          }
+        | undefined;
     lines.push("");
     lines.push("Outputs");
     lines.push(`  environment  ${plan.environment}`);
-    lines.push(
-        `  shardMap.cityToShard  ` +
-            Object.entries(shardMap.cityToShard)
-                .map(([city, shard]) => `${city}->${shard}`)
-                .join(" "),
-    );
-    for (const [name, entry] of Object.entries(shardMap.shards)) {
+    if (shardMap) {
         lines.push(
-            `  shardMap.shards.${name}  writer ${entry.writer}, ${entry.readers.length} readers`,
+            `  shardMap.cityToShard  ` +
+                Object.entries(shardMap.cityToShard)
+                    .map(([city, shard]) => `${city}->${shard}`)
+                    .join(" "),
+        );
+        for (const [name, entry] of Object.entries(shardMap.shards)) {
+            lines.push(
+                `  shardMap.shards.${name}  writer ${entry.writer}, ${entry.readers.length} readers`,
+            );
+        }
+    }
+    const global = plan.outputs.global as
+        { zoneId: string; warehouse: { bucketName: string; vpcId: string } } | undefined;
+    if (global) {
+        lines.push(
+            `  global  zone ${global.zoneId}, warehouse VPC ${global.warehouse.vpcId}, lake ${global.warehouse.bucketName}`,
         );
     }
     return lines.join("\n");
