@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FailoverSettings } from "./defaults";
 import { defaultMaxConnections, instanceMemoryGiB } from "./instanceClasses";
 import { lambdaArchive, lambdaRuntime } from "./lambdaCode";
+import { assumableBy } from "./security";
 
 /** Where the probe publishes its write results. */
 export const healthNamespace = "geoshard/Health";
@@ -208,13 +209,6 @@ function functionLogGroup(
     );
 }
 
-function assumeRoleFor(service: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
-    });
-}
-
 /**
  * The write probe: a function in the shard's VPC that, every minute, writes to the master every
  * 5 s and publishes how many writes failed. It reads the master credentials through a Secrets
@@ -281,7 +275,7 @@ function createProbe(ctx: FailoverContext): void {
         `${name}-probe-role`,
         {
             description: `Write probe of geoshard shard ${name}`,
-            assumeRolePolicy: assumeRoleFor("lambda.amazonaws.com"),
+            assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             tags: ctx.tags("health", "probe-role"),
         },
         { parent },
@@ -464,7 +458,7 @@ function createPromoter(
         `${name}-promoter-role`,
         {
             description: `Failover promoter of geoshard shard ${name}`,
-            assumeRolePolicy: assumeRoleFor("lambda.amazonaws.com"),
+            assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             tags: ctx.tags("failover", "promoter-role"),
         },
         { parent },

@@ -9,6 +9,7 @@ import {
 } from "./defaults";
 import { createFailover, FailoverBudget, ShardDns } from "./failover";
 import { privateNetwork } from "./network";
+import { customerKey } from "./security";
 import { CdcSelection } from "./cdc";
 import { createShardCdc, slotWalLimitPercent, WarehouseLink } from "./shardCdc";
 import { chooseAzs, currentLayout } from "./placement";
@@ -469,77 +470,23 @@ export class RegionalShard extends pulumi.ComponentResource {
         };
     }
 
-    /**
-     * The shard's customer managed key: storage, Performance Insights, credentials and logs.
-     * The account root keeps full control (so IAM policies govern its use, as with AWS's default
-     * key policy); CloudWatch Logs may use it only for this shard's RDS log groups.
-     * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
-     */
+    /** The shard's customer managed key: storage, Performance Insights, credentials, logs, alarms. */
     private createKey(
         accountId: pulumi.Output<string>,
         partition: pulumi.Output<string>,
     ): aws.kms.Key {
-        const region = this.args.region;
-        const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group`;
-        const policy = pulumi.jsonStringify({
-            Version: "2012-10-17",
-            Statement: [
-                {
-                    Sid: "AccountAdministersKey",
-                    Effect: "Allow",
-                    Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
-                    Action: "kms:*",
-                    Resource: "*",
-                },
-                {
-                    Sid: "CloudWatchLogsEncryptsShardLogs",
-                    Effect: "Allow",
-                    Principal: { Service: `logs.${region}.amazonaws.com` },
-                    Action: [
-                        "kms:Encrypt*",
-                        "kms:Decrypt*",
-                        "kms:ReEncrypt*",
-                        "kms:GenerateDataKey*",
-                        "kms:Describe*",
-                    ],
-                    Resource: "*",
-                    Condition: {
-                        ArnLike: {
-                            "kms:EncryptionContext:aws:logs:arn": ["rds/instance", "lambda"].map(
-                                (prefix) =>
-                                    pulumi.interpolate`${logGroupArn}:/aws/${prefix}/${this.identifier("")}*`,
-                            ),
-                        },
-                    },
-                },
-                {
-                    // Alarms publish to the shard's encrypted topic.
-                    Sid: "CloudWatchAlarmsPublishToShardTopic",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudwatch.amazonaws.com" },
-                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                    Resource: "*",
-                    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                },
+        return customerKey(this, this.name, {
+            description: `geoshard ${this.args.environment} shard ${this.name}: storage, Performance Insights, secrets, logs, alarms`,
+            region: this.args.region,
+            accountId,
+            partition,
+            logGroupPrefixes: [
+                `/aws/rds/instance/${this.identifier("")}`,
+                `/aws/lambda/${this.identifier("")}`,
             ],
+            alias: `alias/${this.identifier("key")}`,
+            tags: this.tags("encryption"),
         });
-        const key = new aws.kms.Key(
-            `${this.name}-key`,
-            {
-                description: `geoshard ${this.args.environment} shard ${this.name}: storage, Performance Insights, secrets, logs, alarms`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy,
-                tags: this.tags("encryption"),
-            },
-            { parent: this },
-        );
-        new aws.kms.Alias(
-            `${this.name}-key-alias`,
-            { name: `alias/${this.identifier("key")}`, targetKeyId: key.keyId },
-            { parent: this },
-        );
-        return key;
     }
 
     /**

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAzs } from "./placement";
 import { privateNetwork } from "./network";
+import { assumableBy, customerKey } from "./security";
 
 export interface WarehouseArgs {
     /** Environment name, used in physical names and tags. */
@@ -252,75 +253,23 @@ export class Warehouse extends pulumi.ComponentResource {
     }
 
     /**
-     * The warehouse key: the lake, the streams, the replicated credentials and the logs. The
-     * account administers it; services use it through the IAM roles granted below and in each
-     * shard's CDC roles.
+     * The warehouse key: the lake, the streams, the replicated credentials, the logs and the alarm
+     * topic. Services use it through the IAM roles granted below and in each shard's CDC roles.
      */
     private createKey(
         accountId: pulumi.Output<string>,
         partition: pulumi.Output<string>,
     ): aws.kms.Key {
-        const region = this.args.region;
-        const key = new aws.kms.Key(
-            `${this.name}-key`,
-            {
-                description: `geoshard ${this.args.environment} warehouse: data lake, CDC streams, replicated credentials, logs`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AccountAdministersKey",
-                            Effect: "Allow",
-                            Principal: {
-                                AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root`,
-                            },
-                            Action: "kms:*",
-                            Resource: "*",
-                        },
-                        {
-                            Sid: "CloudWatchLogsEncryptsWarehouseLogs",
-                            Effect: "Allow",
-                            Principal: { Service: `logs.${region}.amazonaws.com` },
-                            Action: [
-                                "kms:Encrypt*",
-                                "kms:Decrypt*",
-                                "kms:ReEncrypt*",
-                                "kms:GenerateDataKey*",
-                                "kms:Describe*",
-                            ],
-                            Resource: "*",
-                            Condition: {
-                                ArnLike: {
-                                    "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:/geoshard/${this.args.environment}/*`,
-                                },
-                            },
-                        },
-                        {
-                            // Alarms publish to the warehouse's encrypted topic.
-                            Sid: "CloudWatchAlarmsPublishToWarehouseTopic",
-                            Effect: "Allow",
-                            Principal: { Service: "cloudwatch.amazonaws.com" },
-                            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                            Resource: "*",
-                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                        },
-                    ],
-                }),
-                tags: this.tags("encryption", "key"),
-            },
-            { parent: this },
-        );
-        new aws.kms.Alias(
-            `${this.name}-key-alias`,
-            {
-                name: `alias/${warehouseNames(this.args.environment).prefix}-key`,
-                targetKeyId: key.keyId,
-            },
-            { parent: this },
-        );
-        return key;
+        const names = warehouseNames(this.args.environment);
+        return customerKey(this, this.name, {
+            description: `geoshard ${this.args.environment} warehouse: data lake, CDC streams, replicated credentials, logs`,
+            region: this.args.region,
+            accountId,
+            partition,
+            logGroupPrefixes: [`/geoshard/${this.args.environment}/`],
+            alias: `alias/${names.prefix}-key`,
+            tags: this.tags("encryption", "key"),
+        });
     }
 
     /** The role DMS needs in every account that uses DMS in a VPC, by this exact name. */
@@ -331,16 +280,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 name: "dms-vpc-role",
                 description:
                     "Lets AWS DMS manage network interfaces in VPCs (required by DMS by this name)",
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "dms.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                        },
-                    ],
-                }),
+                assumeRolePolicy: assumableBy("dms.amazonaws.com"),
                 tags: this.tags("cdc", "dms-vpc-role"),
             },
             { parent: this },
@@ -475,16 +415,7 @@ export class Warehouse extends pulumi.ComponentResource {
             `${name}-crawler-role`,
             {
                 description: "Glue crawler of the geoshard data lake",
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "glue.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                        },
-                    ],
-                }),
+                assumeRolePolicy: assumableBy("glue.amazonaws.com"),
                 tags: this.tags("analytics", "crawler-role"),
             },
             { parent: this },
@@ -503,26 +434,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 role: role.name,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "ListLake",
-                            Effect: "Allow",
-                            Action: "s3:ListBucket",
-                            Resource: lake.arn,
-                        },
-                        {
-                            Sid: "ReadCdc",
-                            Effect: "Allow",
-                            Action: "s3:GetObject",
-                            Resource: pulumi.interpolate`${lake.arn}/cdc/*`,
-                        },
-                        {
-                            Sid: "DecryptLake",
-                            Effect: "Allow",
-                            Action: "kms:Decrypt",
-                            Resource: key.arn,
-                        },
-                    ],
+                    Statement: [...lakeReader(lake, key)],
                 }),
             },
             { parent: this },
@@ -562,16 +474,7 @@ export class Warehouse extends pulumi.ComponentResource {
             `${name}-redshift-role`,
             {
                 description: "Redshift Serverless reading the geoshard data lake",
-                assumeRolePolicy: JSON.stringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "redshift.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                        },
-                    ],
-                }),
+                assumeRolePolicy: assumableBy("redshift.amazonaws.com"),
                 tags: this.tags("analytics", "redshift-role"),
             },
             { parent: this },
@@ -583,24 +486,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
-                        {
-                            Sid: "ListLake",
-                            Effect: "Allow",
-                            Action: "s3:ListBucket",
-                            Resource: lake.arn,
-                        },
-                        {
-                            Sid: "ReadCdc",
-                            Effect: "Allow",
-                            Action: "s3:GetObject",
-                            Resource: pulumi.interpolate`${lake.arn}/cdc/*`,
-                        },
-                        {
-                            Sid: "DecryptLake",
-                            Effect: "Allow",
-                            Action: "kms:Decrypt",
-                            Resource: key.arn,
-                        },
+                        ...lakeReader(lake, key),
                         {
                             Sid: "ReadCatalog",
                             Effect: "Allow",
@@ -659,4 +545,18 @@ export class Warehouse extends pulumi.ComponentResource {
         );
         return workgroup.workgroupName;
     }
+}
+
+/** What reading the lake's CDC takes: list the bucket, read `cdc/`, decrypt with the key. */
+function lakeReader(lake: aws.s3.Bucket, key: aws.kms.Key): Record<string, unknown>[] {
+    return [
+        { Sid: "ListLake", Effect: "Allow", Action: "s3:ListBucket", Resource: lake.arn },
+        {
+            Sid: "ReadCdc",
+            Effect: "Allow",
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${lake.arn}/cdc/*`,
+        },
+        { Sid: "DecryptLake", Effect: "Allow", Action: "kms:Decrypt", Resource: key.arn },
+    ];
 }

@@ -341,7 +341,7 @@ describe("failover, the reference stack", () => {
         }
         const policy = JSON.parse(named(prod, "europe-key", types.key).inputs.policy);
         assert.deepStrictEqual(policy.Statement[2], {
-            Sid: "CloudWatchAlarmsPublishToShardTopic",
+            Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
             Effect: "Allow",
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
