@@ -13,8 +13,8 @@ export interface WarehouseArgs {
     /** The region's AZs; the warehouse uses the first three. */
     readonly availabilityZones: readonly string[];
     /**
-     * Create the account's `dms-vpc-role`, which DMS needs before any replication subnet group
-     * exists. It is one per account: let exactly one stack per account create it.
+     * Create the account's `dms-vpc-role` and `dms-cloudwatch-logs-role`, which DMS needs before
+     * any replication exists. They are one per account: let exactly one stack per account create them.
      * @default true
      */
     readonly createDmsVpcRole?: boolean;
@@ -155,8 +155,8 @@ export class Warehouse extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const dmsVpcRole =
-            (args.createDmsVpcRole ?? true) ? this.createDmsVpcRole(partition.partition) : [];
+        const dmsServiceRoles =
+            (args.createDmsVpcRole ?? true) ? this.createDmsServiceRoles(partition.partition) : [];
         const subnetGroup = new aws.dms.ReplicationSubnetGroup(
             `${name}-dms-subnets`,
             {
@@ -165,7 +165,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 subnetIds: network.subnetIds,
                 tags: this.tags("cdc", "dms-subnets"),
             },
-            { parent: this, dependsOn: dmsVpcRole },
+            { parent: this, dependsOn: dmsServiceRoles },
         );
 
         const lake = this.createLake(key, identity.accountId);
@@ -273,27 +273,41 @@ export class Warehouse extends pulumi.ComponentResource {
     }
 
     /** The role DMS needs in every account that uses DMS in a VPC, by this exact name. */
-    private createDmsVpcRole(partition: pulumi.Output<string>): pulumi.Resource[] {
-        const role = new aws.iam.Role(
-            `${this.name}-dms-vpc-role`,
-            {
-                name: "dms-vpc-role",
-                description:
-                    "Lets AWS DMS manage network interfaces in VPCs (required by DMS by this name)",
-                assumeRolePolicy: assumableBy("dms.amazonaws.com"),
-                tags: this.tags("cdc", "dms-vpc-role"),
-            },
-            { parent: this },
-        );
-        const policy = new aws.iam.RolePolicyAttachment(
-            `${this.name}-dms-vpc-policy`,
-            {
-                role: role.name,
-                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonDMSVPCManagementRole`,
-            },
-            { parent: this },
-        );
-        return [role, policy];
+    /**
+     * The two account-wide roles DMS looks up by name: `dms-vpc-role` to place replications in
+     * a VPC, `dms-cloudwatch-logs-role` to write their logs.
+     * Source: https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole
+     */
+    private createDmsServiceRoles(partition: pulumi.Output<string>): pulumi.Resource[] {
+        const roles: [string, string, string][] = [
+            ["dms-vpc-role", "AmazonDMSVPCManagementRole", "manage network interfaces in VPCs"],
+            [
+                "dms-cloudwatch-logs-role",
+                "AmazonDMSCloudWatchLogsRole",
+                "write replication logs to CloudWatch",
+            ],
+        ];
+        return roles.flatMap(([roleName, policyName, purpose]) => {
+            const role = new aws.iam.Role(
+                `${this.name}-${roleName}`,
+                {
+                    name: roleName,
+                    description: `Lets AWS DMS ${purpose} (DMS requires this name)`,
+                    assumeRolePolicy: assumableBy("dms.amazonaws.com"),
+                    tags: this.tags("cdc", roleName),
+                },
+                { parent: this },
+            );
+            const policy = new aws.iam.RolePolicyAttachment(
+                `${this.name}-${roleName.replace(/-role$/, "")}-policy`,
+                {
+                    role: role.name,
+                    policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/${policyName}`,
+                },
+                { parent: this },
+            );
+            return [role, policy];
+        });
     }
 
     /**

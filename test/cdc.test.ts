@@ -648,9 +648,11 @@ describe("CDC under mocks", () => {
             [],
             "Redshift only behind its switch",
         );
-        assert.strictEqual(
-            named(prod, "warehouse-dms-vpc-role", "aws:iam/role:Role").inputs.name,
-            "dms-vpc-role",
+        assert.deepStrictEqual(
+            ["dms-vpc-role", "dms-cloudwatch-logs-role"].map(
+                (role) => named(prod, `warehouse-${role}`, "aws:iam/role:Role").inputs.name,
+            ),
+            ["dms-vpc-role", "dms-cloudwatch-logs-role"],
         );
     });
 
@@ -682,7 +684,9 @@ describe("CDC under mocks", () => {
             kmsKeyId: `arn:aws:kms:us-east-1:${mockAccountId}:key/warehouse-key`,
         });
         assert.deepStrictEqual(
-            ofType(result, "aws:iam/role:Role").filter((r) => r.inputs.name === "dms-vpc-role"),
+            ofType(result, "aws:iam/role:Role").filter((r) =>
+                ["dms-vpc-role", "dms-cloudwatch-logs-role"].includes(r.inputs.name),
+            ),
             [],
         );
     });
