@@ -809,66 +809,48 @@ function createDns(
         },
         opts,
     );
-    new aws.route53.Record(
-        `${name}-writer-primary`,
-        {
-            zoneId: ctx.dns.zoneId,
-            name: names.writer,
-            type: "CNAME",
-            ttl,
-            records: [ctx.master.resource.address],
-            setIdentifier: "primary",
-            failoverRoutingPolicies: [{ type: "PRIMARY" }],
-            healthCheckId: primaryCheck.id,
-        },
-        opts,
-    );
-    new aws.route53.Record(
-        `${name}-writer-secondary`,
-        {
-            zoneId: ctx.dns.zoneId,
-            name: names.writer,
-            type: "CNAME",
-            ttl,
-            records: [ctx.standby.resource.address],
-            setIdentifier: "secondary",
-            failoverRoutingPolicies: [{ type: "SECONDARY" }],
-        },
-        opts,
-    );
-
-    if (ctx.replicas.length === 0) {
-        // No read replicas: reads go wherever writes go.
+    // Every name is a CNAME: RDS endpoints are names, and alias records cannot target them.
+    const cname = (
+        resourceName: string,
+        recordName: string,
+        target: pulumi.Input<string>,
+        routing: Partial<aws.route53.RecordArgs> = {},
+    ) =>
         new aws.route53.Record(
-            `${name}-reader`,
+            resourceName,
             {
                 zoneId: ctx.dns.zoneId,
-                name: names.reader,
+                name: recordName,
                 type: "CNAME",
                 ttl,
-                records: [names.writer],
+                records: [target],
+                ...routing,
             },
             opts,
         );
+    cname(`${name}-writer-primary`, names.writer, ctx.master.resource.address, {
+        setIdentifier: "primary",
+        failoverRoutingPolicies: [{ type: "PRIMARY" }],
+        healthCheckId: primaryCheck.id,
+    });
+    cname(`${name}-writer-secondary`, names.writer, ctx.standby.resource.address, {
+        setIdentifier: "secondary",
+        failoverRoutingPolicies: [{ type: "SECONDARY" }],
+    });
+
+    if (ctx.replicas.length === 0) {
+        // No read replicas: reads go wherever writes go.
+        cname(`${name}-reader`, names.reader, names.writer);
         return;
     }
     for (const replica of ctx.replicas) {
         // Unknown lag is no basis to serve reads; when every replica is unhealthy Route 53
         // answers with all of them, so reads degrade rather than stop.
         const check = alarmCheck(replica.label, lagAlarms.get(replica.label)!.name, "Unhealthy");
-        new aws.route53.Record(
-            `${name}-reader-${replica.label}`,
-            {
-                zoneId: ctx.dns.zoneId,
-                name: names.reader,
-                type: "CNAME",
-                ttl,
-                records: [replica.resource.address],
-                setIdentifier: replica.label,
-                weightedRoutingPolicies: [{ weight: 1 }],
-                healthCheckId: check.id,
-            },
-            opts,
-        );
+        cname(`${name}-reader-${replica.label}`, names.reader, replica.resource.address, {
+            setIdentifier: replica.label,
+            weightedRoutingPolicies: [{ weight: 1 }],
+            healthCheckId: check.id,
+        });
     }
 }
