@@ -88,7 +88,6 @@ export = async (): Promise<Record<string, unknown>> => {
         routeTableId: global.exported.warehouse.routeTableId,
         kmsKeyArn: global.exported.warehouse.kmsKeyArn,
         bucketArn: global.exported.warehouse.bucketArn,
-        bucketName: global.exported.warehouse.bucketName,
         replicationSubnetGroupId: global.exported.warehouse.replicationSubnetGroupId,
         dmsSecurityGroupId: global.exported.warehouse.dmsSecurityGroupId,
         alarmTopicArn: global.exported.warehouse.alarmTopicArn,

@@ -126,9 +126,6 @@ export interface FailoverOutputs {
     readonly writerName: string;
     readonly readerName: string;
     readonly topicArn: pulumi.Output<string>;
-    readonly promoterArn: pulumi.Output<string>;
-    readonly masterAlarmName: string;
-    readonly latchAlarmName: string;
     readonly budget: FailoverBudget;
 }
 
@@ -163,9 +160,6 @@ export function createFailover(ctx: FailoverContext): FailoverOutputs {
         writerName: names.writer,
         readerName: names.reader,
         topicArn: topic.arn,
-        promoterArn: promoter.arn,
-        masterAlarmName: names.masterAlarm,
-        latchAlarmName: names.latchAlarm,
         budget: failoverBudget(ctx.settings.dnsTtlSeconds),
     };
 }

@@ -396,7 +396,6 @@ export class RegionalShard extends pulumi.ComponentResource {
                 identifier: (suffix) => this.identifier(suffix),
                 tags: (role, resource) => this.tags(role, resource),
                 accountId: identity.accountId,
-                partition: partition.partition,
                 warehouse: args.warehouse,
                 shardVpcId: network.vpcId,
                 shardVpcCidr: args.vpcCidr,

@@ -26,7 +26,6 @@ export interface WarehouseLink {
     readonly routeTableId: pulumi.Input<string>;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly bucketArn: pulumi.Input<string>;
-    readonly bucketName: pulumi.Input<string>;
     readonly replicationSubnetGroupId: pulumi.Input<string>;
     readonly dmsSecurityGroupId: pulumi.Input<string>;
     /** The warehouse region's alarm topic (alarms notify topics of their own region). */
@@ -53,7 +52,6 @@ export interface ShardCdcContext {
     readonly identifier: (suffix: string) => string;
     readonly tags: (role: string, resource?: string) => Record<string, string>;
     readonly accountId: pulumi.Output<string>;
-    readonly partition: pulumi.Output<string>;
     readonly warehouse: WarehouseLink;
     readonly shardVpcId: pulumi.Input<string>;
     readonly shardVpcCidr: string;
@@ -81,7 +79,6 @@ export interface CdcOutputs {
     readonly replicationIdentifier: string;
     /** Where the shard's rows land, with the partition keys Firehose fills in. */
     readonly lakePrefix: string;
-    readonly replication: aws.dms.ReplicationConfig;
 }
 
 export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
@@ -206,7 +203,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
         { ...inWarehouse, dependsOn: [dmsPolicy] },
     );
     const replicationIdentifier = ctx.identifier("cdc");
-    const replication = new aws.dms.ReplicationConfig(
+    new aws.dms.ReplicationConfig(
         `${name}-cdc-replication`,
         {
             replicationConfigIdentifier: replicationIdentifier,
@@ -245,7 +242,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
     const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;
     createDelivery(ctx, stream, lakePrefix);
     createCdcAlarms(ctx, replicationIdentifier);
-    return { streamName, replicationIdentifier, lakePrefix, replication };
+    return { streamName, replicationIdentifier, lakePrefix };
 }
 
 /**

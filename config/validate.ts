@@ -408,17 +408,18 @@ function readShard(
     stackSettings: InheritedSettings,
     problems: Problems,
 ): { config: ShardConfig; cidr?: Cidr } | undefined {
-    if (!isRecord(entry)) {
-        problems.add(
-            path,
-            entry,
-            "is not a shard; expected an object with name, region, vpcCidr and cities",
-        );
+    const shard = readObject(
+        entry,
+        shardKeys,
+        path,
+        "a shard; expected an object with name, region, vpcCidr and cities",
+        problems,
+    );
+    if (!shard) {
         return undefined;
     }
-    checkKeys(entry, shardKeys, path, problems);
 
-    const name = entry.name;
+    const name = shard.name;
     if (
         typeof name !== "string" ||
         !shardNamePattern.test(name) ||
@@ -435,27 +436,27 @@ function readShard(
             );
         }
     }
-    const region = readRegion(entry.region, `${path}.region`, problems);
-    const parsedCidr = readVpcCidr(entry.vpcCidr, `${path}.vpcCidr`, problems);
-    const cities = readCities(entry.cities, `${path}.cities`, problems);
-    const allowedCidrs = readAllowedCidrs(entry.allowedCidrs, `${path}.allowedCidrs`, problems);
-    const existingVpc = readExistingVpc(entry.existingVpc, `${path}.existingVpc`, problems);
-    const settings = readSettings(entry, stackSettings, (key) => `${path}.${key}`, problems);
+    const region = readRegion(shard.region, `${path}.region`, problems);
+    const parsedCidr = readVpcCidr(shard.vpcCidr, `${path}.vpcCidr`, problems);
+    const cities = readCities(shard.cities, `${path}.cities`, problems);
+    const allowedCidrs = readAllowedCidrs(shard.allowedCidrs, `${path}.allowedCidrs`, problems);
+    const existingVpc = readExistingVpc(shard.existingVpc, `${path}.existingVpc`, problems);
+    const settings = readSettings(shard, stackSettings, (key) => `${path}.${key}`, problems);
     const standbyInstanceClass = readInstanceClass(
-        entry.standbyInstanceClass,
+        shard.standbyInstanceClass,
         `${path}.standbyInstanceClass`,
         problems,
     );
     const promoted = readPromoted(
-        entry.promoted,
+        shard.promoted,
         `${path}.promoted`,
         settings.replicaCount,
         problems,
     );
-    const residency = readResidency(entry.residency, `${path}.residency`, problems);
-    const cdc = readCdc(entry.cdc, `${path}.cdc`, problems);
+    const residency = readResidency(shard.residency, `${path}.residency`, problems);
+    const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
 
-    const vpcCidr = typeof entry.vpcCidr === "string" ? entry.vpcCidr : "";
+    const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
     return {
         config: {
             ...settings,
@@ -521,17 +522,18 @@ function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
     if (value === undefined) {
         return none;
     }
-    if (!isRecord(value)) {
-        problems.add(
-            path,
-            value,
-            "is not a CDC selection; expected { excludeTables, excludeColumns, residencyWaiver }",
-        );
+    const cdc = readObject(
+        value,
+        cdcKeys,
+        path,
+        "a CDC selection; expected { excludeTables, excludeColumns, residencyWaiver }",
+        problems,
+    );
+    if (!cdc) {
         return none;
     }
-    checkKeys(value, cdcKeys, path, problems);
     const list = (key: string, pattern: RegExp, shape: string): string[] => {
-        const items = value[key];
+        const items = cdc[key];
         if (items === undefined) {
             return [];
         }
@@ -547,7 +549,7 @@ function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
             return true;
         });
     };
-    const waiver = value.residencyWaiver;
+    const waiver = cdc.residencyWaiver;
     const waiverValid = typeof waiver === "string" && waiver.trim().length >= 8;
     if (waiver !== undefined && !waiverValid) {
         problems.add(
@@ -648,19 +650,20 @@ function readExistingVpc(
     if (value === undefined) {
         return undefined;
     }
-    if (!isRecord(value)) {
-        problems.add(path, value, "is not an existing VPC; expected { vpcId, subnetIds }");
+    const vpc = readObject(
+        value,
+        ["vpcId", "subnetIds"],
+        path,
+        "an existing VPC; expected { vpcId, subnetIds }",
+        problems,
+    );
+    if (!vpc) {
         return undefined;
     }
-    checkKeys(value, ["vpcId", "subnetIds"], path, problems);
-    if (typeof value.vpcId !== "string" || !vpcIdPattern.test(value.vpcId)) {
-        problems.add(
-            `${path}.vpcId`,
-            value.vpcId,
-            "is not a VPC id; expected vpc-0123456789abcdef0",
-        );
+    if (typeof vpc.vpcId !== "string" || !vpcIdPattern.test(vpc.vpcId)) {
+        problems.add(`${path}.vpcId`, vpc.vpcId, "is not a VPC id; expected vpc-0123456789abcdef0");
     }
-    const subnetIds = value.subnetIds;
+    const subnetIds = vpc.subnetIds;
     if (!Array.isArray(subnetIds) || subnetIds.length < 2) {
         problems.add(
             `${path}.subnetIds`,
@@ -680,7 +683,7 @@ function readExistingVpc(
             problems.add(`${path}.subnetIds[${i}]`, id, "is listed twice; each subnet once");
         }
     });
-    return { vpcId: String(value.vpcId), subnetIds: subnetIds as string[] };
+    return { vpcId: String(vpc.vpcId), subnetIds: subnetIds as string[] };
 }
 
 function readWarehouse(value: string | undefined, problems: Problems): WarehouseConfig | undefined {
@@ -689,12 +692,17 @@ function readWarehouse(value: string | undefined, problems: Problems): Warehouse
         problems.missing(path, "{ region, vpcCidr }");
         return undefined;
     }
-    const warehouse = parseJson(value);
-    if (!isRecord(warehouse)) {
-        problems.add(path, warehouse ?? value, "is not a warehouse; expected { region, vpcCidr }");
+    const parsed = parseJson(value);
+    const warehouse = readObject(
+        parsed ?? value,
+        warehouseKeys,
+        path,
+        "a warehouse; expected { region, vpcCidr }",
+        problems,
+    );
+    if (!warehouse) {
         return undefined;
     }
-    checkKeys(warehouse, warehouseKeys, path, problems);
     const region = readRegion(warehouse.region, `${path}.region`, problems);
     const cidr = readVpcCidr(warehouse.vpcCidr, `${path}.vpcCidr`, problems);
     for (const flag of ["redshift", "createDmsVpcRole"]) {
@@ -875,6 +883,22 @@ function checkAcrossShards(
             );
         }
     });
+}
+
+/** An object with only known keys, or a problem saying what was expected instead. */
+function readObject(
+    value: unknown,
+    keys: readonly string[],
+    path: string,
+    expected: string,
+    problems: Problems,
+): Record<string, unknown> | undefined {
+    if (!isRecord(value)) {
+        problems.add(path, value, `is not ${expected}`);
+        return undefined;
+    }
+    checkKeys(value, keys, path, problems);
+    return value;
 }
 
 function checkKeys(

@@ -315,6 +315,24 @@ describe("config validation", () => {
             ],
         },
         {
+            name: "values that are not objects where objects belong",
+            settings: { warehouse: ["us-east-1"] },
+            shards: [
+                "us-east",
+                {
+                    ...referenceShards()[1],
+                    existingVpc: "vpc-0123456789abcdef0",
+                    cdc: ["public.users"],
+                },
+            ],
+            problems: [
+                'geoshard:shards[0]: "us-east" is not a shard; expected an object with name, region, vpcCidr and cities',
+                'geoshard:shards[1].existingVpc: "vpc-0123456789abcdef0" is not an existing VPC; expected { vpcId, subnetIds }',
+                'geoshard:shards[1].cdc: ["public.users"] is not a CDC selection; expected { excludeTables, excludeColumns, residencyWaiver }',
+                'geoshard:warehouse: ["us-east-1"] is not a warehouse; expected { region, vpcCidr }',
+            ],
+        },
+        {
             name: "a misspelt stack key",
             settings: { replicaCout: "3" },
             problems: [

@@ -66,38 +66,27 @@ describe("failover, the reference stack", () => {
                 type: "CNAME",
                 ttl: 5,
             };
-            assert.deepStrictEqual(
-                pick(primary.inputs, [
-                    ...Object.keys(common),
-                    "records",
-                    "setIdentifier",
-                    "failoverRoutingPolicies",
-                    "healthCheckId",
-                ]),
-                {
-                    ...common,
-                    records: [host(`geoshard-prod-${shard.name}-master`, shard.region)],
-                    setIdentifier: "primary",
-                    failoverRoutingPolicies: [{ type: "PRIMARY" }],
-                    healthCheckId: `${shard.name}-writer-primary-health-id`,
-                },
-            );
-            assert.deepStrictEqual(
-                pick(secondary.inputs, [
-                    ...Object.keys(common),
-                    "records",
-                    "setIdentifier",
-                    "failoverRoutingPolicies",
-                    "healthCheckId",
-                ]),
-                {
-                    ...common,
-                    records: [host(`geoshard-prod-${shard.name}-standby`, shard.region)],
-                    setIdentifier: "secondary",
-                    failoverRoutingPolicies: [{ type: "SECONDARY" }],
-                    healthCheckId: undefined,
-                },
-            );
+            const fields = [
+                ...Object.keys(common),
+                "records",
+                "setIdentifier",
+                "failoverRoutingPolicies",
+                "healthCheckId",
+            ];
+            assert.deepStrictEqual(pick(primary.inputs, fields), {
+                ...common,
+                records: [host(`geoshard-prod-${shard.name}-master`, shard.region)],
+                setIdentifier: "primary",
+                failoverRoutingPolicies: [{ type: "PRIMARY" }],
+                healthCheckId: `${shard.name}-writer-primary-health-id`,
+            });
+            assert.deepStrictEqual(pick(secondary.inputs, fields), {
+                ...common,
+                records: [host(`geoshard-prod-${shard.name}-standby`, shard.region)],
+                setIdentifier: "secondary",
+                failoverRoutingPolicies: [{ type: "SECONDARY" }],
+                healthCheckId: undefined,
+            });
         }
     });
 
