@@ -7,7 +7,8 @@
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionalShard } from "./components/regionalShard";
+import { chooseAzs } from "./components/placement";
+import { RegionalShard, ShardSummary } from "./components/regionalShard";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
@@ -20,19 +21,22 @@ interface ShardMap {
         {
             readonly region: string;
             readonly cities: readonly string[];
+            readonly engine: string;
             /** `writer.<shard>.<zone>`: connect here for writes; it follows a failover. */
-            readonly writerName: string;
-            /** `reader.<shard>.<zone>`: the healthy read replicas. */
-            readonly readerName: string;
-            /** Host name of the master: all writes and read-after-write reads. */
             readonly writer: string;
-            /** Host names of the read replicas. */
-            readonly readers: readonly string[];
-            /** Host name of the standby, the failover target (not for application traffic). */
-            readonly standby: string;
+            /** `reader.<shard>.<zone>`: the readers (never the standby). */
+            readonly reader: string;
             readonly port: number;
             /** Secrets Manager ARN of the master credentials. */
             readonly credentialsSecretArn: string;
+            /** AWS's own names behind `writer` and `reader`; they follow a failover too. */
+            readonly endpoints: {
+                readonly writer: string;
+                readonly reader?: string;
+                readonly proxy?: string;
+            };
+            /** Each instance's own host name, by label. Direct: it does not follow a failover. */
+            readonly direct: Record<string, string>;
         }
     >;
     /** The reference's `cityToShard`: city key to shard name. */
@@ -95,7 +99,7 @@ export = async (): Promise<Record<string, unknown>> => {
     };
     const dns = {
         zoneId: global.exported.zoneId,
-        zoneName: config.failover.dnsZone,
+        zoneName: config.operations.dnsZone,
         provider: globalProvider,
     };
 
@@ -110,21 +114,23 @@ export = async (): Promise<Record<string, unknown>> => {
                     availabilityZones: zones[i].availabilityZones,
                     existingVpc: zones[i].existingVpc,
                     allowedCidrs: shard.allowedCidrs,
-                    engineVersion: config.engineVersion,
-                    deletionProtection: config.deletionProtection,
+                    engine: shard.engine,
+                    engineVersion: shard.engineVersion,
                     masterInstanceClass: shard.masterInstanceClass,
                     replicaInstanceClass: shard.replicaInstanceClass,
-                    standbyInstanceClass: shard.standbyInstanceClass,
                     replicaCount: shard.replicaCount,
+                    storageType: shard.storageType,
+                    volumeAlarmGiB: shard.volumeAlarmGiB,
                     allocatedStorageGiB: shard.allocatedStorageGiB,
                     maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
                     backupRetentionDays: shard.backupRetentionDays,
                     monitoringIntervalSeconds: shard.monitoringIntervalSeconds,
                     logRetentionDays: shard.logRetentionDays,
+                    proxy: shard.proxy,
+                    deletionProtection: config.deletionProtection,
                     protectDatabases: config.environment === "prod",
-                    promoted: shard.promoted,
                     dns,
-                    failover: config.failover,
+                    operations: config.operations,
                     warehouse: warehouseLink,
                     cdc: shard.cdc,
                     residency: shard.residency,
@@ -137,6 +143,12 @@ export = async (): Promise<Record<string, unknown>> => {
     return {
         environment: config.environment,
         shardMap: shardMapOf(config, shards),
+        summary: Object.fromEntries(
+            shards.map((shard, i): [string, ShardSummary] => [
+                config.shards[i].name,
+                shard.summary,
+            ]),
+        ),
         warehouse: warehouseOutput(config, global.exported, shards),
         ...(config.stackRole === "all" ? { global: global.exported } : {}),
     };
@@ -175,14 +187,14 @@ async function declareGlobal(
             ),
             redshift: config.warehouse.redshift,
             createDmsVpcRole: config.warehouse.createDmsVpcRole,
-            alarmEmails: config.failover.alarmEmails,
+            alarmEmails: config.operations.alarmEmails,
         },
         { providers: [provider] },
     );
     const zone = new aws.route53.Zone(
         "private-zone",
         {
-            name: config.failover.dnsZone,
+            name: config.operations.dnsZone,
             comment: `geoshard ${config.environment}: writer and reader names of every shard`,
             vpcs: [{ vpcId: warehouse.vpcId, vpcRegion: config.warehouse.region }],
             tags: { environment: config.environment, shard: "global", role: "dns" },
@@ -194,7 +206,7 @@ async function declareGlobal(
     return {
         exported: {
             zoneId: zone.zoneId,
-            zoneName: out(config.failover.dnsZone),
+            zoneName: out(config.operations.dnsZone),
             warehouse: {
                 region: out(config.warehouse.region),
                 vpcCidr: out(config.warehouse.vpcCidr),
@@ -275,8 +287,9 @@ function defaultTags(config: StackConfig): Record<string, string> {
 }
 
 /**
- * The AZs a shard may use: the region's standard AZs (no Local or Wavelength Zones), or, for an
- * existing VPC, the AZs of its subnets, checked to belong to that VPC.
+ * The AZs a shard may use: up to three of the region's standard AZs (no Local or Wavelength
+ * Zones) chosen by zone ID, or, for an existing VPC, the AZs of its subnets, checked to belong to
+ * that VPC.
  */
 async function shardZones(
     shard: ShardConfig,
@@ -306,7 +319,7 @@ async function shardZones(
             throw new pulumi.RunError(
                 `${path}.existingVpc.subnetIds: ${JSON.stringify(subnetIds)} lie in one AZ ` +
                     `(${availabilityZones[0]}); allowed: subnets in at least two AZs, so the standby ` +
-                    `never shares the master's AZ`,
+                    `never shares the writer's AZ`,
             );
         }
         return {
@@ -320,7 +333,7 @@ async function shardZones(
     return { availabilityZones: await regionZones(shard.region, provider, `${path}.region`) };
 }
 
-/** The region's standard AZs (no Local or Wavelength Zones); at least two. */
+/** Up to three standard AZs of the region, by zone ID, never a constrained one; at least two. */
 async function regionZones(
     region: string,
     provider: aws.Provider,
@@ -330,13 +343,11 @@ async function regionZones(
         { state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] },
         { provider },
     );
-    if (zones.names.length < 2) {
-        throw new pulumi.RunError(
-            `${path}: "${region}" offers ${zones.names.length} availability zone(s) ` +
-                `to this account; at least two are needed`,
-        );
+    try {
+        return chooseAzs(zones.names.map((name, i) => ({ name, zoneId: zones.zoneIds[i] })));
+    } catch (error) {
+        throw new pulumi.RunError(`${path}: "${region}": ${(error as Error).message}`);
     }
-    return zones.names;
 }
 
 /** Where the analytics live, and each shard's CDC path into them. */
@@ -384,27 +395,32 @@ function shardMapOf(
     shards: readonly RegionalShard[],
 ): pulumi.Output<ShardMap> {
     const entries = shards.map((shard, i) => {
-        const { name, region, cities } = config.shards[i];
+        const { name, region, cities, engine } = config.shards[i];
         return pulumi
             .all([
-                shard.masterAddress,
-                pulumi.all(shard.replicaAddresses),
-                shard.standbyAddress,
                 shard.port,
                 shard.credentialsSecretArn,
+                shard.writerEndpoint,
+                shard.readerEndpoint,
+                shard.proxyEndpoint,
+                pulumi.all(shard.instanceAddresses),
             ])
-            .apply(([writer, readers, standby, port, credentialsSecretArn]) => ({
+            .apply(([port, credentialsSecretArn, writer, reader, proxy, direct]) => ({
                 name,
                 entry: {
                     region,
                     cities,
-                    writerName: shard.writerName,
-                    readerName: shard.readerName,
-                    writer,
-                    readers,
-                    standby,
+                    engine,
+                    writer: shard.writerName,
+                    reader: shard.readerName,
                     port,
                     credentialsSecretArn,
+                    endpoints: {
+                        writer,
+                        ...(reader ? { reader } : {}),
+                        ...(proxy ? { proxy } : {}),
+                    },
+                    direct,
                 },
             }));
     });

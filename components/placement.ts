@@ -1,119 +1,88 @@
 /**
  * Where each database instance of a shard runs. Pure functions, tested directly.
  *
+ * AZs are chosen by zone ID, not by name: names map to physical zones differently in every
+ * account, IDs do not. Zones AWS documents as constrained are never chosen.
+ *
  * Rules:
- * - the master takes the first AZ;
- * - the standby, the failover target, never shares the master's AZ;
- * - each read replica goes to the AZ with the fewest replicas so far, then the fewest instances,
- *   then the earliest in order, so replicas spread as evenly as the region allows and a lost AZ
- *   takes out as few readers as possible.
+ * - the writer takes the first AZ;
+ * - the standby, the failover target, never shares the writer's AZ;
+ * - each reader goes to the AZ with the fewest readers so far, then the fewest instances, then
+ *   the earliest in order, so readers spread as evenly as the region allows and a lost AZ takes
+ *   out as few of them as possible.
  */
 
-/** The most AZs a shard spreads over; more adds cost and no resilience for one master. */
+/** The most AZs a shard spreads over; more adds cost and no resilience for one writer. */
 export const maxShardAzs = 3;
 
+/**
+ * Zone IDs a shard never uses. use1-az3 is us-east-1's constrained zone: it offers no newer
+ * instance families (db.r6g among them) and lacks several VPC endpoint services.
+ * Sources: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html
+ * (AZ IDs are the same physical zone in every account), and the reports of use1-az3 refusing
+ * newer instance types and endpoint services:
+ * https://github.com/terraform-aws-modules/terraform-aws-vpc/issues/785
+ */
+export const constrainedZoneIds: readonly string[] = ["use1-az3"];
+
+/** A standard AZ of a region, by name and ID. */
+export interface Zone {
+    readonly name: string;
+    readonly zoneId: string;
+}
+
 export interface Placement {
-    readonly master: string;
+    readonly writer: string;
     readonly standby: string;
-    /** One AZ per read replica, in replica order. */
-    readonly replicas: readonly string[];
+    /** One AZ per reader, in reader order. */
+    readonly readers: readonly string[];
 }
 
 /**
- * The AZs a new shard network uses: the first three of the region's, in name order, so the choice
- * is stable across runs. A region needs at least two.
+ * The AZ names a new shard network uses: up to three, by zone ID order and without constrained
+ * zones, so the choice is stable across runs and the same physical zones in every account.
+ * A region needs at least two usable zones.
  */
-export function chooseAzs(available: readonly string[]): string[] {
-    const unique = [...new Set(available)].sort();
-    if (unique.length < 2) {
+export function chooseAzs(zones: readonly Zone[]): string[] {
+    const usable = zones
+        .filter((zone) => !constrainedZoneIds.includes(zone.zoneId))
+        .sort((a, b) => a.zoneId.localeCompare(b.zoneId));
+    const names = [...new Set(usable.map((zone) => zone.name))];
+    if (names.length < 2) {
         throw new Error(
-            `a shard needs at least two availability zones, got ${JSON.stringify(available)}; ` +
-                `the standby must not share the master's AZ`,
+            `a shard needs at least two usable availability zones, got ` +
+                `${JSON.stringify(zones.map((z) => `${z.name} (${z.zoneId})`))}; ` +
+                `the standby must not share the writer's AZ, and ${constrainedZoneIds.join(", ")} ` +
+                `is never used`,
         );
     }
-    return unique.slice(0, maxShardAzs);
+    return names.slice(0, maxShardAzs);
 }
 
-export function placeInstances(azs: readonly string[], replicaCount: number): Placement {
+/** Writer, standby and readers over the given AZs (at least two). */
+export function placeInstances(azs: readonly string[], readerCount: number): Placement {
     if (azs.length < 2) {
         throw new Error(
-            `cannot place a standby apart from its master in ${JSON.stringify(azs)}: need two AZs`,
+            `cannot place a standby apart from its writer in ${JSON.stringify(azs)}: need two AZs`,
         );
     }
-    const [master, standby] = azs;
+    const [writer, standby] = azs;
     const instances = new Map(azs.map((az) => [az, 0]));
-    const replicasIn = new Map(azs.map((az) => [az, 0]));
-    instances.set(master, 1);
+    const readersIn = new Map(azs.map((az) => [az, 0]));
+    instances.set(writer, 1);
     instances.set(standby, 1);
 
-    const replicas: string[] = [];
-    for (let i = 0; i < replicaCount; i++) {
+    const readers: string[] = [];
+    for (let i = 0; i < readerCount; i++) {
         const az = [...azs].sort(
             (a, b) =>
-                replicasIn.get(a)! - replicasIn.get(b)! ||
+                readersIn.get(a)! - readersIn.get(b)! ||
                 instances.get(a)! - instances.get(b)! ||
                 azs.indexOf(a) - azs.indexOf(b),
         )[0];
-        replicas.push(az);
-        replicasIn.set(az, replicasIn.get(az)! + 1);
+        readers.push(az);
+        readersIn.set(az, readersIn.get(az)! + 1);
         instances.set(az, instances.get(az)! + 1);
     }
-    return { master, standby, replicas };
-}
-
-/**
- * The instance names of a shard generation. Generation 1 is `standby`, `replica-1`...; after the
- * n-th failover the rebuilt instances are generation n+1: `g2-standby`, `g2-replica-1`...
- * Names never repeat, so a rebuilt instance never collides with the one it replaces.
- */
-export function generationLabels(
-    generation: number,
-    replicaCount: number,
-): { standby: string; replicas: string[] } {
-    const prefix = generation === 1 ? "" : `g${generation}-`;
-    return {
-        standby: `${prefix}standby`,
-        replicas: Array.from({ length: replicaCount }, (_, i) => `${prefix}replica-${i + 1}`),
-    };
-}
-
-/**
- * The shard's current layout after `promoted` (the promoted instances, oldest first): which
- * instance is master, in which AZ, and where the current generation's standby and replicas go.
- * The standby of every generation stays out of its master's AZ.
- */
-export function currentLayout(
-    azs: readonly string[],
-    replicaCount: number,
-    promoted: readonly string[],
-): {
-    generation: number;
-    masterLabel: string;
-    labels: { standby: string; replicas: string[] };
-    placement: Placement;
-} {
-    let placement = placeInstances(azs, replicaCount);
-    let masterLabel = "master";
-    promoted.forEach((label, i) => {
-        const labels = generationLabels(i + 1, replicaCount);
-        const masterAz =
-            label === labels.standby
-                ? placement.standby
-                : placement.replicas[labels.replicas.indexOf(label)];
-        if (masterAz === undefined) {
-            throw new Error(`"${label}" is not an instance of generation ${i + 1}`);
-        }
-        placement = placeInstances(
-            [masterAz, ...azs.filter((az) => az !== masterAz)],
-            replicaCount,
-        );
-        masterLabel = label;
-    });
-    const generation = promoted.length + 1;
-    return {
-        generation,
-        masterLabel,
-        labels: generationLabels(generation, replicaCount),
-        placement,
-    };
+    return { writer, standby, readers };
 }

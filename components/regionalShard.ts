@@ -1,18 +1,25 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { CdcSelection } from "./cdc";
+import { createAuroraTier } from "./database/aurora";
+import { createPostgresTier } from "./database/postgres";
+import { createProxy } from "./database/proxy";
+import { DatabaseTier, InstanceRole, ShardScope } from "./database/tier";
 import {
-    defaultEngineVersion,
-    failoverDefaults,
-    FailoverSettings,
+    instanceDefaults,
+    operationDefaults,
+    OperationSettings,
+    postgresPort,
     shardDefaults,
 } from "./defaults";
-import { createFailover, FailoverBudget, ShardDns } from "./failover";
+import { createShardNames, ShardDns } from "./dns";
+import { AuroraStorageType, defaultEngineVersions, Engine } from "./engines";
+import { failoverBudget, FailoverBudget } from "./failoverBudget";
 import { privateNetwork } from "./network";
+import { placeInstances } from "./placement";
 import { customerKey } from "./security";
-import { CdcSelection } from "./cdc";
 import { createShardCdc, slotWalLimitPercent, WarehouseLink } from "./shardCdc";
-import { chooseAzs, currentLayout } from "./placement";
 
 /** A subnet of an existing VPC, with the AZ it lies in. */
 export interface ExistingSubnet {
@@ -28,8 +35,8 @@ export interface RegionalShardArgs {
     /** CIDR of the shard's VPC: the VPC to create, or the CIDR of `existingVpc`. */
     readonly vpcCidr: string;
     /**
-     * The region's AZs. The shard uses the first three in name order; it needs two.
-     * Ignored when `existingVpc` is set: the subnets' AZs are used.
+     * The AZs to use, in order of preference (at least two; the first three are used). The
+     * program chooses them by zone ID. Ignored when `existingVpc` is set: the subnets' AZs are used.
      */
     readonly availabilityZones: readonly string[];
     /**
@@ -46,66 +53,61 @@ export interface RegionalShardArgs {
      */
     readonly allowedCidrs?: readonly string[];
     /**
-     * PostgreSQL major version, optionally with a minor. With a major alone RDS picks its default
-     * minor and applies minor upgrades in the maintenance window without drift.
-     * @default "17"
+     * The engine: an Aurora cluster with a tier-0 standby, or RDS for PostgreSQL Multi-AZ.
+     * @default "aurora-postgresql"
+     */
+    readonly engine?: Engine;
+    /**
+     * Engine version. Aurora: a full version this stack offers (`engines.ts`); minor upgrades are
+     * config changes. RDS: a major, or major.minor; with a major alone RDS picks its default minor
+     * and applies minor upgrades in the maintenance window without drift.
+     * @default - "17.7" on Aurora, "17" on RDS
      */
     readonly engineVersion?: string;
-    /** @default "db.r6g.8xlarge" */
+    /** Class of the writer, and of the Aurora standby. @default "db.r6g.8xlarge" */
     readonly masterInstanceClass?: string;
-    /** @default "db.r6g.4xlarge" */
+    /** Class of each reader. @default "db.r6g.4xlarge" */
     readonly replicaInstanceClass?: string;
-    /** @default - the master's class, so a promoted standby carries the master's load */
-    readonly standbyInstanceClass?: string;
-    /** Read replicas serving reads, besides the standby. @default 2 */
+    /** Readers serving reads, besides the standby. @default 2 */
     readonly replicaCount?: number;
-    /** Storage allocated to the master at creation, in GiB; replicas inherit it. @default 1000 */
+    /** Aurora only: `aurora` (Standard) or `aurora-iopt1` (I/O-Optimized). @default "aurora" */
+    readonly storageType?: AuroraStorageType;
+    /** Aurora only: alarm when the cluster volume passes this many GiB. @default 4000 */
+    readonly volumeAlarmGiB?: number;
+    /** RDS for PostgreSQL only: gp3 storage of the master at creation, in GiB. @default 1000 */
     readonly allocatedStorageGiB?: number;
-    /** Ceiling for storage autoscaling on every instance, in GiB. @default 4000 */
+    /** RDS for PostgreSQL only: storage autoscaling ceiling, in GiB. @default 4000 */
     readonly maxAllocatedStorageGiB?: number;
-    /** Days of automated backups on the master and on the standby. @default 7 */
+    /** Days of automated backups and point-in-time recovery. @default 7 */
     readonly backupRetentionDays?: number;
     /** Enhanced Monitoring granularity, in seconds. @default 60 */
     readonly monitoringIntervalSeconds?: number;
-    /** Days CloudWatch keeps exported PostgreSQL and upgrade logs. @default 30 */
+    /** Days CloudWatch keeps exported PostgreSQL logs. @default 30 */
     readonly logRetentionDays?: number;
-    /** Days Performance Insights keeps data (7 is free of charge). @default 7 */
-    readonly performanceInsightsRetentionDays?: number;
-    /** Daily backup window, UTC. @default "03:00-04:00" */
-    readonly backupWindow?: string;
-    /** Weekly maintenance window, UTC; must not overlap the backup window. @default "sun:04:30-sun:05:30" */
-    readonly maintenanceWindow?: string;
-    /** Name of the database created on the master. @default "geoshard" */
-    readonly databaseName?: string;
-    /** Master user name. @default "geoshard_admin" */
-    readonly masterUsername?: string;
-    /** Server certificate authority. @default "rds-ca-rsa2048-g1" */
-    readonly caCertificateIdentifier?: string;
     /**
-     * RDS deletion protection on the master and the standby. Turn it off only to tear down a
+     * Put RDS Proxy in front of the writer: `writer.<shard>` then names the proxy.
+     * @default false
+     */
+    readonly proxy?: boolean;
+    /**
+     * RDS deletion protection on the cluster (or the master). Turn it off only to tear down a
      * non-production shard.
      * @default true
      */
     readonly deletionProtection?: boolean;
     /**
-     * Mark the master and the standby `protect`, so no `pulumi up` or `destroy` can delete them.
+     * Mark the cluster and both writer-class instances (or the master) `protect`, so no
+     * `pulumi up` or `destroy` can delete them.
      * @default false
      */
     readonly protectDatabases?: boolean;
-    /**
-     * The instances promoted so far, oldest first, as recorded in config after each failover
-     * (`["standby"]`, then `["standby", "g2-standby"]`). The last is the master; the standby and
-     * replicas are the next generation's (`g2-standby`, `g2-replica-1`), built from it.
-     * @default - none: the original master
-     */
-    readonly promoted?: readonly string[];
     /** The private hosted zone for the writer and reader names, and Route 53's provider. */
     readonly dns: ShardDns;
-    /** DNS TTL, alarm thresholds, failover lag bound and alarm emails. @default failoverDefaults */
-    readonly failover?: Partial<FailoverSettings>;
+    /** DNS TTL, alarm thresholds and alarm emails. @default - the operation defaults */
+    readonly operations?: Partial<OperationSettings>;
     /**
-     * The warehouse this shard streams its changes to. With it the shard replicates its
-     * credentials there and owns its CDC path: peering, stream, DMS replication, delivery.
+     * The warehouse this shard streams its changes to. With it the shard owns its CDC path:
+     * peering, stream, DMS replication, delivery.
      * @default - no CDC
      */
     readonly warehouse?: WarehouseLink;
@@ -119,273 +121,239 @@ export interface RegionalShardArgs {
     readonly tags?: Record<string, string>;
 }
 
-/** What an instance of the shard is, in names, identifiers and the `role` tag. */
-export type DatabaseRole = "master" | "standby" | "replica";
+/** One instance as the summary shows it. */
+export interface InstanceSummary {
+    readonly role: InstanceRole;
+    readonly identifier: string;
+    readonly instanceClass: string;
+    readonly availabilityZone: string;
+    readonly promotionTier?: number;
+    readonly protect: boolean;
+    readonly deletionProtection: boolean;
+}
 
-/** Where the component writes PostgreSQL logs: RDS exports into these groups by name. */
-export const exportedLogTypes = ["postgresql", "upgrade"] as const;
+/** What the shard is, in plain data: the plan and operators read this, not resource names. */
+export interface ShardSummary {
+    readonly engine: Engine;
+    readonly engineVersion: string;
+    readonly region: string;
+    /** `Aurora Standard`, `Aurora I/O-Optimized`, or `gp3 1000 GiB -> 4000 GiB`. */
+    readonly storage: string;
+    readonly backupRetentionDays: number;
+    readonly instances: readonly InstanceSummary[];
+    /** What `reader.<shard>` resolves to. */
+    readonly reads: string;
+    readonly proxy: boolean;
+    readonly names: {
+        readonly writer: string;
+        readonly reader: string;
+        readonly ttlSeconds: number;
+    };
+    readonly failoverBudget: FailoverBudget;
+    /** CloudWatch names of the shard's alarms, as operators search for them. */
+    readonly alarms: readonly string[];
+    /** RDS event subscription: the categories reported into the alarm topic. */
+    readonly events: readonly string[];
+}
 
-/** Defaults of the settings that are not part of `ShardSettings`. */
-export const instanceDefaults = {
-    performanceInsightsRetentionDays: 7,
-    backupWindow: "03:00-04:00",
-    maintenanceWindow: "sun:04:30-sun:05:30",
-    databaseName: "geoshard",
-    masterUsername: "geoshard_admin",
-    caCertificateIdentifier: "rds-ca-rsa2048-g1",
-} as const;
-
-const postgresPort = 5432;
+/** The RDS event categories a shard reports: AWS's failover itself, and what leads to one. */
+export const eventCategories = ["failover", "failure", "maintenance", "notification"] as const;
 
 /**
  * One geographic shard of the PostgreSQL tier, in one region: a private network, a customer
- * managed KMS key, credentials in Secrets Manager, a master, a standby of the master's class in
- * another AZ, and read replicas spread over the AZs.
+ * managed key, credentials in Secrets Manager, the database tier of its engine, the names
+ * applications use, alarms and RDS events into an encrypted topic, and the CDC path to the
+ * warehouse.
  *
  * Pass the region's AWS provider in `opts.providers`; every child uses it.
  */
 export class RegionalShard extends pulumi.ComponentResource {
-    /** Identifier of each instance, by role; replicas in order. */
-    public readonly masterIdentifier: pulumi.Output<string>;
-    public readonly standbyIdentifier: pulumi.Output<string>;
-    public readonly replicaIdentifiers: pulumi.Output<string>[];
-    /** Host names of the instances. */
-    public readonly masterAddress: pulumi.Output<string>;
-    public readonly standbyAddress: pulumi.Output<string>;
-    public readonly replicaAddresses: pulumi.Output<string>[];
+    /** The host name that follows a failover: Aurora's cluster endpoint, or the Multi-AZ endpoint. */
+    public readonly writerEndpoint: pulumi.Output<string>;
+    /** Where reads go directly: Aurora's custom reader endpoint; undefined on RDS (use `readerName`). */
+    public readonly readerEndpoint?: pulumi.Output<string>;
+    /** RDS Proxy's endpoint, when `proxy` is set. */
+    public readonly proxyEndpoint?: pulumi.Output<string>;
+    /** Each instance's own host name, by label: for operators, not for application traffic. */
+    public readonly instanceAddresses: Record<string, pulumi.Output<string>>;
     public readonly port: pulumi.Output<number>;
-    /** The AZ of each instance, as placed. */
-    public readonly placement: { master: string; standby: string; replicas: readonly string[] };
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** Secrets Manager secret holding the master credentials as JSON. */
     public readonly credentialsSecretArn: pulumi.Output<string>;
     public readonly vpcId: pulumi.Output<string>;
     public readonly subnetIds: pulumi.Output<string>[];
     public readonly securityGroupId: pulumi.Output<string>;
-    /** `writer.<shard>.<zone>`: the master, or the standby once the master fails. */
+    /** `writer.<shard>.<zone>`: follows a failover. */
     public readonly writerName: string;
-    /** `reader.<shard>.<zone>`: the read replicas that are up and within the lag bound. */
+    /** `reader.<shard>.<zone>`: the readers. */
     public readonly readerName: string;
     public readonly alarmTopicArn: pulumi.Output<string>;
-    /** The write outage a master failure costs with this shard's settings. */
+    /** The write outage a writer failure costs, in AWS's words. */
     public readonly failoverBudget: FailoverBudget;
-    /** 1, plus one for each promotion recorded in `promoted`. */
-    public readonly generation: number;
+    /** The shard in plain data. */
+    public readonly summary: ShardSummary;
     /** The shard's CDC path, when it streams to a warehouse. */
     public readonly cdc?: { streamName: string; replicationIdentifier: string; lakePrefix: string };
     /** The private route table of a created VPC (peering routes go here); undefined for an existing VPC. */
     public readonly routeTableId?: pulumi.Output<string>;
 
-    private readonly name: string;
-    private readonly args: RegionalShardArgs;
-
     constructor(name: string, args: RegionalShardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("geoshard:index:RegionalShard", name, {}, opts);
-        this.name = name;
-        this.args = args;
+        const s = resolveShardArgs(args);
+        const identifier = (suffix: string) => `geoshard-${args.environment}-${name}-${suffix}`;
+        const tags = (role: string, resource: string = role) => ({
+            ...args.tags,
+            Name: identifier(resource),
+            environment: args.environment,
+            shard: name,
+            role,
+        });
 
         const azs = args.existingVpc
-            ? chooseAzs(args.existingVpc.subnets.map((s) => s.availabilityZone))
-            : chooseAzs(args.availabilityZones);
-        const replicaCount = args.replicaCount ?? shardDefaults.replicaCount;
-        const layout = currentLayout(azs, replicaCount, args.promoted ?? []);
-        this.placement = layout.placement;
-        this.generation = layout.generation;
+            ? [...new Set(args.existingVpc.subnets.map((subnet) => subnet.availabilityZone))]
+            : args.availabilityZones.slice(0, 3);
+        const placement = placeInstances(azs, s.replicaCount);
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
-        const key = this.createKey(identity.accountId, partition.partition);
-        const network = this.createNetwork(azs);
-        const securityGroup = this.createSecurityGroup(network.vpcId);
-        const subnetGroup = new aws.rds.SubnetGroup(
-            `${name}-subnets`,
-            {
-                name: this.identifier("subnets"),
-                description: `Private subnets of geoshard shard ${name}`,
-                subnetIds: network.subnetIds,
-                tags: this.tags("network", "subnets"),
-            },
-            { parent: this },
-        );
-        const parameterGroup = this.createParameterGroup();
-        const monitoring = this.createMonitoringRole(identity.accountId, partition.partition);
-        const password = new random.RandomPassword(
-            `${name}-master-password`,
-            // RDS refuses '/', '@', '"' and spaces in a master password.
-            { length: 40, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}<>:?" },
-            { parent: this },
-        );
-
-        const common: Omit<aws.rds.InstanceArgs, "instanceClass"> = {
-            storageType: "gp3",
-            maxAllocatedStorage:
-                args.maxAllocatedStorageGiB ?? shardDefaults.maxAllocatedStorageGiB,
-            vpcSecurityGroupIds: [securityGroup.id],
-            publiclyAccessible: false,
-            multiAz: false,
-            parameterGroupName: parameterGroup.name,
-            iamDatabaseAuthenticationEnabled: true,
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: key.arn,
-            performanceInsightsRetentionPeriod:
-                args.performanceInsightsRetentionDays ??
-                instanceDefaults.performanceInsightsRetentionDays,
-            monitoringInterval:
-                args.monitoringIntervalSeconds ?? shardDefaults.monitoringIntervalSeconds,
-            monitoringRoleArn: monitoring.role.arn,
-            enabledCloudwatchLogsExports: [...exportedLogTypes],
-            caCertIdentifier:
-                args.caCertificateIdentifier ?? instanceDefaults.caCertificateIdentifier,
-            autoMinorVersionUpgrade: true,
-            copyTagsToSnapshot: true,
-        };
-        const protect = args.protectDatabases ?? false;
-        const deletionProtection = args.deletionProtection ?? true;
-        const backupRetentionDays = args.backupRetentionDays ?? shardDefaults.backupRetentionDays;
-        const masterClass = args.masterInstanceClass ?? shardDefaults.masterInstanceClass;
-        const databaseName = args.databaseName ?? instanceDefaults.databaseName;
-        const username = args.masterUsername ?? instanceDefaults.masterUsername;
-
-        const masterSettings = {
-            instanceClass: masterClass,
-            availabilityZone: this.placement.master,
-            backupRetentionPeriod: backupRetentionDays,
-            backupWindow: args.backupWindow ?? instanceDefaults.backupWindow,
-            maintenanceWindow: args.maintenanceWindow ?? instanceDefaults.maintenanceWindow,
-            deleteAutomatedBackups: false,
-            deletionProtection,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: this.identifier(`${layout.masterLabel}-final`),
-        };
-        const master = this.createInstance(
-            "master",
-            layout.masterLabel,
-            layout.masterLabel === "master"
-                ? {
-                      ...common,
-                      ...masterSettings,
-                      engine: "postgres",
-                      engineVersion: args.engineVersion ?? defaultEngineVersion,
-                      allocatedStorage:
-                          args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
-                      storageEncrypted: true,
-                      kmsKeyId: key.arn,
-                      dbName: databaseName,
-                      username,
-                      password: password.result,
-                      dbSubnetGroupName: subnetGroup.name,
-                  }
-                : // A promoted replica keeps its name, so Pulumi adopts it as master instead of
-                  // replacing it. Without a source it is standalone: if the promoter has not
-                  // promoted it yet, `pulumi up` does (a planned switchover). Engine, storage,
-                  // key, credentials and subnet group stay as inherited.
-                  { ...common, ...masterSettings, storageEncrypted: true },
-            { protect, dependsOn: [monitoring.policy] },
-            key,
-        );
-
-        // A same-region replica names its source by identifier and inherits from it the engine,
-        // version, credentials, database, storage size, encryption and key, and subnet group;
-        // AWS refuses those settings on a replica, and a final snapshot of one. Replicas are created
-        // one after another: RDS answers "DB instance is not in the available state" to a replica
-        // requested while the source is still busy with the previous one.
-        // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html
-        // and https://github.com/hashicorp/terraform-provider-aws/issues/43474
-        const replicaOf = (
-            role: DatabaseRole,
-            az: string,
-            instanceClass: string,
-        ): Omit<aws.rds.InstanceArgs, "identifier" | "tags"> => ({
-            ...common,
-            instanceClass,
-            availabilityZone: az,
-            replicateSourceDb: master.identifier,
-            // Inherited from the source and ignored on creation, but stated: the provider reads
-            // it back as true, and an unset value (false) would plan a replacement of the replica.
-            // https://github.com/terraform-aws-modules/terraform-aws-rds/issues/432
-            storageEncrypted: true,
-            skipFinalSnapshot: true,
-            // The standby is the failover target: protected like the master, and backed up
-            // (RDS for PostgreSQL 14.1 and newer) so a promoted standby has point-in-time
-            // recovery from its first minute as master. Read replicas hold nothing the master
-            // does not, so lowering replicaCount removes one in a single `pulumi up`.
-            deletionProtection: role === "standby" && deletionProtection,
-            ...(role === "standby" ? { backupRetentionPeriod: backupRetentionDays } : {}),
+        const key = customerKey(this, name, {
+            description: `geoshard ${args.environment} shard ${name}: storage, Performance Insights, secrets, logs, alarms`,
+            region: args.region,
+            accountId: identity.accountId,
+            partition: partition.partition,
+            logGroupPrefixes: [
+                `/aws/rds/cluster/${identifier("")}`,
+                `/aws/rds/instance/${identifier("")}`,
+            ],
+            alias: `alias/${identifier("key")}`,
+            tags: tags("encryption"),
         });
-        const standbyClass = args.standbyInstanceClass ?? masterClass;
-        const standby = this.createInstance(
-            "standby",
-            layout.labels.standby,
-            replicaOf("standby", this.placement.standby, standbyClass),
-            { protect, dependsOn: [monitoring.policy] },
-            key,
-        );
-        const replicaClass = args.replicaInstanceClass ?? shardDefaults.replicaInstanceClass;
-        const replicas: aws.rds.Instance[] = [];
-        this.placement.replicas.forEach((az, i) => {
-            const previous = replicas[i - 1] ?? standby;
-            replicas.push(
-                this.createInstance(
-                    "replica",
-                    layout.labels.replicas[i],
-                    replicaOf("replica", az, replicaClass),
-                    { dependsOn: [previous, monitoring.policy] },
-                    key,
-                ),
-            );
-        });
-
-        const secret = this.createCredentialsSecret(key, {
-            username,
-            password: password.result,
-            engine: "postgres",
-            host: master.address,
-            port: master.port,
-            dbname: databaseName,
-        });
-
-        const instance = (
-            role: DatabaseRole,
-            label: string,
-            instanceClass: string,
-            resource: aws.rds.Instance,
-        ) => ({
-            role,
-            label,
-            instanceClass,
-            identifier: this.identifier(label),
-            resource,
-        });
-        const failover = createFailover({
+        const alarmNames: string[] = [];
+        const scope: ShardScope = {
             parent: this,
             name,
             region: args.region,
-            generation: layout.generation,
-            identifier: (suffix) => this.identifier(suffix),
-            tags: (role, resource) => this.tags(role, resource),
-            accountId: identity.accountId,
-            partition: partition.partition,
+            identifier,
+            tags,
             key,
-            master: instance("master", layout.masterLabel, masterClass, master),
-            standby: instance("standby", layout.labels.standby, standbyClass, standby),
-            replicas: replicas.map((r, i) =>
-                instance("replica", layout.labels.replicas[i], replicaClass, r),
-            ),
-            allocatedStorageGiB: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
-            databaseName,
-            credentialsSecret: secret,
-            vpcId: network.vpcId,
-            subnetIds: network.subnetIds,
-            ownsVpc: !args.existingVpc,
-            dbSecurityGroup: securityGroup,
-            logRetentionDays: args.logRetentionDays ?? shardDefaults.logRetentionDays,
-            settings: { ...failoverDefaults, ...args.failover },
-            dns: args.dns,
+            logRetentionDays: s.logRetentionDays,
+            alarmNames,
+        };
+
+        const network = args.existingVpc
+            ? {
+                  vpcId: pulumi.output(args.existingVpc.vpcId),
+                  subnetIds: args.existingVpc.subnets.map((subnet) => pulumi.output(subnet.id)),
+                  routeTableId: undefined,
+              }
+            : privateNetwork(this, name, args.vpcCidr, azs, (resource) =>
+                  tags("network", resource),
+              );
+        const securityGroup = this.createSecurityGroup(scope, network.vpcId, s.allowedCidrs);
+        const subnetGroup = new aws.rds.SubnetGroup(
+            `${name}-subnets`,
+            {
+                name: identifier("subnets"),
+                description: `Private subnets of geoshard shard ${name}`,
+                subnetIds: network.subnetIds,
+                tags: tags("network", "subnets"),
+            },
+            { parent: this },
+        );
+        const monitoring = this.createMonitoringRole(
+            scope,
+            identity.accountId,
+            partition.partition,
+        );
+        const password = new random.RandomPassword(
+            `${name}-master-password`,
+            // Letters, digits, '-' and '_' only: RDS refuses '/', '@', '"', "'" and spaces, and
+            // DMS passes the password inside an ODBC-style connection string, where ';', '{',
+            // '}', '+' and '%' break it. 40 characters of 64 keep 240 bits.
+            // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
+            // (MasterUserPassword), https://repost.aws/knowledge-center/create-source-target-endpoints-aws-dms
+            { length: 40, special: true, overrideSpecial: "-_" },
+            { parent: this },
+        );
+        const topic = this.createAlarmTopic(scope, identity.accountId, s.operations.alarmEmails);
+
+        const common = {
+            engineVersion: s.engineVersion,
+            writerClass: s.masterInstanceClass,
+            readerClass: s.replicaInstanceClass,
+            placement,
+            backupRetentionDays: s.backupRetentionDays,
+            monitoringIntervalSeconds: s.monitoringIntervalSeconds,
+            monitoringRole: { arn: monitoring.role.arn, ready: monitoring.policy },
+            securityGroupId: securityGroup.id,
+            subnetGroupName: subnetGroup.name,
+            databaseName: instanceDefaults.databaseName,
+            username: instanceDefaults.masterUsername,
+            password: password.result,
+            deletionProtection: s.deletionProtection,
+            protect: s.protectDatabases,
+            operations: s.operations,
+            alarmTopicArn: topic.arn,
+        };
+        const tier: DatabaseTier =
+            s.engine === "aurora-postgresql"
+                ? createAuroraTier(scope, {
+                      ...common,
+                      storageType: s.storageType,
+                      volumeAlarmGiB: s.volumeAlarmGiB,
+                      // Aurora's volume grows on its own; the cap bounds the WAL a stalled slot
+                      // holds: a quarter of the volume ceiling.
+                      slotWalLimitMb: Math.floor((s.volumeAlarmGiB * 1024) / 4),
+                  })
+                : createPostgresTier(scope, {
+                      ...common,
+                      allocatedStorageGiB: s.allocatedStorageGiB,
+                      maxAllocatedStorageGiB: s.maxAllocatedStorageGiB,
+                      slotWalLimitMb: Math.floor(
+                          (s.allocatedStorageGiB * 1024 * slotWalLimitPercent) / 100,
+                      ),
+                  });
+
+        // The credentials, with the name that follows a failover: the proxy, the probe of an
+        // operator and DMS all connect through it.
+        const { secret, value: secretValue } = this.createCredentialsSecret(scope, args.warehouse, {
+            username: instanceDefaults.masterUsername,
+            password: password.result,
+            engine: "postgres",
+            host: tier.writerEndpoint,
+            port: postgresPort,
+            dbname: instanceDefaults.databaseName,
         });
-        this.writerName = failover.writerName;
-        this.readerName = failover.readerName;
-        this.alarmTopicArn = failover.topicArn;
-        this.failoverBudget = failover.budget;
+        new aws.rds.EventSubscription(
+            `${name}-events`,
+            {
+                name: identifier("events"),
+                snsTopic: topic.arn,
+                sourceType: tier.events.sourceType,
+                sourceIds: tier.events.sourceIds,
+                eventCategories: [...eventCategories],
+                enabled: true,
+                tags: tags("alarms", "events"),
+            },
+            { parent: this },
+        );
+        this.proxyEndpoint = s.proxy
+            ? createProxy(scope, {
+                  tier,
+                  credentialsSecretArn: secret.arn,
+                  vpcId: network.vpcId,
+                  subnetIds: network.subnetIds,
+                  allowedCidrs: s.allowedCidrs,
+                  dbSecurityGroupId: securityGroup.id,
+              })
+            : undefined;
+        const names = createShardNames(scope, {
+            dns: args.dns,
+            ttlSeconds: s.operations.dnsTtlSeconds,
+            vpcId: network.vpcId,
+            writerTarget: this.proxyEndpoint ?? tier.writerEndpoint,
+            reads: tier.reads,
+        });
 
         if (args.warehouse) {
             const cdc = createShardCdc({
@@ -393,26 +361,24 @@ export class RegionalShard extends pulumi.ComponentResource {
                 name,
                 environment: args.environment,
                 region: args.region,
-                identifier: (suffix) => this.identifier(suffix),
-                tags: (role, resource) => this.tags(role, resource),
+                identifier,
+                tags,
                 accountId: identity.accountId,
                 warehouse: args.warehouse,
                 shardVpcId: network.vpcId,
                 shardVpcCidr: args.vpcCidr,
                 shardRouteTableId: network.routeTableId,
                 dbSecurityGroup: securityGroup,
-                admitsWarehouse: (args.allowedCidrs ?? [args.vpcCidr]).includes(
-                    args.warehouse.vpcCidr,
-                ),
-                master,
-                databaseName,
+                admitsWarehouse: s.allowedCidrs.includes(args.warehouse.vpcCidr),
+                databaseName: instanceDefaults.databaseName,
                 credentialsSecret: secret,
+                shardKmsKeyArn: key.arn,
+                // DMS connects as it starts: the writer and the secret's value must exist.
+                sourceReady: [tier.writerReady, secretValue],
                 selection: args.cdc ?? { excludeTables: [], excludeColumns: [] },
                 residency: args.residency,
                 residencyWaiver: args.residencyWaiver,
-                allocatedStorageGiB: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
-                shardAlarmTopicArn: failover.topicArn,
-                logRetentionDays: args.logRetentionDays ?? shardDefaults.logRetentionDays,
+                logRetentionDays: s.logRetentionDays,
             });
             this.cdc = {
                 streamName: cdc.streamName,
@@ -421,109 +387,98 @@ export class RegionalShard extends pulumi.ComponentResource {
             };
         }
 
-        this.masterIdentifier = master.identifier;
-        this.standbyIdentifier = standby.identifier;
-        this.replicaIdentifiers = replicas.map((r) => r.identifier);
-        this.masterAddress = master.address;
-        this.standbyAddress = standby.address;
-        this.replicaAddresses = replicas.map((r) => r.address);
-        this.port = master.port;
+        this.writerEndpoint = tier.writerEndpoint;
+        this.readerEndpoint = tier.reads.kind === "endpoint" ? tier.reads.address : undefined;
+        this.instanceAddresses = Object.fromEntries(
+            tier.instances.map((db) => [db.label, db.address]),
+        );
+        this.port = pulumi.output(tier.port);
         this.kmsKeyArn = key.arn;
         this.credentialsSecretArn = secret.arn;
         this.vpcId = network.vpcId;
         this.subnetIds = network.subnetIds;
         this.securityGroupId = securityGroup.id;
         this.routeTableId = network.routeTableId;
+        this.writerName = names.writer;
+        this.readerName = names.reader;
+        this.alarmTopicArn = topic.arn;
+        this.failoverBudget = failoverBudget(s.engine, s.operations.dnsTtlSeconds, s.proxy);
+        this.summary = {
+            engine: s.engine,
+            engineVersion: s.engineVersion,
+            region: args.region,
+            storage:
+                s.engine === "aurora-postgresql"
+                    ? s.storageType === "aurora-iopt1"
+                        ? "Aurora I/O-Optimized"
+                        : "Aurora Standard"
+                    : `gp3 ${s.allocatedStorageGiB} GiB -> ${s.maxAllocatedStorageGiB} GiB`,
+            backupRetentionDays: s.backupRetentionDays,
+            instances: tier.instances.map((db) => ({
+                role: db.role,
+                identifier: db.identifier,
+                instanceClass: db.instanceClass,
+                availabilityZone: db.availabilityZone,
+                ...(db.promotionTier !== undefined ? { promotionTier: db.promotionTier } : {}),
+                protect: db.protect,
+                deletionProtection: db.deletionProtection,
+            })),
+            reads:
+                tier.reads.kind === "endpoint"
+                    ? tier.instances.some((db) => db.role === "reader")
+                        ? `custom READER endpoint ${identifier("readers")}: ${tier.instances
+                              .filter((db) => db.role === "reader")
+                              .map((db) => db.identifier)
+                              .join(", ")} (never the standby)`
+                        : "the cluster reader endpoint (the standby; no readers)"
+                    : tier.reads.replicas.length > 0
+                      ? `weighted over ${tier.reads.replicas.map((r) => identifier(r.label)).join(", ")}, each out while its lag alarm fires`
+                      : "the writer (no read replicas)",
+            proxy: s.proxy,
+            names: { ...names, ttlSeconds: s.operations.dnsTtlSeconds },
+            failoverBudget: this.failoverBudget,
+            alarms: alarmNames,
+            events: [...eventCategories],
+        };
 
         this.registerOutputs({
-            masterIdentifier: this.masterIdentifier,
-            standbyIdentifier: this.standbyIdentifier,
-            replicaIdentifiers: this.replicaIdentifiers,
-            masterAddress: this.masterAddress,
-            standbyAddress: this.standbyAddress,
-            replicaAddresses: this.replicaAddresses,
+            writerEndpoint: this.writerEndpoint,
+            readerEndpoint: this.readerEndpoint,
+            proxyEndpoint: this.proxyEndpoint,
+            instanceAddresses: this.instanceAddresses,
             port: this.port,
             kmsKeyArn: this.kmsKeyArn,
             credentialsSecretArn: this.credentialsSecretArn,
             vpcId: this.vpcId,
             subnetIds: this.subnetIds,
             securityGroupId: this.securityGroupId,
+            routeTableId: this.routeTableId,
             writerName: this.writerName,
             readerName: this.readerName,
             alarmTopicArn: this.alarmTopicArn,
+            summary: this.summary,
+            cdc: this.cdc,
         });
-    }
-
-    /** The physical name of a shard resource: `geoshard-prod-europe-master`. */
-    private identifier(suffix: string): string {
-        return `geoshard-${this.args.environment}-${this.name}-${suffix}`;
-    }
-
-    private tags(role: string, resource: string = role): Record<string, string> {
-        return {
-            ...this.args.tags,
-            Name: this.identifier(resource),
-            environment: this.args.environment,
-            shard: this.name,
-            role,
-        };
-    }
-
-    /** The shard's customer managed key: storage, Performance Insights, credentials, logs, alarms. */
-    private createKey(
-        accountId: pulumi.Output<string>,
-        partition: pulumi.Output<string>,
-    ): aws.kms.Key {
-        return customerKey(this, this.name, {
-            description: `geoshard ${this.args.environment} shard ${this.name}: storage, Performance Insights, secrets, logs, alarms`,
-            region: this.args.region,
-            accountId,
-            partition,
-            logGroupPrefixes: [
-                `/aws/rds/instance/${this.identifier("")}`,
-                `/aws/lambda/${this.identifier("")}`,
-            ],
-            alias: `alias/${this.identifier("key")}`,
-            tags: this.tags("encryption"),
-        });
-    }
-
-    /**
-     * A VPC with one private subnet per AZ and a route table of its own (no internet route), or
-     * the given existing VPC. RDS needs no internet access: replication, backups, monitoring and
-     * log export run on AWS's side.
-     */
-    private createNetwork(azs: readonly string[]): {
-        vpcId: pulumi.Output<string>;
-        subnetIds: pulumi.Output<string>[];
-        routeTableId?: pulumi.Output<string>;
-    } {
-        const existing = this.args.existingVpc;
-        if (existing) {
-            return {
-                vpcId: pulumi.output(existing.vpcId),
-                subnetIds: existing.subnets.map((s) => pulumi.output(s.id)),
-            };
-        }
-        return privateNetwork(this, this.name, this.args.vpcCidr, azs, (resource) =>
-            this.tags("network", resource),
-        );
     }
 
     /** Admits PostgreSQL from the allowed networks only; no egress (RDS needs none). */
-    private createSecurityGroup(vpcId: pulumi.Output<string>): aws.ec2.SecurityGroup {
+    private createSecurityGroup(
+        scope: ShardScope,
+        vpcId: pulumi.Output<string>,
+        allowedCidrs: readonly string[],
+    ): aws.ec2.SecurityGroup {
         const group = new aws.ec2.SecurityGroup(
-            `${this.name}-db-sg`,
+            `${scope.name}-db-sg`,
             {
                 vpcId,
-                description: `PostgreSQL of geoshard shard ${this.name}`,
-                tags: this.tags("security", "db-sg"),
+                description: `PostgreSQL of geoshard shard ${scope.name}`,
+                tags: scope.tags("security", "db-sg"),
             },
             { parent: this },
         );
-        for (const cidr of this.args.allowedCidrs ?? [this.args.vpcCidr]) {
+        for (const cidr of allowedCidrs) {
             new aws.vpc.SecurityGroupIngressRule(
-                `${this.name}-postgres-from-${cidr.replace(/[./]/g, "-")}`,
+                `${scope.name}-postgres-from-${cidr.replace(/[./]/g, "-")}`,
                 {
                     securityGroupId: group.id,
                     description: `PostgreSQL from ${cidr}`,
@@ -531,7 +486,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                     fromPort: postgresPort,
                     toPort: postgresPort,
                     cidrIpv4: cidr,
-                    tags: this.tags("security", "postgres-ingress"),
+                    tags: scope.tags("security", "postgres-ingress"),
                 },
                 { parent: this },
             );
@@ -540,53 +495,19 @@ export class RegionalShard extends pulumi.ComponentResource {
     }
 
     /**
-     * TLS only, logical decoding on (CDC needs it, and it is static: it must be there from the
-     * first boot), and pg_stat_statements loaded.
-     */
-    private createParameterGroup(): aws.rds.ParameterGroup {
-        const major = (this.args.engineVersion ?? defaultEngineVersion).split(".")[0];
-        const allocatedGiB = this.args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB;
-        return new aws.rds.ParameterGroup(
-            `${this.name}-params`,
-            {
-                family: `postgres${major}`,
-                description: `geoshard shard ${this.name}, PostgreSQL ${major}`,
-                parameters: [
-                    { name: "rds.force_ssl", value: "1" },
-                    { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
-                    {
-                        name: "shared_preload_libraries",
-                        value: "pg_stat_statements",
-                        applyMethod: "pending-reboot",
-                    },
-                    // A replication slot nobody reads may hold this much WAL, then PostgreSQL
-                    // gives up the slot rather than the master's storage (CDC must then reload).
-                    {
-                        name: "max_slot_wal_keep_size",
-                        value: String(
-                            Math.floor((allocatedGiB * 1024 * slotWalLimitPercent) / 100),
-                        ),
-                    },
-                ],
-                tags: this.tags("database"),
-            },
-            { parent: this },
-        );
-    }
-
-    /**
      * The role RDS assumes to publish Enhanced Monitoring metrics, limited to this account
      * against the confused-deputy problem.
      * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
      */
     private createMonitoringRole(
+        scope: ShardScope,
         accountId: pulumi.Output<string>,
         partition: pulumi.Output<string>,
     ): { role: aws.iam.Role; policy: aws.iam.RolePolicyAttachment } {
         const role = new aws.iam.Role(
-            `${this.name}-monitoring-role`,
+            `${scope.name}-monitoring-role`,
             {
-                description: `Enhanced Monitoring of geoshard shard ${this.name}`,
+                description: `Enhanced Monitoring of geoshard shard ${scope.name}`,
                 assumeRolePolicy: pulumi.jsonStringify({
                     Version: "2012-10-17",
                     Statement: [
@@ -598,12 +519,12 @@ export class RegionalShard extends pulumi.ComponentResource {
                         },
                     ],
                 }),
-                tags: this.tags("monitoring"),
+                tags: scope.tags("monitoring"),
             },
             { parent: this },
         );
         const policy = new aws.iam.RolePolicyAttachment(
-            `${this.name}-monitoring-policy`,
+            `${scope.name}-monitoring-policy`,
             {
                 role: role.name,
                 policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
@@ -614,73 +535,126 @@ export class RegionalShard extends pulumi.ComponentResource {
     }
 
     /**
-     * One database instance and the log groups RDS exports its logs into, created first so they
-     * carry the shard's key and a retention period (RDS would otherwise create them unencrypted
-     * and kept forever).
+     * The shard's alarm topic, encrypted with the shard's key, and its email subscriptions.
+     * CloudWatch alarms and RDS events of this account may publish to it.
+     * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Subscribing.html
      */
-    private createInstance(
-        role: DatabaseRole,
-        label: string,
-        instanceArgs: Omit<aws.rds.InstanceArgs, "identifier" | "tags">,
-        opts: { protect?: boolean; dependsOn?: pulumi.Resource[] },
-        key: aws.kms.Key,
-    ): aws.rds.Instance {
-        const identifier = this.identifier(label);
-        const logGroups = exportedLogTypes.map(
-            (logType) =>
-                new aws.cloudwatch.LogGroup(
-                    `${this.name}-${label}-${logType}-logs`,
-                    {
-                        name: `/aws/rds/instance/${identifier}/${logType}`,
-                        retentionInDays:
-                            this.args.logRetentionDays ?? shardDefaults.logRetentionDays,
-                        kmsKeyId: key.arn,
-                        tags: this.tags("logs", `${label}-${logType}-logs`),
-                    },
-                    { parent: this },
-                ),
-        );
-        return new aws.rds.Instance(
-            `${this.name}-${label}`,
-            { ...instanceArgs, identifier, tags: this.tags(role, label) },
+    private createAlarmTopic(
+        scope: ShardScope,
+        accountId: pulumi.Output<string>,
+        emails: readonly string[],
+    ): aws.sns.Topic {
+        const topic = new aws.sns.Topic(
+            `${scope.name}-alarms`,
             {
-                parent: this,
-                protect: opts.protect,
-                dependsOn: [...(opts.dependsOn ?? []), ...logGroups],
-            },
-        );
-    }
-
-    /** The master credentials as RDS documents them for rotation, encrypted with the shard's key. */
-    private createCredentialsSecret(
-        key: aws.kms.Key,
-        value: Record<string, pulumi.Input<string | number>>,
-    ): aws.secretsmanager.Secret {
-        const secret = new aws.secretsmanager.Secret(
-            `${this.name}-credentials`,
-            {
-                name: this.identifier("master-credentials"),
-                description: `Master credentials of geoshard shard ${this.name}`,
-                kmsKeyId: key.arn,
-                recoveryWindowInDays: 30,
-                // CDC reads the credentials in the warehouse region, under the warehouse key.
-                replicas: this.args.warehouse
-                    ? [
-                          {
-                              region: this.args.warehouse.region,
-                              kmsKeyId: this.args.warehouse.kmsKeyArn,
-                          },
-                      ]
-                    : undefined,
-                tags: this.tags("credentials"),
+                name: scope.identifier("alarms"),
+                kmsMasterKeyId: scope.key.arn,
+                tags: scope.tags("alarms", "alarms-topic"),
             },
             { parent: this },
         );
-        new aws.secretsmanager.SecretVersion(
-            `${this.name}-credentials-value`,
+        new aws.sns.TopicPolicy(
+            `${scope.name}-alarms-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "AccountManagesTopic",
+                            Effect: "Allow",
+                            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` },
+                            Action: [
+                                "sns:GetTopicAttributes",
+                                "sns:SetTopicAttributes",
+                                "sns:Subscribe",
+                                "sns:ListSubscriptionsByTopic",
+                                "sns:Publish",
+                            ],
+                            Resource: topic.arn,
+                        },
+                        {
+                            Sid: "AlarmsAndRdsEventsPublish",
+                            Effect: "Allow",
+                            Principal: {
+                                Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"],
+                            },
+                            Action: "sns:Publish",
+                            Resource: topic.arn,
+                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        for (const email of emails) {
+            new aws.sns.TopicSubscription(
+                `${scope.name}-alarms-${email}`,
+                { topic: topic.arn, protocol: "email", endpoint: email },
+                { parent: this },
+            );
+        }
+        return topic;
+    }
+
+    /**
+     * The master credentials as RDS documents them for rotation, encrypted with the shard's key.
+     * CDC reads them in the warehouse region: a replica there, under the warehouse key, unless
+     * the shard is in that region already (Secrets Manager refuses a replica in the secret's
+     * own region: "Invalid replica region").
+     * Source: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html
+     */
+    private createCredentialsSecret(
+        scope: ShardScope,
+        warehouse: WarehouseLink | undefined,
+        value: Record<string, pulumi.Input<string | number>>,
+    ): { secret: aws.secretsmanager.Secret; value: aws.secretsmanager.SecretVersion } {
+        const secret = new aws.secretsmanager.Secret(
+            `${scope.name}-credentials`,
+            {
+                name: scope.identifier("master-credentials"),
+                description: `Master credentials of geoshard shard ${scope.name}`,
+                kmsKeyId: scope.key.arn,
+                recoveryWindowInDays: 30,
+                replicas:
+                    warehouse && warehouse.region !== scope.region
+                        ? [{ region: warehouse.region, kmsKeyId: warehouse.kmsKeyArn }]
+                        : undefined,
+                tags: scope.tags("credentials"),
+            },
+            { parent: this },
+        );
+        const version = new aws.secretsmanager.SecretVersion(
+            `${scope.name}-credentials-value`,
             { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify(value)) },
             { parent: this },
         );
-        return secret;
+        return { secret, value: version };
     }
+}
+
+/** The component's arguments with every default applied, once. Pure; tested directly. */
+export function resolveShardArgs(args: RegionalShardArgs) {
+    const engine = args.engine ?? shardDefaults.engine;
+    return {
+        engine,
+        engineVersion: args.engineVersion ?? defaultEngineVersions[engine],
+        masterInstanceClass: args.masterInstanceClass ?? shardDefaults.masterInstanceClass,
+        replicaInstanceClass: args.replicaInstanceClass ?? shardDefaults.replicaInstanceClass,
+        replicaCount: args.replicaCount ?? shardDefaults.replicaCount,
+        storageType: args.storageType ?? shardDefaults.storageType,
+        volumeAlarmGiB: args.volumeAlarmGiB ?? shardDefaults.volumeAlarmGiB,
+        allocatedStorageGiB: args.allocatedStorageGiB ?? shardDefaults.allocatedStorageGiB,
+        maxAllocatedStorageGiB: args.maxAllocatedStorageGiB ?? shardDefaults.maxAllocatedStorageGiB,
+        backupRetentionDays: args.backupRetentionDays ?? shardDefaults.backupRetentionDays,
+        monitoringIntervalSeconds:
+            args.monitoringIntervalSeconds ?? shardDefaults.monitoringIntervalSeconds,
+        logRetentionDays: args.logRetentionDays ?? shardDefaults.logRetentionDays,
+        proxy: args.proxy ?? shardDefaults.proxy,
+        deletionProtection: args.deletionProtection ?? true,
+        protectDatabases: args.protectDatabases ?? false,
+        allowedCidrs: args.allowedCidrs ?? [args.vpcCidr],
+        operations: { ...operationDefaults, ...args.operations },
+    };
 }

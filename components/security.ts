@@ -18,8 +18,8 @@ export interface CustomerKeyArgs {
 /**
  * A customer managed key with yearly rotation and a 30-day deletion window, and its alias.
  * The account administers it (so IAM policies govern its use, as with AWS's default key policy);
- * CloudWatch Logs may use it only for the given log groups, and CloudWatch alarms only to publish
- * to topics it encrypts, from this account.
+ * CloudWatch Logs may use it only for the given log groups, and CloudWatch alarms and RDS events
+ * only to publish to topics it encrypts, from this account.
  * Sources: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html,
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
  * Children: `<name>-key`, `<name>-key-alias`.
@@ -70,9 +70,13 @@ export function customerKey(
                         },
                     },
                     {
-                        Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+                        // CloudWatch alarms and RDS event subscriptions publish to topics the
+                        // key encrypts. Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Subscribing.html
+                        Sid: "AlarmsAndRdsEventsPublishToEncryptedTopics",
                         Effect: "Allow",
-                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Principal: {
+                            Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"],
+                        },
                         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                         Resource: "*",
                         Condition: { StringEquals: { "aws:SourceAccount": accountId } },

@@ -36,8 +36,6 @@ export interface WarehouseLink {
 
 /** The CDC latency (source or target) above which the shard's CDC alarm fires. */
 export const cdcLatencyAlarmSeconds = 300;
-/** Alarm when a replication slot holds back this share of the master's allocated storage. */
-export const slotLagAlarmPercent = 10;
 /**
  * The most WAL a stuck slot may hold, as a share of allocated storage (`max_slot_wal_keep_size`).
  * Past it PostgreSQL drops the slot's claim: the master keeps running, and CDC must reload.
@@ -60,7 +58,6 @@ export interface ShardCdcContext {
     readonly dbSecurityGroup: aws.ec2.SecurityGroup;
     /** The shard already admits the warehouse network (it is in its allowedCidrs). */
     readonly admitsWarehouse: boolean;
-    readonly master: aws.rds.Instance;
     readonly databaseName: string;
     /** The shard's credentials secret, replicated to the warehouse region. */
     readonly credentialsSecret: aws.secretsmanager.Secret;
@@ -69,8 +66,10 @@ export interface ShardCdcContext {
     readonly residency?: string;
     /** The reference of an approved EU transfer, if any. */
     readonly residencyWaiver?: string;
-    readonly allocatedStorageGiB: number;
-    readonly shardAlarmTopicArn: pulumi.Input<string>;
+    /** The shard's key, which encrypts the primary secret DMS reads in the shard's own region. */
+    readonly shardKmsKeyArn: pulumi.Input<string>;
+    /** What must exist before DMS connects: the database's writer and the secret's value. */
+    readonly sourceReady: pulumi.Resource[];
     readonly logRetentionDays: number;
 }
 
@@ -102,7 +101,8 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
         },
         inWarehouse,
     );
-    // The replica's ARN is the primary's with the warehouse region.
+    // The replica's ARN is the primary's with the warehouse region; a shard in the warehouse
+    // region has no replica, and DMS reads the primary, under the shard's key.
     const replicaSecretArn = ctx.credentialsSecret.arn.apply((arn) =>
         arn.replace(`:secretsmanager:${ctx.region}:`, `:secretsmanager:${warehouse.region}:`),
     );
@@ -156,6 +156,12 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                         Effect: "Allow",
                         Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
                         Resource: warehouse.kmsKeyArn,
+                    },
+                    {
+                        Sid: "UseShardKey",
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:DescribeKey"],
+                        Resource: ctx.shardKmsKeyArn,
                     },
                 ],
             }),
@@ -236,7 +242,10 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
             },
         },
         // DMS connects as soon as it starts: the path to the master must exist first.
-        { ...inWarehouse, dependsOn: [...network, ...warehouse.readyForReplication] },
+        {
+            ...inWarehouse,
+            dependsOn: [...network, ...warehouse.readyForReplication, ...ctx.sourceReady],
+        },
     );
 
     const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;
@@ -472,45 +481,11 @@ function createDelivery(ctx: ShardCdcContext, stream: aws.kinesis.Stream, prefix
 }
 
 /**
- * A replication slot nobody reads fills the master's storage; a stalled replication leaves the
- * lake behind. RDS metrics alarm in the shard's region, DMS metrics in the warehouse's.
+ * A stalled replication leaves the lake behind; DMS metrics alarm in the warehouse's region.
+ * The slot's own alarms belong to the database tier, which knows its engine's metrics.
  */
 function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
     const { name, parent } = ctx;
-    const allocatedBytes = ctx.allocatedStorageGiB * 2 ** 30;
-    const onMaster = (what: string, metricName: string, percent: number, description: string) =>
-        new aws.cloudwatch.MetricAlarm(
-            `${name}-${what}`,
-            {
-                name: ctx.identifier(what),
-                alarmDescription: description,
-                namespace: "AWS/RDS",
-                metricName,
-                dimensions: { DBInstanceIdentifier: ctx.master.identifier },
-                statistic: "Maximum",
-                period: 60,
-                evaluationPeriods: 5,
-                threshold: Math.round((allocatedBytes * percent) / 100),
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "missing",
-                alarmActions: [ctx.shardAlarmTopicArn],
-                okActions: [ctx.shardAlarmTopicArn],
-                tags: ctx.tags("cdc", what),
-            },
-            { parent },
-        );
-    onMaster(
-        "replication-slot-lag",
-        "OldestReplicationSlotLag",
-        slotLagAlarmPercent,
-        `A replication slot on the master of ${name} holds back more than ${slotLagAlarmPercent}% of its storage in WAL: is CDC reading?`,
-    );
-    onMaster(
-        "transaction-logs-disk",
-        "TransactionLogsDiskUsage",
-        slotLagAlarmPercent,
-        `WAL on the master of ${name} uses more than ${slotLagAlarmPercent}% of its storage`,
-    );
     for (const metricName of ["CDCLatencySource", "CDCLatencyTarget"]) {
         const what =
             metricName === "CDCLatencySource" ? "cdc-latency-source" : "cdc-latency-target";

@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { chooseAzs } from "./placement";
 import { privateNetwork } from "./network";
 import { assumableBy, customerKey } from "./security";
 
@@ -10,7 +9,7 @@ export interface WarehouseArgs {
     /** The warehouse region. Must be the region of the provider passed in `opts`. */
     readonly region: string;
     readonly vpcCidr: string;
-    /** The region's AZs; the warehouse uses the first three. */
+    /** The AZs to use, at most three, chosen by zone ID (see placement.ts). */
     readonly availabilityZones: readonly string[];
     /**
      * Create the account's `dms-vpc-role` and `dms-cloudwatch-logs-role`, which DMS needs before
@@ -73,7 +72,7 @@ export class Warehouse extends pulumi.ComponentResource {
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
         const key = this.createKey(identity.accountId, partition.partition);
-        const azs = chooseAzs(args.availabilityZones);
+        const azs = [...args.availabilityZones];
         const network = privateNetwork(this, name, args.vpcCidr, azs, (resource) =>
             this.tags("network", resource),
         );

@@ -1,7 +1,7 @@
 /** The typed, validated configuration of a geoshard stack. Produced only by `validateConfig`. */
 
 import { CdcSelection, Residency } from "../components/cdc";
-import { FailoverSettings, ShardSettings } from "../components/defaults";
+import { OperationSettings, ShardSettings } from "../components/defaults";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -19,6 +19,8 @@ export interface ShardConfig extends ShardSettings {
     readonly region: string;
     /** CIDR of the shard's VPC (of the existing VPC when `existingVpc` is set). */
     readonly vpcCidr: string;
+    /** The engine version, resolved: the shard's, the stack's, or the engine's default. */
+    readonly engineVersion: string;
     /** Cities whose users live in this shard; each city belongs to exactly one shard. */
     readonly cities: readonly string[];
     /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
@@ -28,11 +30,6 @@ export interface ShardConfig extends ShardSettings {
     readonly residency?: Residency;
     /** What CDC leaves out, and the waiver for an EU transfer. */
     readonly cdc: ShardCdc;
-    /**
-     * The instances promoted so far, oldest first (`standby`, then `g2-standby`...). The last one
-     * is the shard's master; standby and replicas are rebuilt from it as the next generation.
-     */
-    readonly promoted: readonly string[];
 }
 
 export interface ShardCdc extends CdcSelection {
@@ -62,13 +59,11 @@ export interface StackConfig {
     readonly stackRole: StackRole;
     /** The global stack a `shards` stack joins, as `organization/project/stack`. */
     readonly globalStack?: string;
-    /** PostgreSQL major version (optionally with a minor), 16 or newer. */
-    readonly engineVersion: string;
-    /** RDS deletion protection on masters and standbys; only a non-prod stack may turn it off. */
+    /** RDS deletion protection on clusters and masters; only a non-prod stack may turn it off. */
     readonly deletionProtection: boolean;
     readonly shards: readonly ShardConfig[];
     readonly warehouse: WarehouseConfig;
-    readonly failover: FailoverSettings;
+    readonly operations: OperationSettings;
 }
 
 /**
@@ -79,28 +74,32 @@ export type RawConfig = Readonly<Record<string, string | undefined>>;
 
 /** Stack-wide keys whose values every shard inherits unless it overrides them. */
 export const inheritedSettingKeys = [
+    "engine",
     "masterInstanceClass",
     "replicaInstanceClass",
     "replicaCount",
+    "storageType",
+    "volumeAlarmGiB",
     "allocatedStorageGiB",
     "maxAllocatedStorageGiB",
     "backupRetentionDays",
     "monitoringIntervalSeconds",
     "logRetentionDays",
+    "proxy",
 ] as const satisfies readonly (keyof ShardSettings)[];
 
-/** Stack-wide failover, DNS and alarm keys. */
-export const failoverKeys = [
+/** Stack-wide DNS and alarm keys. */
+export const operationKeys = [
     "dnsZone",
     "dnsTtlSeconds",
     "replicaLagAlarmSeconds",
-    "failoverMaxLagSeconds",
     "cpuAlarmPercent",
     "freeStorageAlarmPercent",
+    "freeLocalStorageAlarmGiB",
     "freeableMemoryAlarmPercent",
     "connectionsAlarmPercent",
     "alarmEmails",
-] as const satisfies readonly (keyof FailoverSettings)[];
+] as const satisfies readonly (keyof OperationSettings)[];
 
 /** Every key a stack may set under the `geoshard:` namespace. */
 export const stackKeys: readonly string[] = [
@@ -112,7 +111,7 @@ export const stackKeys: readonly string[] = [
     "shards",
     "warehouse",
     ...inheritedSettingKeys,
-    ...failoverKeys,
+    ...operationKeys,
 ];
 
 /** Every key a shard entry may carry. */
@@ -123,8 +122,8 @@ export const shardKeys: readonly string[] = [
     "cities",
     "allowedCidrs",
     "existingVpc",
+    "engineVersion",
     "standbyInstanceClass",
-    "promoted",
     "residency",
     "cdc",
     ...inheritedSettingKeys,

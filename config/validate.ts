@@ -7,11 +7,12 @@
  */
 
 import {
-    defaultEngineVersion,
-    failoverDefaults,
-    FailoverSettings,
+    backupRetentionLimits,
+    engineOnlySettings,
     logRetentionPeriods,
     monitoringIntervals,
+    operationDefaults,
+    OperationSettings,
     shardDefaults,
     ShardSettings,
     storageLimitsGiB,
@@ -24,8 +25,15 @@ import {
     residencyAllows,
     tablePattern,
 } from "../components/cdc";
+import {
+    auroraStorageTypes,
+    defaultEngineVersions,
+    Engine,
+    engines,
+    maxReaders,
+    versionProblem,
+} from "../components/engines";
 import { instanceMemoryGiB } from "../components/instanceClasses";
-import { generationLabels } from "../components/placement";
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
@@ -77,15 +85,15 @@ const shardNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const shardNameMaxLength = 20;
 const cityPattern = /^[a-z][a-z0-9_]*$/;
 const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
-const engineVersionPattern = /^(\d+)(\.\d+)?$/;
-const minimumEngineMajor = 16;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
 const vpcPrefix = { min: 16, max: 24 } as const;
-/** RDS for PostgreSQL allows 15 read replicas per source; the standby is one of them. */
-const maxReplicaCount = 14;
 /** RDS refuses a storage-autoscaling ceiling less than 10% above the allocation. */
 const autoscalingHeadroom = 1.1;
+/** The largest allocation that leaves room for a ceiling 10% above it within gp3's limit. */
+const maxAllocationGiB = Math.floor(storageLimitsGiB.max / autoscalingHeadroom);
+/** Aurora volumes grow to 128 TiB. Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html */
+const auroraVolumeMaxGiB = 131072;
 
 /**
  * Validates raw config and returns the typed stack config, or throws a ConfigError that lists
@@ -105,7 +113,6 @@ export function validateConfig(raw: RawConfig): StackConfig {
 
     const environment = readEnvironment(raw.environment, problems);
     const { stackRole, globalStack } = readStackRole(raw, problems);
-    const engineVersion = readEngineVersion(raw.engineVersion, problems);
     const deletionProtection = readDeletionProtection(
         raw.deletionProtection,
         environment,
@@ -115,9 +122,10 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const shards =
         stackRole === "global"
             ? refuseShardsInGlobalStack(raw.shards, problems)
-            : readShards(raw.shards, stackSettings, problems);
+            : readShards(raw.shards, stackSettings, raw.engineVersion, problems);
     const warehouse = readWarehouse(raw.warehouse, problems);
-    const failover = readFailoverSettings(raw, problems);
+    const operations = readOperationSettings(raw, problems);
+    checkStackWideEngineSettings(raw, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
     checkResidency(shards, warehouse, problems);
 
@@ -128,11 +136,10 @@ export function validateConfig(raw: RawConfig): StackConfig {
         environment: environment!,
         stackRole,
         ...(globalStack ? { globalStack } : {}),
-        engineVersion,
         deletionProtection,
         shards: shards.map((s) => s.config),
         warehouse: warehouse!,
-        failover,
+        operations,
     };
 }
 
@@ -198,21 +205,6 @@ function refuseShardsInGlobalStack(value: string | undefined, problems: Problems
     return [];
 }
 
-function readEngineVersion(value: string | undefined, problems: Problems): string {
-    const version = value ?? defaultEngineVersion;
-    const match = engineVersionPattern.exec(version);
-    if (!match || Number(match[1]) < minimumEngineMajor) {
-        problems.add(
-            `${namespace}:engineVersion`,
-            version,
-            `is not a supported PostgreSQL version; allowed: a major version of ` +
-                `${minimumEngineMajor} or newer, optionally with a minor ("17" or "17.4"); ` +
-                `16 is the first with logical decoding on a standby`,
-        );
-    }
-    return version;
-}
-
 function readDeletionProtection(
     value: string | undefined,
     environment: Environment | undefined,
@@ -247,79 +239,102 @@ function readStackSettings(raw: RawConfig, problems: Problems): InheritedSetting
         if (text === undefined) {
             continue;
         }
-        // Pulumi passes every value as text; integer settings arrive as "7".
+        // Pulumi passes every value as text: integers arrive as "7", booleans as "true".
+        const kind = typeof shardDefaults[key];
         parsed[key] =
-            typeof shardDefaults[key] === "number" && /^-?\d+$/.test(text) ? Number(text) : text;
+            kind === "number" && /^-?\d+(\.\d+)?$/.test(text)
+                ? Number(text)
+                : kind === "boolean" && (text === "true" || text === "false")
+                  ? text === "true"
+                  : text;
     }
     return readSettings(parsed, shardDefaults, (key) => `${namespace}:${key}`, problems);
 }
 
+/**
+ * The settings `source` states, over `fallback`. A bad value is reported once, and nothing is
+ * cross-checked against it (its fallback would only produce a second, false problem).
+ */
 function readSettings(
     source: Record<string, unknown>,
     fallback: InheritedSettings,
     pathOf: (key: string) => string,
     problems: Problems,
 ): InheritedSettings {
-    const instanceClass = (key: "masterInstanceClass" | "replicaInstanceClass"): string =>
-        readInstanceClass(source[key], pathOf(key), problems) ?? fallback[key];
-    const integer = (
-        key: keyof InheritedSettings,
-        min: number,
-        max: number,
-        allowed: string,
-    ): number => {
-        const value = source[key];
-        if (value === undefined) {
-            return fallback[key] as number;
-        }
-        if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) {
-            problems.add(pathOf(key), value, `is out of range; allowed: ${allowed}`);
-            return fallback[key] as number;
-        }
-        return value as number;
+    const invalid = new Set<string>();
+    const refuse = (key: keyof InheritedSettings, problem: string) => {
+        problems.add(pathOf(key), source[key], problem);
+        invalid.add(key);
     };
-    const oneOf = (
-        key: keyof InheritedSettings,
-        allowed: readonly number[],
-        what: string,
-    ): number => {
+    const oneOf = <T>(key: keyof InheritedSettings, allowed: readonly T[], what: string): T => {
+        const value = source[key];
+        if (value === undefined) {
+            return fallback[key] as T;
+        }
+        if (!allowed.includes(value as T)) {
+            refuse(key, `is not ${what}; allowed: ${allowed.join(", ")}`);
+            return fallback[key] as T;
+        }
+        return value as T;
+    };
+    const integer = (key: keyof InheritedSettings, min: number, max: number, unit: string) => {
         const value = source[key];
         if (value === undefined) {
             return fallback[key] as number;
         }
-        if (!allowed.includes(value as number)) {
-            problems.add(pathOf(key), value, `is not ${what}; allowed: ${allowed.join(", ")}`);
+        if (typeof value !== "number" || !Number.isInteger(value)) {
+            refuse(key, `is not a whole number; allowed: ${min} to ${max} ${unit}`);
             return fallback[key] as number;
         }
-        return value as number;
+        if (value < min || value > max) {
+            refuse(key, `is out of range; allowed: ${min} to ${max} ${unit}`);
+            return fallback[key] as number;
+        }
+        return value;
+    };
+    const instanceClass = (key: "masterInstanceClass" | "replicaInstanceClass"): string => {
+        const value = readInstanceClass(source[key], pathOf(key), problems);
+        if (source[key] !== undefined && value === undefined) {
+            invalid.add(key);
+        }
+        return value ?? fallback[key];
     };
 
+    const engine = oneOf<Engine>("engine", engines, "a database engine");
     const settings: InheritedSettings = {
+        engine,
         masterInstanceClass: instanceClass("masterInstanceClass"),
         replicaInstanceClass: instanceClass("replicaInstanceClass"),
         replicaCount: integer(
             "replicaCount",
             0,
-            maxReplicaCount,
-            `a whole number from 0 to ${maxReplicaCount} (RDS allows 15 replicas per source, one of them the standby)`,
+            maxReaders[engine],
+            `readers (${engine === "aurora-postgresql" ? "Aurora allows 15 replicas per cluster, one of them the standby" : "RDS allows 15 read replicas per source"})`,
+        ),
+        storageType: oneOf("storageType", auroraStorageTypes, "an Aurora storage type"),
+        volumeAlarmGiB: integer(
+            "volumeAlarmGiB",
+            10,
+            auroraVolumeMaxGiB,
+            "GiB (an Aurora volume grows to 128 TiB)",
         ),
         allocatedStorageGiB: integer(
             "allocatedStorageGiB",
             storageLimitsGiB.min,
-            storageLimitsGiB.max,
-            `a whole number of GiB from ${storageLimitsGiB.min} to ${storageLimitsGiB.max} (RDS for PostgreSQL gp3 limits)`,
+            maxAllocationGiB,
+            `GiB (gp3 allows ${storageLimitsGiB.max}, and the autoscaling ceiling must be 10% above the allocation)`,
         ),
         maxAllocatedStorageGiB: integer(
             "maxAllocatedStorageGiB",
             storageLimitsGiB.min,
             storageLimitsGiB.max,
-            `a whole number of GiB from ${storageLimitsGiB.min} to ${storageLimitsGiB.max} (RDS for PostgreSQL gp3 limits)`,
+            "GiB (RDS for PostgreSQL gp3 limits)",
         ),
         backupRetentionDays: integer(
             "backupRetentionDays",
-            1,
-            35,
-            "1 to 35 days; the standby and read replicas need automated backups on their source",
+            backupRetentionLimits.min,
+            backupRetentionLimits.max,
+            "days (AWS keeps 1 to 35; this stack keeps at least a week)",
         ),
         monitoringIntervalSeconds: oneOf(
             "monitoringIntervalSeconds",
@@ -331,13 +346,16 @@ function readSettings(
             logRetentionPeriods,
             "a CloudWatch Logs retention period",
         ),
+        proxy: oneOf("proxy", [true, false], "a boolean"),
     };
 
     // Checked where either value is set, so a stack-wide mistake is reported once, not per shard.
     const floor = Math.ceil(settings.allocatedStorageGiB * autoscalingHeadroom);
     const storageSetHere =
         source.allocatedStorageGiB !== undefined || source.maxAllocatedStorageGiB !== undefined;
-    if (storageSetHere && settings.maxAllocatedStorageGiB < floor) {
+    const storageValid =
+        !invalid.has("allocatedStorageGiB") && !invalid.has("maxAllocatedStorageGiB");
+    if (storageSetHere && storageValid && settings.maxAllocatedStorageGiB < floor) {
         problems.add(
             pathOf("maxAllocatedStorageGiB"),
             settings.maxAllocatedStorageGiB,
@@ -383,6 +401,7 @@ interface ReadShard {
 function readShards(
     value: string | undefined,
     stackSettings: InheritedSettings,
+    stackEngineVersion: string | undefined,
     problems: Problems,
 ): ReadShard[] {
     const path = `${namespace}:shards`;
@@ -397,7 +416,13 @@ function readShards(
         return [];
     }
     return list.flatMap((entry, index) => {
-        const shard = readShard(entry, `${path}[${index}]`, stackSettings, problems);
+        const shard = readShard(
+            entry,
+            `${path}[${index}]`,
+            stackSettings,
+            stackEngineVersion,
+            problems,
+        );
         return shard ? [{ index, ...shard }] : [];
     });
 }
@@ -406,6 +431,7 @@ function readShard(
     entry: unknown,
     path: string,
     stackSettings: InheritedSettings,
+    stackEngineVersion: string | undefined,
     problems: Problems,
 ): { config: ShardConfig; cidr?: Cidr } | undefined {
     const shard = readObject(
@@ -442,17 +468,14 @@ function readShard(
     const allowedCidrs = readAllowedCidrs(shard.allowedCidrs, `${path}.allowedCidrs`, problems);
     const existingVpc = readExistingVpc(shard.existingVpc, `${path}.existingVpc`, problems);
     const settings = readSettings(shard, stackSettings, (key) => `${path}.${key}`, problems);
-    const standbyInstanceClass = readInstanceClass(
-        shard.standbyInstanceClass,
-        `${path}.standbyInstanceClass`,
+    const engineVersion = readShardEngineVersion(
+        shard.engineVersion,
+        stackEngineVersion,
+        settings.engine,
+        path,
         problems,
     );
-    const promoted = readPromoted(
-        shard.promoted,
-        `${path}.promoted`,
-        settings.replicaCount,
-        problems,
-    );
+    checkEngineOnlySettings(shard, settings, path, problems);
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
 
@@ -464,46 +487,105 @@ function readShard(
             region: region ?? "",
             vpcCidr,
             cities,
+            engineVersion,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
-            promoted,
             cdc,
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
-            ...(standbyInstanceClass ? { standbyInstanceClass } : {}),
         },
         cidr: parsedCidr,
     };
 }
 
 /**
- * The promoted instances, oldest first. Entry i names an instance of generation i + 1: the
- * standby or a replica that existed when that failover happened.
+ * The shard's engine version: its own, else the stack's, else its engine's default; checked
+ * against what its engine offers, at the key that set it.
  */
-function readPromoted(
-    value: unknown,
+function readShardEngineVersion(
+    own: unknown,
+    stack: string | undefined,
+    engine: Engine,
     path: string,
-    replicaCount: number,
     problems: Problems,
-): string[] {
-    if (value === undefined) {
-        return [];
+): string {
+    const [value, at] =
+        own !== undefined
+            ? [own, `${path}.engineVersion`]
+            : stack !== undefined
+              ? [stack, `${namespace}:engineVersion`]
+              : [defaultEngineVersions[engine], `${namespace}:engineVersion`];
+    const problem =
+        typeof value === "string" ? versionProblem(engine, value) : "is not a version string";
+    if (problem) {
+        problems.add(at, value, `${problem} (engine ${engine}, ${path})`);
     }
-    if (!Array.isArray(value)) {
-        problems.add(path, value, 'is not a list of promoted instances, e.g. ["standby"]');
-        return [];
-    }
-    value.forEach((promoted, i) => {
-        const labels = generationLabels(i + 1, replicaCount);
-        const allowed = [labels.standby, ...labels.replicas];
-        if (!allowed.includes(promoted)) {
+    return String(value);
+}
+
+/**
+ * A shard may not state a setting its engine does not understand, and the Aurora standby runs
+ * in the writer's class (cluster cache management and a failover that carries the writer's load
+ * both need it); RDS's Multi-AZ standby has no class of its own to set.
+ */
+function checkEngineOnlySettings(
+    shard: Record<string, unknown>,
+    settings: InheritedSettings,
+    path: string,
+    problems: Problems,
+): void {
+    const other: Engine = settings.engine === "postgres" ? "aurora-postgresql" : "postgres";
+    for (const key of engineOnlySettings[other]) {
+        if (shard[key] !== undefined) {
             problems.add(
-                `${path}[${i}]`,
-                promoted,
-                `is not an instance of generation ${i + 1}; allowed: ${allowed.join(", ")}`,
+                `${path}.${key}`,
+                shard[key],
+                `is a setting of the ${other} engine only; this shard runs ${settings.engine}: remove it`,
             );
         }
-    });
-    return value as string[];
+    }
+    const standby = shard.standbyInstanceClass;
+    if (standby === undefined) {
+        return;
+    }
+    if (settings.engine === "postgres") {
+        problems.add(
+            `${path}.standbyInstanceClass`,
+            standby,
+            "is a setting of the aurora-postgresql engine only; RDS's Multi-AZ standby always has the master's class: remove it",
+        );
+    } else if (standby !== settings.masterInstanceClass) {
+        problems.add(
+            `${path}.standbyInstanceClass`,
+            standby,
+            `is not the writer's class; allowed: ${settings.masterInstanceClass} (the standby must carry the writer's load, and cluster cache management needs the same class)`,
+        );
+    }
+}
+
+/** A stack-wide setting of an engine that no shard of the stack runs is a mistake. */
+function checkStackWideEngineSettings(
+    raw: RawConfig,
+    shards: readonly ReadShard[],
+    problems: Problems,
+): void {
+    if (shards.length === 0) {
+        return;
+    }
+    const used = new Set(shards.map((shard) => shard.config.engine));
+    for (const engine of engines) {
+        if (used.has(engine)) {
+            continue;
+        }
+        for (const key of engineOnlySettings[engine]) {
+            if (raw[key] !== undefined) {
+                problems.add(
+                    `${namespace}:${key}`,
+                    raw[key],
+                    `is a setting of the ${engine} engine only, and no shard of this stack runs it (engines: ${[...used].join(", ")}): remove it`,
+                );
+            }
+        }
+    }
 }
 
 function readResidency(value: unknown, path: string, problems: Problems): Residency | undefined {
@@ -726,22 +808,30 @@ const dnsZonePattern =
     /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const emailPattern = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-function readFailoverSettings(raw: RawConfig, problems: Problems): FailoverSettings {
+function readOperationSettings(raw: RawConfig, problems: Problems): OperationSettings {
     const path = (key: string) => `${namespace}:${key}`;
     const integer = (
-        key: keyof FailoverSettings,
+        key: keyof OperationSettings,
         min: number,
         max: number,
         unit: string,
         why = "",
     ): number => {
         const text = raw[key];
-        const fallback = failoverDefaults[key] as number;
+        const fallback = operationDefaults[key] as number;
         if (text === undefined) {
             return fallback;
         }
         const value = /^-?\d+$/.test(text) ? Number(text) : text;
-        if (typeof value !== "number" || value < min || value > max) {
+        if (typeof value !== "number") {
+            problems.add(
+                path(key),
+                value,
+                `is not a whole number; allowed: ${min} to ${max} ${unit}${why}`,
+            );
+            return fallback;
+        }
+        if (value < min || value > max) {
             problems.add(
                 path(key),
                 value,
@@ -752,7 +842,7 @@ function readFailoverSettings(raw: RawConfig, problems: Problems): FailoverSetti
         return value;
     };
 
-    const dnsZone = raw.dnsZone ?? failoverDefaults.dnsZone;
+    const dnsZone = raw.dnsZone ?? operationDefaults.dnsZone;
     if (!dnsZonePattern.test(dnsZone)) {
         problems.add(
             path("dnsZone"),
@@ -788,9 +878,9 @@ function readFailoverSettings(raw: RawConfig, problems: Problems): FailoverSetti
             " (a failover must not wait on DNS caches)",
         ),
         replicaLagAlarmSeconds: integer("replicaLagAlarmSeconds", 1, 3600, "seconds"),
-        failoverMaxLagSeconds: integer("failoverMaxLagSeconds", 1, 3600, "seconds"),
         cpuAlarmPercent: integer("cpuAlarmPercent", 1, 100, "percent"),
         freeStorageAlarmPercent: integer("freeStorageAlarmPercent", 1, 50, "percent"),
+        freeLocalStorageAlarmGiB: integer("freeLocalStorageAlarmGiB", 1, 1024, "GiB"),
         freeableMemoryAlarmPercent: integer("freeableMemoryAlarmPercent", 1, 50, "percent"),
         connectionsAlarmPercent: integer("connectionsAlarmPercent", 1, 100, "percent"),
         alarmEmails,

@@ -61,6 +61,36 @@ export const realisticZones: Record<string, readonly string[]> = {
     "ap-southeast-1": ["ap-southeast-1a", "ap-southeast-1b", "ap-southeast-1c"],
 };
 
+/**
+ * Zone IDs as one real account maps them: names map to physical zones differently in every
+ * account. Here us-east-1a is the constrained use1-az3 and us-east-1b is use1-az6, so choosing by
+ * name and choosing by ID give different answers, as they do in AWS.
+ */
+export const realisticZoneIds: Record<string, string> = {
+    "us-east-1a": "use1-az3",
+    "us-east-1b": "use1-az6",
+    "us-east-1c": "use1-az1",
+    "us-east-1d": "use1-az2",
+    "us-east-1e": "use1-az4",
+    "us-east-1f": "use1-az5",
+    "us-west-1a": "usw1-az3",
+    "us-west-1c": "usw1-az1",
+    "eu-west-2a": "euw2-az2",
+    "eu-west-2b": "euw2-az3",
+    "eu-west-2c": "euw2-az1",
+    "ap-southeast-1a": "apse1-az1",
+    "ap-southeast-1b": "apse1-az2",
+    "ap-southeast-1c": "apse1-az3",
+};
+
+/** The zone ID of an AZ name: the realistic mapping, else `<region>-az<n>` by the name's letter. */
+export function zoneIdOf(name: string): string {
+    return (
+        realisticZoneIds[name] ??
+        `${name.slice(0, -1)}-az${name.charCodeAt(name.length - 1) - "a".charCodeAt(0) + 1}`
+    );
+}
+
 /** Records every registration and call, and answers them the way AWS would. */
 export class GeoshardMocks implements pulumi.runtime.Mocks {
     readonly calls: RecordedCall[] = [];
@@ -105,7 +135,7 @@ export class GeoshardMocks implements pulumi.runtime.Mocks {
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const names = this.zonesOf(region);
-                return { names, zoneIds: names.map((_, i) => `${region}-az${i + 1}`), id: region };
+                return { names, zoneIds: names.map((name) => zoneIdOf(name)), id: region };
             }
             case "aws:ec2/getSubnet:getSubnet": {
                 const subnet = this.fixtures.subnets?.[args.inputs.id];
@@ -159,6 +189,33 @@ function computedState(
                 storageEncrypted: inputs.storageEncrypted ?? Boolean(inputs.replicateSourceDb),
             };
         }
+        case "aws:rds/cluster:Cluster": {
+            const host = `${inputs.clusterIdentifier}.cluster-c0ffee12abcd.${region}.rds.amazonaws.com`;
+            return {
+                endpoint: host,
+                readerEndpoint: host.replace(".cluster-", ".cluster-ro-"),
+                port: 5432,
+                arn: arnOf("rds", `cluster:${inputs.clusterIdentifier}`),
+            };
+        }
+        case "aws:rds/clusterInstance:ClusterInstance":
+            return {
+                endpoint: `${inputs.identifier}.c0ffee12abcd.${region}.rds.amazonaws.com`,
+                port: 5432,
+                arn: arnOf("rds", `db:${inputs.identifier}`),
+            };
+        case "aws:rds/clusterEndpoint:ClusterEndpoint":
+            return {
+                endpoint: `${inputs.clusterEndpointIdentifier}.cluster-custom-c0ffee12abcd.${region}.rds.amazonaws.com`,
+                arn: arnOf("rds", `cluster-endpoint:${inputs.clusterEndpointIdentifier}`),
+            };
+        case "aws:rds/proxy:Proxy":
+            return {
+                endpoint: `${inputs.name}.proxy-c0ffee12abcd.${region}.rds.amazonaws.com`,
+                arn: arnOf("rds", `db-proxy:prx-${inputs.name}`),
+            };
+        case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
+            return { name: `${name}-0a1b2c3`, arn: arnOf("rds", `cluster-pg:${name}-0a1b2c3`) };
         case "aws:kms/key:Key":
             return { arn: arnOf("kms", `key/${name}`), keyId: `${name}-key-id` };
         case "aws:iam/role:Role":

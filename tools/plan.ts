@@ -12,7 +12,8 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { failoverBudget, FailoverBudget } from "../components/failover";
+import { describeBudget } from "../components/failoverBudget";
+import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import { evaluatePolicies, hasMandatoryViolation, PolicyReport } from "./policyEval";
 import {
@@ -24,35 +25,14 @@ import {
 } from "./mockRuntime";
 import { readStackConfig } from "./stackConfig";
 
-export interface PlannedInstance {
-    readonly role: string;
+/** A shard as the plan shows it: what the component publishes, plus its network and CDC. */
+export interface PlannedShard extends ShardSummary {
     readonly name: string;
-    readonly identifier: string;
-    readonly instanceClass: string;
-    readonly availabilityZone: string;
-    readonly storageType: string;
-    /** GiB at creation; undefined on replicas, which take the master's. */
-    readonly allocatedStorageGiB?: number;
-    readonly maxAllocatedStorageGiB: number;
-    /** "customer key" on the master; "source's key" on replicas, which inherit it. */
-    readonly encryption: string;
-    readonly backupRetentionDays: number;
-    readonly protected: boolean;
-}
-
-export interface PlannedShard {
-    readonly name: string;
-    readonly region: string;
     readonly cities: readonly string[];
     readonly vpcCidr?: string;
     readonly subnets: readonly { availabilityZone: string; cidr: string }[];
     readonly allowedCidrs: readonly string[];
-    readonly instances: readonly PlannedInstance[];
-    readonly dns: PlannedDns;
     readonly cdc?: PlannedCdc;
-    readonly failoverBudget: FailoverBudget;
-    /** Alarm names by what they watch, e.g. `master-writable`, `replica-1-replica-lag`. */
-    readonly alarms: readonly string[];
     readonly resourceCount: number;
 }
 
@@ -103,44 +83,6 @@ function plannedCdc(children: readonly RecordedResource[]): PlannedCdc | undefin
     };
 }
 
-export interface PlannedDns {
-    readonly writer: { name: string; ttl: number; primary: string; secondary: string };
-    readonly reader: { name: string; targets: readonly string[] };
-}
-
-/** The writer pair and reader set of a shard, targets shown as instance identifiers. */
-function plannedDns(
-    records: readonly RecordedResource[],
-    children: readonly RecordedResource[],
-): PlannedDns {
-    const identifiers = new Set(
-        children
-            .filter((r) => r.type === "aws:rds/instance:Instance")
-            .map((db) => db.inputs.identifier as string),
-    );
-    // Record targets are instance host names: `<identifier>.<id>.<region>.rds.amazonaws.com`.
-    const target = (record: RecordedResource) => {
-        const host: string = record.inputs.records[0];
-        const identifier = host.split(".")[0];
-        return identifiers.has(identifier) ? identifier : host;
-    };
-    const one = (suffix: string) => records.find((r) => r.name.endsWith(suffix))!;
-    const primary = one("-writer-primary");
-    const readers = records.filter((r) => r.inputs.name.startsWith("reader."));
-    return {
-        writer: {
-            name: primary.inputs.name,
-            ttl: primary.inputs.ttl,
-            primary: target(primary),
-            secondary: target(one("-writer-secondary")),
-        },
-        reader: {
-            name: readers[0].inputs.name,
-            targets: readers.filter((r) => r.inputs.setIdentifier !== undefined).map(target),
-        },
-    };
-}
-
 /** The shard a resource belongs to: the name of its RegionalShard parent. */
 function shardOf(resource: RecordedResource): string | undefined {
     const parts = resource.parent.split("::");
@@ -150,53 +92,27 @@ function shardOf(resource: RecordedResource): string | undefined {
 export function buildPlan(stack: string, run: ProgramRun): Plan {
     // A global stack declares no shards and exports no shard map.
     const shardMap = (run.outputs.shardMap ?? { shards: {} }) as {
-        shards: Record<string, { region: string; cities: string[] }>;
+        shards: Record<string, { cities: string[] }>;
     };
+    const summaries = (run.outputs.summary ?? {}) as Record<string, ShardSummary>;
     const shards = run.resources
         .filter((r) => r.type === shardType)
         .map((component): PlannedShard => {
             const children = run.resources.filter((r) => shardOf(r) === component.name);
             const ofType = (type: string) => children.filter((r) => r.type === type);
-            const vpc = ofType("aws:ec2/vpc:Vpc")[0];
             return {
                 name: component.name,
-                region: shardMap.shards[component.name].region,
+                ...summaries[component.name],
                 cities: shardMap.shards[component.name].cities,
-                vpcCidr: vpc?.inputs.cidrBlock,
+                vpcCidr: ofType("aws:ec2/vpc:Vpc")[0]?.inputs.cidrBlock,
                 subnets: ofType("aws:ec2/subnet:Subnet").map((s) => ({
                     availabilityZone: s.inputs.availabilityZone,
                     cidr: s.inputs.cidrBlock,
                 })),
                 allowedCidrs: ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
-                    .map((rule) => rule.inputs.cidrIpv4)
-                    .filter((cidr) => cidr !== undefined),
-                dns: plannedDns(ofType("aws:route53/record:Record"), children),
+                    .filter((rule) => rule.name.startsWith(`${component.name}-postgres-from-`))
+                    .map((rule) => rule.inputs.cidrIpv4),
                 cdc: plannedCdc(children),
-                instances: ofType("aws:rds/instance:Instance").map((db) => ({
-                    role: db.inputs.tags.role,
-                    name: db.name,
-                    identifier: db.inputs.identifier,
-                    instanceClass: db.inputs.instanceClass,
-                    availabilityZone: db.inputs.availabilityZone,
-                    storageType: db.inputs.storageType,
-                    allocatedStorageGiB: db.inputs.allocatedStorage,
-                    maxAllocatedStorageGiB: db.inputs.maxAllocatedStorage,
-                    encryption: db.inputs.replicateSourceDb
-                        ? "source's key"
-                        : db.inputs.storageEncrypted && db.inputs.kmsKeyId
-                          ? "customer key"
-                          : "NONE",
-                    backupRetentionDays: db.inputs.backupRetentionPeriod ?? 0,
-                    protected: db.protect,
-                })),
-                failoverBudget: failoverBudget(
-                    ofType("aws:route53/record:Record").find((r) =>
-                        r.name.endsWith("-writer-primary"),
-                    )!.inputs.ttl,
-                ),
-                alarms: ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map((a) =>
-                    a.name.slice(component.name.length + 1),
-                ),
                 resourceCount: children.length,
             };
         });
@@ -242,48 +158,44 @@ export function renderPlan(plan: Plan): string {
             `  access    PostgreSQL 5432 from ${shard.allowedCidrs.join(", ")} only; TLS required`,
         );
         lines.push(
+            `  engine    ${shard.engine} ${shard.engineVersion}, storage ${shard.storage}, ` +
+                `backups ${shard.backupRetentionDays} d` +
+                (shard.proxy ? ", RDS Proxy in front of the writer" : ""),
+        );
+        lines.push(
             table(
-                [
-                    "role",
-                    "identifier",
-                    "class",
-                    "AZ",
-                    "storage GiB",
-                    "encryption",
-                    "backups",
-                    "protect",
-                ],
+                ["role", "identifier", "class", "AZ", "tier", "protect", "deletion protection"],
                 shard.instances.map((db) => [
                     db.role,
                     db.identifier,
                     db.instanceClass,
                     db.availabilityZone,
-                    `${db.storageType} ${db.allocatedStorageGiB ?? "(source)"} -> ${db.maxAllocatedStorageGiB}`,
-                    db.encryption,
-                    db.backupRetentionDays ? `${db.backupRetentionDays} d` : "-",
-                    db.protected ? "yes" : "no",
+                    db.promotionTier === undefined ? "-" : String(db.promotionTier),
+                    db.protect ? "yes" : "no",
+                    db.deletionProtection
+                        ? shard.engine === "aurora-postgresql"
+                            ? "yes (cluster)"
+                            : "yes"
+                        : "no",
                 ]),
                 "  ",
             ),
         );
-        const { writer, reader } = shard.dns;
+        const { names } = shard;
         lines.push(
-            `  writer    ${writer.name} (TTL ${writer.ttl} s): PRIMARY ${writer.primary} ` +
-                `while the master takes writes and has not failed over; SECONDARY ${writer.secondary}`,
+            `  writer    ${names.writer} (TTL ${names.ttlSeconds} s) -> ` +
+                (shard.proxy
+                    ? "RDS Proxy -> the writer"
+                    : shard.engine === "aurora-postgresql"
+                      ? "the cluster writer endpoint"
+                      : "the Multi-AZ endpoint") +
+                ", which follows a failover",
         );
-        lines.push(
-            `  reader    ${reader.name}: ` +
-                (reader.targets.length > 0
-                    ? `weighted over ${reader.targets.join(", ")}, each out while its lag alarm fires`
-                    : `the writer (no read replicas)`),
-        );
-        const b = shard.failoverBudget;
-        lines.push(
-            `  failover  detection ${b.detectionSeconds.min}-${b.detectionSeconds.max} s + confirmation ` +
-                `${b.confirmationSeconds} s + promotion ${b.promotionSeconds} s (assumed) + DNS TTL ` +
-                `${b.dnsSeconds} s = ${b.totalSeconds.min}-${b.totalSeconds.max} s without writes ` +
-                `(reference: 30 s; see docs/runbooks/failover.md)`,
-        );
+        lines.push(`  reader    ${names.reader} -> ${shard.reads}`);
+        lines.push(`  failover  ${describeBudget(shard.failoverBudget)}`);
+        if (shard.failoverBudget.proxy) {
+            lines.push(`            ${shard.failoverBudget.proxy}`);
+        }
         if (shard.cdc) {
             const c = shard.cdc;
             lines.push(
@@ -295,6 +207,7 @@ export function renderPlan(plan: Plan): string {
             );
         }
         lines.push(`  alarms    ${shard.alarms.length}: ${shard.alarms.join(", ")}`);
+        lines.push(`  events    RDS ${shard.events.join(", ")} events into the alarm topic`);
         lines.push(`  resources ${shard.resourceCount}`);
     }
 
@@ -314,7 +227,7 @@ export function renderPlan(plan: Plan): string {
 
     const shardMap = plan.outputs.shardMap as
         | {
-              shards: Record<string, { writer: string; readers: string[] }>;
+              shards: Record<string, { writer: string; reader: string; direct: object }>;
               cityToShard: Record<string, string>;
           }
         | undefined;
@@ -330,7 +243,8 @@ export function renderPlan(plan: Plan): string {
         );
         for (const [name, entry] of Object.entries(shardMap.shards)) {
             lines.push(
-                `  shardMap.shards.${name}  writer ${entry.writer}, ${entry.readers.length} readers`,
+                `  shardMap.shards.${name}  writer ${entry.writer}, reader ${entry.reader}, ` +
+                    `${Object.keys(entry.direct).length} direct instance endpoints`,
             );
         }
     }

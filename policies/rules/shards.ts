@@ -1,20 +1,44 @@
 /**
- * Stack rules: what only the whole stack shows. Each shard must keep the shape the failover and
- * the CDC rely on, and no EU-resident shard may send personal data out of the EU.
+ * Stack rules: what only the whole stack shows. Each shard keeps the shape its engine's failover
+ * and the CDC rely on, its reads stay off the standby, prod databases are protected, and no
+ * EU-resident shard sends personal data out of the EU.
  */
 
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
 
 const shardType = "geoshard:index:RegionalShard";
+const types = {
+    cluster: "aws:rds/cluster:Cluster",
+    clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    clusterEndpoint: "aws:rds/clusterEndpoint:ClusterEndpoint",
+    instance: "aws:rds/instance:Instance",
+    replication: "aws:dms/replicationConfig:ReplicationConfig",
+};
 
 const childrenOf = (resources: PolicyResource[], parent: PolicyResource) =>
     resources.filter((r) => r.parent?.urn === parent.urn);
 
+/** A shard's database instances by role (`writer`, `standby`, `reader` tags), either engine. */
+function databaseOf(children: PolicyResource[]) {
+    const cluster = children.filter((r) => r.type === types.cluster);
+    const instances = children.filter(
+        (r) => r.type === types.clusterInstance || r.type === types.instance,
+    );
+    const withRole = (role: string) => instances.filter((db) => db.props.tags?.role === role);
+    return {
+        aurora: cluster.length > 0,
+        clusters: cluster,
+        writers: withRole("writer"),
+        standbys: withRole("standby"),
+        readers: withRole("reader"),
+    };
+}
+
 export const shardTopology: StackValidationPolicy = {
     name: "shard-topology",
     description:
-        "Each shard has one master, enough read replicas, one standby of the master's class in another AZ, a writer PRIMARY/SECONDARY pair and a CDC replication.",
+        "Each shard has one writer, a standby of the writer's class and tier in another AZ (Aurora) or a Multi-AZ master (RDS), enough readers at a lower tier, and a CDC replication.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -29,50 +53,131 @@ export const shardTopology: StackValidationPolicy = {
         }>();
         for (const shard of args.resources.filter((r) => r.type === shardType)) {
             const children = childrenOf(args.resources, shard);
-            const dbs = children.filter((r) => r.type === "aws:rds/instance:Instance");
-            const withRole = (role: string) => dbs.filter((db) => db.props.tags?.role === role);
-            const [masters, standbys, replicas] = [
-                withRole("master"),
-                withRole("standby"),
-                withRole("replica"),
-            ];
+            const db = databaseOf(children);
             const say = (problem: string) => report(`Shard ${shard.name}: ${problem}`, shard.urn);
-            if (masters.length !== 1) {
-                say(`has ${masters.length} masters; declare exactly one.`);
+            if (db.writers.length !== 1) {
+                say(`has ${db.writers.length} writers; declare exactly one.`);
             }
-            if (replicas.length < minimumReplicas) {
+            if (db.readers.length < minimumReplicas) {
                 say(
-                    `has ${replicas.length} read replicas; raise replicaCount to at least ${minimumReplicas}.`,
+                    `has ${db.readers.length} readers; raise replicaCount to at least ${minimumReplicas}.`,
                 );
             }
-            if (standbys.length !== 1) {
-                say(`has ${standbys.length} standbys; declare exactly one, the failover target.`);
-            } else if (masters.length === 1) {
-                const [master, standby] = [masters[0].props, standbys[0].props];
-                if (standby.instanceClass !== master.instanceClass) {
+            if (db.aurora) {
+                checkAuroraStandby(db, say);
+            } else if (db.writers.length === 1) {
+                if (db.writers[0].props.multiAz !== true) {
                     say(
-                        `standby is ${standby.instanceClass}, master ${master.instanceClass}; a standby must carry the master's load: use the master's class.`,
+                        "master is not Multi-AZ; set multiAz: true, so AWS keeps a synchronous standby and fails over to it.",
                     );
                 }
-                if (standby.availabilityZone === master.availabilityZone) {
+                if (db.standbys.length > 0) {
                     say(
-                        `standby shares the master's AZ ${master.availabilityZone}; place it in another AZ.`,
+                        "declares a standby replica beside a Multi-AZ master; AWS runs the standby, remove it.",
                     );
                 }
             }
-            const failover = children
-                .filter((r) => r.type === "aws:route53/record:Record")
-                .map((r) => r.props.failoverRoutingPolicies?.[0]?.type);
-            if (!failover.includes("PRIMARY") || !failover.includes("SECONDARY")) {
-                say(
-                    "lacks the writer PRIMARY/SECONDARY failover pair; applications would have no name that follows a failover.",
-                );
-            }
-            if (
-                requireCdc &&
-                !children.some((r) => r.type === "aws:dms/replicationConfig:ReplicationConfig")
-            ) {
+            if (requireCdc && !children.some((r) => r.type === types.replication)) {
                 say("has no CDC replication; the warehouse would miss its changes.");
+            }
+        }
+    },
+};
+
+function checkAuroraStandby(
+    db: ReturnType<typeof databaseOf>,
+    say: (problem: string) => void,
+): void {
+    if (db.clusters.length !== 1) {
+        say(`has ${db.clusters.length} Aurora clusters; declare exactly one.`);
+    }
+    if (db.standbys.length !== 1) {
+        say(`has ${db.standbys.length} standbys; declare exactly one, the failover target.`);
+        return;
+    }
+    if (db.writers.length !== 1) {
+        return;
+    }
+    const [writer, standby] = [db.writers[0].props, db.standbys[0].props];
+    if (standby.instanceClass !== writer.instanceClass) {
+        say(
+            `standby is ${standby.instanceClass}, writer ${writer.instanceClass}; a standby must carry the writer's load: use the writer's class.`,
+        );
+    }
+    if (standby.promotionTier !== writer.promotionTier) {
+        say(
+            `standby is at promotion tier ${standby.promotionTier}, writer at ${writer.promotionTier}; put the standby at the writer's tier so Aurora fails over to it.`,
+        );
+    }
+    if (standby.availabilityZone === writer.availabilityZone) {
+        say(`standby shares the writer's AZ ${writer.availabilityZone}; place it in another AZ.`);
+    }
+    for (const reader of db.readers) {
+        if (!(reader.props.promotionTier > standby.promotionTier)) {
+            say(
+                `reader ${reader.props.identifier} is at tier ${reader.props.promotionTier}, not below the standby's ${standby.promotionTier}; Aurora could promote it instead.`,
+            );
+        }
+    }
+}
+
+export const shardReaderEndpoint: StackValidationPolicy = {
+    name: "shard-reader-endpoint",
+    description:
+        "An Aurora shard's reads go through a custom READER endpoint that lists exactly its readers, never the writer or the standby.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        for (const shard of args.resources.filter((r) => r.type === shardType)) {
+            const children = childrenOf(args.resources, shard);
+            const db = databaseOf(children);
+            if (!db.aurora || db.readers.length === 0) {
+                continue;
+            }
+            const say = (problem: string) => report(`Shard ${shard.name}: ${problem}`, shard.urn);
+            const endpoints = children.filter((r) => r.type === types.clusterEndpoint);
+            if (endpoints.length !== 1) {
+                say(`has ${endpoints.length} custom endpoints; declare one READER endpoint.`);
+                continue;
+            }
+            const endpoint = endpoints[0].props;
+            const members: string[] = [...(endpoint.staticMembers ?? [])].sort();
+            const readers = db.readers.map((r) => r.props.identifier as string).sort();
+            if (endpoint.customEndpointType !== "READER") {
+                say(`reader endpoint is ${endpoint.customEndpointType}; make it READER.`);
+            }
+            if (JSON.stringify(members) !== JSON.stringify(readers)) {
+                say(
+                    `reader endpoint lists ${members.join(", ") || "no static members"}; list exactly the readers ${readers.join(", ")}, so reads never land on the standby.`,
+                );
+            }
+        }
+    },
+};
+
+export const prodProtected: StackValidationPolicy = {
+    name: "prod-databases-protected",
+    description:
+        "In the listed environments, the cluster and both writer-class instances (or the master) are Pulumi-protected.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            environments: { type: "array", items: { type: "string" }, default: ["prod"] },
+        },
+    },
+    validateStack: (args, report) => {
+        const { environments } = args.getConfig<{ environments: string[] }>();
+        for (const shard of args.resources.filter((r) => r.type === shardType)) {
+            const db = databaseOf(childrenOf(args.resources, shard));
+            for (const resource of [...db.clusters, ...db.writers, ...db.standbys]) {
+                if (
+                    environments.includes(resource.props.tags?.environment) &&
+                    !resource.opts.protect
+                ) {
+                    report(
+                        `Shard ${shard.name}: ${resource.name} is not protected; in ${resource.props.tags.environment} a \`pulumi destroy\` must not reach it: set protect.`,
+                        resource.urn,
+                    );
+                }
             }
         }
     },
@@ -106,4 +211,9 @@ export const euResidency: StackValidationPolicy = {
     },
 };
 
-export const stackPolicies: StackValidationPolicy[] = [shardTopology, euResidency];
+export const stackPolicies: StackValidationPolicy[] = [
+    shardTopology,
+    shardReaderEndpoint,
+    prodProtected,
+    euResidency,
+];

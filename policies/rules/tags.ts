@@ -5,6 +5,12 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 /** The resource types the stack tags; each must carry every required tag. */
 export const taggedTypes: readonly string[] = [
     "aws:rds/instance:Instance",
+    "aws:rds/cluster:Cluster",
+    "aws:rds/clusterInstance:ClusterInstance",
+    "aws:rds/clusterEndpoint:ClusterEndpoint",
+    "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:rds/eventSubscription:EventSubscription",
+    "aws:rds/proxy:Proxy",
     "aws:rds/parameterGroup:ParameterGroup",
     "aws:rds/subnetGroup:SubnetGroup",
     "aws:kms/key:Key",
@@ -17,7 +23,6 @@ export const taggedTypes: readonly string[] = [
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:cloudwatch/metricAlarm:MetricAlarm",
     "aws:sns/topic:Topic",
-    "aws:lambda/function:Function",
     "aws:iam/role:Role",
     "aws:route53/zone:Zone",
     "aws:route53/healthCheck:HealthCheck",

@@ -1,0 +1,314 @@
+/**
+ * The Aurora PostgreSQL tier of a shard: one cluster with a writer, a standby of the writer's
+ * class at the writer's promotion tier in another AZ, and readers at a lower tier behind a custom
+ * READER endpoint that lists only them. Aurora replicates storage six ways over three AZs and
+ * promotes the best-tier replica on a writer failure; nothing here re-implements that.
+ *
+ * Children: `<shard>-cluster-params`, `<shard>-instance-params`, `<shard>-cluster`,
+ * `<shard>-cluster-postgresql-logs`, `<shard>-writer`, `<shard>-standby`, `<shard>-reader-<n>`,
+ * `<shard>-readers-endpoint`, and the alarms `<shard>-<label>-<metric>`.
+ */
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
+import { instanceDefaults, postgresPort } from "../defaults";
+import { AuroraStorageType, parameterFamily } from "../engines";
+import {
+    DatabaseTier,
+    DatabaseTierArgs,
+    InstanceRole,
+    replicationParameters,
+    ShardScope,
+    TierInstance,
+} from "./tier";
+
+/**
+ * Promotion tiers: the standby shares the writer's tier 0, so Aurora fails over to it (the
+ * larger instance wins a tie); readers sit at the last tier, 15, and are promoted only when
+ * both writer-class instances are gone. The provider defaults to 0, the API to 1: every
+ * instance states its tier.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html
+ */
+export const promotionTiers = { writer: 0, standby: 0, reader: 15 } as const;
+
+/** Aurora exports PostgreSQL logs into `/aws/rds/cluster/<cluster>/postgresql`. */
+export const auroraLogTypes = ["postgresql"] as const;
+
+export interface AuroraTierArgs extends DatabaseTierArgs {
+    readonly storageType: AuroraStorageType;
+    /** Alarm when the cluster volume passes this size. */
+    readonly volumeAlarmGiB: number;
+}
+
+export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): DatabaseTier {
+    const { name, parent } = scope;
+    const family = parameterFamily("aurora-postgresql", args.engineVersion);
+    const clusterParams = new aws.rds.ClusterParameterGroup(
+        `${name}-cluster-params`,
+        {
+            family,
+            description: `geoshard shard ${name}, Aurora PostgreSQL cluster`,
+            parameters: [
+                ...replicationParameters(args.slotWalLimitMb),
+                // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
+                // warm, so a failover lands on a warm cache. It needs the standby in the
+                // writer's class at tier 0, which this tier guarantees.
+                // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
+                { name: "apg_ccm_enabled", value: "1" },
+            ],
+            tags: scope.tags("database", "cluster-params"),
+        },
+        { parent },
+    );
+    const instanceParams = new aws.rds.ParameterGroup(
+        `${name}-instance-params`,
+        {
+            family,
+            description: `geoshard shard ${name}, Aurora PostgreSQL instances`,
+            parameters: [
+                // Statements slower than a second, and lock waits, go to the exported log.
+                { name: "log_min_duration_statement", value: "1000" },
+                { name: "log_lock_waits", value: "1" },
+            ],
+            tags: scope.tags("database", "instance-params"),
+        },
+        { parent },
+    );
+
+    const clusterIdentifier = scope.identifier("cluster");
+    const logGroups = auroraLogTypes.map(
+        (logType) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-cluster-${logType}-logs`,
+                {
+                    name: `/aws/rds/cluster/${clusterIdentifier}/${logType}`,
+                    retentionInDays: scope.logRetentionDays,
+                    kmsKeyId: scope.key.arn,
+                    tags: scope.tags("logs", `cluster-${logType}-logs`),
+                },
+                { parent },
+            ),
+    );
+    const cluster = new aws.rds.Cluster(
+        `${name}-cluster`,
+        {
+            clusterIdentifier,
+            engine: "aurora-postgresql",
+            engineMode: "provisioned",
+            engineVersion: args.engineVersion,
+            databaseName: args.databaseName,
+            masterUsername: args.username,
+            masterPassword: args.password,
+            port: postgresPort,
+            storageEncrypted: true,
+            kmsKeyId: scope.key.arn,
+            storageType: args.storageType,
+            dbSubnetGroupName: args.subnetGroupName,
+            vpcSecurityGroupIds: [args.securityGroupId],
+            dbClusterParameterGroupName: clusterParams.name,
+            iamDatabaseAuthenticationEnabled: true,
+            backupRetentionPeriod: args.backupRetentionDays,
+            preferredBackupWindow: instanceDefaults.backupWindow,
+            preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
+            copyTagsToSnapshot: true,
+            deletionProtection: args.deletionProtection,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: scope.identifier("cluster-final"),
+            enabledCloudwatchLogsExports: [...auroraLogTypes],
+            tags: scope.tags("database", "cluster"),
+        },
+        {
+            parent,
+            protect: args.protect,
+            dependsOn: logGroups,
+            // The instances choose their AZs. Left unset, the cluster's AZs are whatever RDS
+            // assigns (three where the region has them, two in us-west-1); naming fewer than
+            // RDS assigns would plan a replacement of the cluster on every later update.
+            // Source: @pulumi/aws rds.Cluster availabilityZones ("RDS automatically assigns 3
+            // AZs if less than 3 AZs are configured, which will show as a difference requiring
+            // resource recreation"); hashicorp/terraform-provider-aws#29149.
+            ignoreChanges: ["availabilityZones"],
+        },
+    );
+
+    const instance = (
+        role: InstanceRole,
+        label: string,
+        instanceClass: string,
+        availabilityZone: string,
+        dependsOn: pulumi.Resource[],
+    ): TierInstance => {
+        const identifier = scope.identifier(label);
+        const protect = args.protect && role !== "reader";
+        const resource = new aws.rds.ClusterInstance(
+            `${name}-${label}`,
+            {
+                identifier,
+                clusterIdentifier: cluster.id,
+                engine: "aurora-postgresql",
+                instanceClass,
+                promotionTier: promotionTiers[role],
+                availabilityZone,
+                dbSubnetGroupName: args.subnetGroupName,
+                dbParameterGroupName: instanceParams.name,
+                publiclyAccessible: false,
+                // Minor upgrades come from config (engines.ts): an instance that upgraded itself
+                // would leave the cluster's configured version behind.
+                autoMinorVersionUpgrade: false,
+                caCertIdentifier: instanceDefaults.caCertificateIdentifier,
+                performanceInsightsEnabled: true,
+                performanceInsightsKmsKeyId: scope.key.arn,
+                performanceInsightsRetentionPeriod:
+                    instanceDefaults.performanceInsightsRetentionDays,
+                monitoringInterval: args.monitoringIntervalSeconds,
+                monitoringRoleArn: args.monitoringRole.arn,
+                copyTagsToSnapshot: true,
+                tags: scope.tags(role, label),
+            },
+            { parent, protect, dependsOn: [args.monitoringRole.ready, ...dependsOn] },
+        );
+        return {
+            role,
+            label,
+            identifier,
+            instanceClass,
+            availabilityZone,
+            promotionTier: promotionTiers[role],
+            protect,
+            deletionProtection: args.deletionProtection,
+            resource,
+            address: resource.endpoint,
+        };
+    };
+
+    // The first instance to become available is a new cluster's writer, so the writer is
+    // created alone and every other instance waits for it; otherwise a reader could win.
+    // Source: hashicorp/terraform-provider-aws#11324 ("it is random what instance becomes the
+    // writer when creating a new DB cluster").
+    const writer = instance("writer", "writer", args.writerClass, args.placement.writer, []);
+    const standby = instance("standby", "standby", args.writerClass, args.placement.standby, [
+        writer.resource,
+    ]);
+    const readers = args.placement.readers.map((az, i) =>
+        instance("reader", `reader-${i + 1}`, args.readerClass, az, [writer.resource]),
+    );
+
+    // Reads go to the readers only, whichever instance is writer: a READER endpoint with a
+    // static list keeps both writer-class instances out, and Aurora does not change the list
+    // when roles change in a failover.
+    // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html
+    const readerAddress =
+        readers.length > 0
+            ? new aws.rds.ClusterEndpoint(
+                  `${name}-readers-endpoint`,
+                  {
+                      clusterEndpointIdentifier: scope.identifier("readers"),
+                      clusterIdentifier: cluster.id,
+                      customEndpointType: "READER",
+                      staticMembers: readers.map(
+                          (r) => (r.resource as aws.rds.ClusterInstance).identifier,
+                      ),
+                      tags: scope.tags("database", "readers-endpoint"),
+                  },
+                  { parent },
+              ).endpoint
+            : // No readers: reads use the cluster's reader endpoint (the standby).
+              cluster.readerEndpoint;
+
+    const instances = [writer, standby, ...readers];
+    createAuroraAlarms(scope, args, clusterIdentifier, instances);
+
+    return {
+        engine: "aurora-postgresql",
+        writerEndpoint: cluster.endpoint,
+        reads: { kind: "endpoint", address: readerAddress },
+        port: postgresPort,
+        instances,
+        identifier: clusterIdentifier,
+        writerReady: writer.resource,
+        proxyTarget: { dbClusterIdentifier: cluster.id },
+        events: { sourceType: "db-cluster", sourceIds: [cluster.id] },
+    };
+}
+
+/**
+ * Per instance: CPU, memory, connections, local storage; per replica: Aurora replica lag. Per
+ * cluster: the volume against its ceiling, and on whichever instance is writer (the
+ * DBClusterIdentifier + Role=WRITER dimensions follow a failover), the CDC slot's disk use and
+ * the WAL it holds back.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+ */
+function createAuroraAlarms(
+    scope: ShardScope,
+    args: AuroraTierArgs,
+    clusterIdentifier: string,
+    instances: readonly TierInstance[],
+): void {
+    const s = args.operations;
+    const gib = 2 ** 30;
+    const specs: AlarmSpec[] = [];
+    for (const db of instances) {
+        specs.push(...instanceAlarmSpecs(db.label, db.identifier, db.instanceClass, s), {
+            what: `${db.label}-free-local-storage`,
+            metricName: "FreeLocalStorage",
+            dimensions: { DBInstanceIdentifier: db.identifier },
+            statistic: "Minimum",
+            comparison: "LessThanThreshold",
+            threshold: s.freeLocalStorageAlarmGiB * gib,
+            minutes: 5,
+            description: `${db.identifier}: local storage (temporary files, logs) below ${s.freeLocalStorageAlarmGiB} GiB`,
+        });
+        if (db.role !== "writer") {
+            specs.push({
+                what: `${db.label}-replica-lag`,
+                metricName: "AuroraReplicaLag",
+                dimensions: { DBInstanceIdentifier: db.identifier },
+                statistic: "Maximum",
+                comparison: "GreaterThanThreshold",
+                // AuroraReplicaLag is in milliseconds.
+                threshold: s.replicaLagAlarmSeconds * 1000,
+                minutes: 3,
+                description: `${db.identifier}: Aurora replica lag above ${s.replicaLagAlarmSeconds} s for 3 minutes`,
+            });
+        }
+    }
+    const writerRole = { DBClusterIdentifier: clusterIdentifier, Role: "WRITER" };
+    const slotLagAlarmMb = Math.floor(args.slotWalLimitMb / 2);
+    specs.push(
+        {
+            what: "volume-used",
+            metricName: "VolumeBytesUsed",
+            dimensions: { DBClusterIdentifier: clusterIdentifier },
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: args.volumeAlarmGiB * gib,
+            minutes: 5,
+            description: `${clusterIdentifier}: cluster volume above ${args.volumeAlarmGiB} GiB (volumeAlarmGiB)`,
+        },
+        {
+            // Aurora publishes no OldestReplicationSlotLag; the slot files' disk use is its measure.
+            what: "replication-slot-lag",
+            metricName: "ReplicationSlotDiskUsage",
+            dimensions: writerRole,
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: slotLagAlarmMb * 2 ** 20,
+            minutes: 5,
+            description: `${clusterIdentifier}: replication slots hold more than ${slotLagAlarmMb} MB, half their cap: is CDC reading?`,
+        },
+        {
+            what: "transaction-logs-disk",
+            metricName: "TransactionLogsDiskUsage",
+            dimensions: writerRole,
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: slotLagAlarmMb * 2 ** 20,
+            minutes: 5,
+            description: `${clusterIdentifier}: WAL on the writer above ${slotLagAlarmMb} MB`,
+        },
+    );
+    for (const spec of specs) {
+        createAlarm(scope, args.alarmTopicArn, spec);
+    }
+}

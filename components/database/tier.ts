@@ -1,0 +1,125 @@
+/**
+ * What a shard needs from its database tier, whichever engine runs it. `aurora.ts` and
+ * `postgres.ts` each build one; the RegionalShard uses only this interface.
+ */
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { OperationSettings } from "../defaults";
+import { Engine } from "../engines";
+import { Placement } from "../placement";
+
+/** The handful of things every child of a shard needs: where it hangs, how it is named and tagged. */
+export interface ShardScope {
+    readonly parent: pulumi.Resource;
+    /** The shard's name: the prefix of every child's Pulumi name. */
+    readonly name: string;
+    readonly region: string;
+    /** The physical name of a shard resource: `geoshard-prod-europe-<suffix>`. */
+    readonly identifier: (suffix: string) => string;
+    readonly tags: (role: string, resource?: string) => Record<string, string>;
+    /** The shard's customer managed key. */
+    readonly key: aws.kms.Key;
+    readonly logRetentionDays: number;
+    /** CloudWatch names of the alarms created so far; `createAlarm` adds to it. */
+    readonly alarmNames: string[];
+}
+
+/** What an instance is in the shard: its role decides its class, tier and protection. */
+export type InstanceRole = "writer" | "standby" | "reader";
+
+/** One database instance, as the plan, the alarms and the summary see it. */
+export interface TierInstance {
+    readonly role: InstanceRole;
+    /** `writer`, `standby`, `reader-1`...: the stable part of its names. */
+    readonly label: string;
+    readonly identifier: string;
+    readonly instanceClass: string;
+    readonly availabilityZone: string;
+    /** Aurora's failover priority, 0 first; undefined on RDS for PostgreSQL. */
+    readonly promotionTier?: number;
+    /** Pulumi `protect`: no `up` or `destroy` may delete it. */
+    readonly protect: boolean;
+    /** RDS deletion protection (on the cluster, for Aurora instances). */
+    readonly deletionProtection: boolean;
+    readonly resource: aws.rds.Instance | aws.rds.ClusterInstance;
+    /** The instance's own host name: direct, it does not follow a failover. */
+    readonly address: pulumi.Output<string>;
+}
+
+/** Where reads go: Aurora's custom reader endpoint, or RDS read replicas one by one. */
+export type ReadTargets =
+    | { readonly kind: "endpoint"; readonly address: pulumi.Output<string> }
+    | {
+          readonly kind: "replicas";
+          readonly replicas: readonly {
+              readonly label: string;
+              readonly address: pulumi.Output<string>;
+              /** The replica-lag alarm that takes it out of `reader.<shard>`. */
+              readonly lagAlarmName: pulumi.Output<string>;
+          }[];
+      };
+
+export interface DatabaseTier {
+    readonly engine: Engine;
+    /** The host name that follows a failover: the cluster endpoint, or the Multi-AZ endpoint. */
+    readonly writerEndpoint: pulumi.Output<string>;
+    readonly reads: ReadTargets;
+    readonly port: number;
+    readonly instances: readonly TierInstance[];
+    /** The cluster's identifier, or the master's. */
+    readonly identifier: string;
+    /** The resource a `pulumi up` must wait for before anything connects: the writer. */
+    readonly writerReady: pulumi.Resource;
+    /** What RDS Proxy targets: the cluster, or the master instance. */
+    readonly proxyTarget:
+        | { readonly dbClusterIdentifier: pulumi.Output<string> }
+        | { readonly dbInstanceIdentifier: pulumi.Output<string> };
+    /** What the RDS event subscription watches. */
+    readonly events: {
+        readonly sourceType: "db-cluster" | "db-instance";
+        readonly sourceIds: pulumi.Output<string>[];
+    };
+}
+
+/** What both engines take. */
+export interface DatabaseTierArgs {
+    readonly engineVersion: string;
+    readonly writerClass: string;
+    readonly readerClass: string;
+    readonly placement: Placement;
+    readonly backupRetentionDays: number;
+    readonly monitoringIntervalSeconds: number;
+    readonly monitoringRole: { readonly arn: pulumi.Output<string>; ready: pulumi.Resource };
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly subnetGroupName: pulumi.Output<string>;
+    readonly databaseName: string;
+    readonly username: string;
+    readonly password: pulumi.Output<string>;
+    readonly deletionProtection: boolean;
+    /** Pulumi `protect` on the data: the cluster and both writer-class instances, or the master. */
+    readonly protect: boolean;
+    /** Most WAL a logical slot may hold back, in MB (`max_slot_wal_keep_size`). */
+    readonly slotWalLimitMb: number;
+    readonly operations: OperationSettings;
+    readonly alarmTopicArn: pulumi.Output<string>;
+}
+
+/** Parameters CDC, TLS and statement statistics need from the first boot, on both engines. */
+export function replicationParameters(
+    slotWalLimitMb: number,
+): { name: string; value: string; applyMethod?: string }[] {
+    return [
+        { name: "rds.force_ssl", value: "1" },
+        // Static: only a reboot applies them, and a new cluster boots with them.
+        { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+        {
+            name: "shared_preload_libraries",
+            value: "pg_stat_statements",
+            applyMethod: "pending-reboot",
+        },
+        // A slot nobody reads may hold this much WAL; past it PostgreSQL gives up the slot rather
+        // than the storage, and CDC must reload.
+        { name: "max_slot_wal_keep_size", value: String(slotWalLimitMb) },
+    ];
+}

@@ -1,0 +1,87 @@
+/**
+ * The two database engines a shard can run on, and what AWS allows of each. Pure data: config
+ * validation, the component and the policy pack read the same facts.
+ */
+
+/**
+ * `aurora-postgresql`: one Aurora cluster per shard (writer, standby at the writer's tier,
+ * readers behind a custom endpoint). `postgres`: RDS for PostgreSQL, a Multi-AZ master with
+ * AWS's synchronous standby, plus read replicas.
+ */
+export type Engine = "aurora-postgresql" | "postgres";
+export const engines: readonly Engine[] = ["aurora-postgresql", "postgres"];
+export const defaultEngine: Engine = "aurora-postgresql";
+
+/**
+ * Aurora storage: Standard bills I/O per request, I/O-Optimized (`aurora-iopt1`) includes it in
+ * a higher instance and storage price. Changing it is in place (the provider replaces only
+ * non-Aurora clusters on a storage change).
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
+ * (StorageType: "aurora | aurora-iopt1").
+ */
+export type AuroraStorageType = "aurora" | "aurora-iopt1";
+export const auroraStorageTypes: readonly AuroraStorageType[] = ["aurora", "aurora-iopt1"];
+
+/**
+ * Aurora PostgreSQL versions a shard may name: full versions only. AWS documents a major-only
+ * version for Aurora MySQL alone, so Aurora shards state the minor, and minor upgrades are a
+ * config change (instances do not upgrade themselves, which would leave config behind and make
+ * the next `pulumi up` plan a downgrade). These are the versions whose extension support AWS
+ * lists today; add a newer one once `aws rds describe-db-engine-versions --engine
+ * aurora-postgresql` shows it in every region of the stack.
+ * Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
+ * (EngineVersion), https://docs.aws.amazon.com/AmazonRDS/latest/AuroraPostgreSQLReleaseNotes/AuroraPostgreSQL.Extensions.html
+ */
+export const auroraVersions: readonly string[] = ["17.4", "17.5", "17.6", "17.7"];
+
+/** RDS for PostgreSQL: a major of 14 or newer, optionally with a minor. */
+export const minimumPostgresMajor = 14;
+
+/**
+ * The version a shard runs when config names none. PostgreSQL 17 sources need DMS 3.6.1 or
+ * newer (docs/deploying.md). Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.PostgreSQL.html
+ */
+export const defaultEngineVersions: Readonly<Record<Engine, string>> = {
+    "aurora-postgresql": "17.7",
+    // A major alone: RDS picks its default minor and upgrades it in the maintenance window, and
+    // the provider keeps the configured major without a diff.
+    postgres: "17",
+};
+
+/**
+ * Readers a shard may have. Aurora allows 15 replicas per cluster, and the standby is one of
+ * them; RDS for PostgreSQL allows 15 read replicas per source, and the Multi-AZ standby is not
+ * one of them.
+ * Sources: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Replication.html,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html
+ */
+export const maxReaders: Readonly<Record<Engine, number>> = {
+    "aurora-postgresql": 14,
+    postgres: 15,
+};
+
+/** The major of a version string: `16` of `16.6`. */
+export function majorOf(version: string): string {
+    return version.split(".")[0];
+}
+
+/**
+ * Why a version is not one the engine offers, or undefined when it is.
+ */
+export function versionProblem(engine: Engine, version: string): string | undefined {
+    if (engine === "aurora-postgresql") {
+        return auroraVersions.includes(version)
+            ? undefined
+            : `is not an Aurora PostgreSQL version this stack offers; allowed: ${auroraVersions.join(", ")}`;
+    }
+    const match = /^(\d+)(\.\d+)?$/.exec(version);
+    return match && Number(match[1]) >= minimumPostgresMajor
+        ? undefined
+        : `is not an RDS for PostgreSQL version; allowed: a major of ${minimumPostgresMajor} or ` +
+              `newer, optionally with a minor ("17" or "17.6")`;
+}
+
+/** The parameter group family of an engine and version: `aurora-postgresql16`, `postgres16`. */
+export function parameterFamily(engine: Engine, version: string): string {
+    return `${engine}${majorOf(version)}`;
+}
