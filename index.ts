@@ -34,6 +34,10 @@ interface ShardMap {
                 readonly writer: string;
                 readonly reader?: string;
                 readonly proxy?: string;
+                /** Aurora with a recovery region: follows a switchover or region failover. */
+                readonly globalWriter?: string;
+                /** The recovery region's readers. */
+                readonly recoveryReader?: string;
             };
             /** Each instance's own host name, by label. Direct: it does not follow a failover. */
             readonly direct: Record<string, string>;
@@ -70,6 +74,17 @@ export = async (): Promise<Record<string, unknown>> => {
     // Every lookup that can refuse the config runs before anything is declared.
     const zones = await Promise.all(
         config.shards.map((shard, i) => shardZones(shard, i, providers)),
+    );
+    const recoveryZones = await Promise.all(
+        config.shards.map((shard, i) =>
+            shard.dr
+                ? regionZones(
+                      shard.dr.region,
+                      providers.get(shard.dr.region)!,
+                      `geoshard:shards[${i}].dr.region`,
+                  )
+                : undefined,
+        ),
     );
     // Route 53 is global: it gets a provider of its own, pinned to us-east-1.
     const globalProvider = new aws.Provider("aws-global", {
@@ -129,6 +144,15 @@ export = async (): Promise<Record<string, unknown>> => {
                     proxy: shard.proxy,
                     deletionProtection: config.deletionProtection,
                     protectDatabases: config.environment === "prod",
+                    recovery: shard.dr
+                        ? {
+                              region: shard.dr.region,
+                              provider: providers.get(shard.dr.region)!,
+                              vpcCidr: shard.dr.vpcCidr,
+                              availabilityZones: recoveryZones[i]!,
+                              instances: shard.dr.instances,
+                          }
+                        : undefined,
                     dns,
                     operations: config.operations,
                     warehouse: warehouseLink,
@@ -269,7 +293,10 @@ function fromGlobalStack(name: string): {
  */
 function regionProviders(config: StackConfig): Map<string, aws.Provider> {
     const regions = [
-        ...new Set([...config.shards.map((s) => s.region), config.warehouse.region]),
+        ...new Set([
+            ...config.shards.flatMap((s) => [s.region, ...(s.dr ? [s.dr.region] : [])]),
+            config.warehouse.region,
+        ]),
     ].sort();
     return new Map(
         regions.map((region) => [
@@ -403,26 +430,41 @@ function shardMapOf(
                 shard.writerEndpoint,
                 shard.readerEndpoint,
                 shard.proxyEndpoint,
+                shard.globalWriterEndpoint,
+                shard.recoveryReaderEndpoint,
                 pulumi.all(shard.instanceAddresses),
             ])
-            .apply(([port, credentialsSecretArn, writer, reader, proxy, direct]) => ({
-                name,
-                entry: {
-                    region,
-                    cities,
-                    engine,
-                    writer: shard.writerName,
-                    reader: shard.readerName,
+            .apply(
+                ([
                     port,
                     credentialsSecretArn,
-                    endpoints: {
-                        writer,
-                        ...(reader ? { reader } : {}),
-                        ...(proxy ? { proxy } : {}),
-                    },
+                    writer,
+                    reader,
+                    proxy,
+                    globalWriter,
+                    recoveryReader,
                     direct,
-                },
-            }));
+                ]) => ({
+                    name,
+                    entry: {
+                        region,
+                        cities,
+                        engine,
+                        writer: shard.writerName,
+                        reader: shard.readerName,
+                        port,
+                        credentialsSecretArn,
+                        endpoints: {
+                            writer,
+                            ...(reader ? { reader } : {}),
+                            ...(proxy ? { proxy } : {}),
+                            ...(globalWriter ? { globalWriter } : {}),
+                            ...(recoveryReader ? { recoveryReader } : {}),
+                        },
+                        direct,
+                    },
+                }),
+            );
     });
     return pulumi.all(entries).apply((list) => ({
         shards: Object.fromEntries(list.map(({ name, entry }) => [name, entry])),

@@ -15,7 +15,7 @@ export interface AlarmSpec {
     readonly what: string;
     readonly metricName: string;
     readonly dimensions: Record<string, pulumi.Input<string>>;
-    readonly statistic: "Average" | "Minimum" | "Maximum" | "Sum";
+    readonly statistic: "Average" | "Minimum" | "Maximum" | "Sum" | "SampleCount";
     readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
     readonly threshold: number;
     /** Minutes the condition must hold (one-minute periods). */
@@ -25,11 +25,15 @@ export interface AlarmSpec {
     readonly treatMissingData?: "missing" | "breaching" | "notBreaching";
 }
 
-/** Builds each alarm as a child of the shard, named `<shard>-<what>`. */
+/**
+ * Builds each alarm as a child of the shard, named `<shard>-<what>`, in the region of `provider`
+ * (the shard's own by default). An alarm notifies topics of its own region only.
+ */
 export function createAlarm(
     scope: ShardScope,
     topicArn: pulumi.Input<string>,
     spec: AlarmSpec,
+    provider?: aws.Provider,
 ): aws.cloudwatch.MetricAlarm {
     scope.alarmNames.push(scope.identifier(spec.what));
     return new aws.cloudwatch.MetricAlarm(
@@ -50,7 +54,7 @@ export function createAlarm(
             okActions: [topicArn],
             tags: scope.tags("alarm", spec.what),
         },
-        { parent: scope.parent },
+        { parent: scope.parent, provider },
     );
 }
 

@@ -1,17 +1,33 @@
 /**
  * The names applications use: `writer.<shard>.<zone>` and `reader.<shard>.<zone>` in the
- * environment's private zone. The writer name points at a host name that already follows a
- * failover (the Aurora cluster endpoint, the Multi-AZ endpoint, or RDS Proxy), so DNS here never
- * has to move on its own. Every record is a CNAME: RDS endpoints are names, and alias records
- * cannot target them.
+ * environment's private zone. Every record is a CNAME: RDS endpoints are names, and alias
+ * records cannot target them.
  *
- * Children: `<shard>-zone-association`, `<shard>-writer`, `<shard>-reader` (Aurora) or
- * `<shard>-reader-<label>` and `<shard>-reader-<label>-health` (RDS replicas).
+ * In one region, the writer name points at a name that already follows a failover (the Aurora
+ * cluster endpoint, the Multi-AZ endpoint, or RDS Proxy), so DNS never moves on its own. With a
+ * recovery region, Route 53 failover records move a name wherever AWS's own names do not:
+ *
+ * | name   | Aurora                                          | RDS for PostgreSQL                     |
+ * | ------ | ----------------------------------------------- | -------------------------------------- |
+ * | writer | the global writer endpoint (follows switchover  | PRIMARY the Multi-AZ endpoint,         |
+ * |        | and failover); with a proxy, PRIMARY the proxy, | SECONDARY the recovery replica         |
+ * |        | SECONDARY the global writer endpoint            |                                        |
+ * | reader | PRIMARY the readers, SECONDARY the recovery     | PRIMARY the replicas, SECONDARY the    |
+ * |        | cluster's readers (the writer when headless)    | recovery replica                       |
+ *
+ * Route 53's checkers cannot reach private endpoints, so every health check reads a CloudWatch
+ * alarm, and a PRIMARY is healthy while at least one of its instances is.
+ * Sources: https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html,
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html
+ *
+ * Children: `<shard>-zone-association`, `<shard>-writer[-primary|-secondary]`,
+ * `<shard>-reader[-primary|-secondary|-<label>]`, `<shard>-<label>-health`.
  */
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ReadTargets, ShardScope } from "./database/tier";
+import { Recovery } from "./database/recovery";
+import { DatabaseTier, ShardScope } from "./database/tier";
 
 /** The shard's private hosted zone and the provider that manages Route 53 (a global service). */
 export interface ShardDns {
@@ -32,10 +48,22 @@ export interface ShardNamesArgs {
     readonly dns: ShardDns;
     readonly ttlSeconds: number;
     readonly vpcId: pulumi.Input<string>;
-    /** Where writes go: a host name that follows a failover. */
-    readonly writerTarget: pulumi.Input<string>;
-    readonly reads: ReadTargets;
+    readonly tier: DatabaseTier;
+    /** RDS Proxy's endpoint, when the shard has one: writes go through it. */
+    readonly proxyEndpoint?: pulumi.Output<string>;
+    readonly recovery?: Recovery;
+    /** With a recovery region: the alarm that fires while the home writer reports nothing. */
+    readonly writerHealthAlarm?: pulumi.Output<string>;
 }
+
+/** What one name answers: a plain CNAME, or a Route 53 failover pair. */
+type Answer =
+    | { readonly target: pulumi.Input<string> }
+    | {
+          readonly primary: pulumi.Input<string>;
+          readonly primaryHealthCheckId: pulumi.Input<string>;
+          readonly secondary: pulumi.Input<string>;
+      };
 
 export function createShardNames(
     scope: ShardScope,
@@ -43,10 +71,8 @@ export function createShardNames(
 ): { writer: string; reader: string } {
     const { name, parent } = scope;
     const opts = { parent, provider: args.dns.provider };
-    const names = {
-        writer: `writer.${name}.${args.dns.zoneName}`,
-        reader: `reader.${name}.${args.dns.zoneName}`,
-    };
+    const zone = args.dns.zoneName;
+    const names = { writer: `writer.${name}.${zone}`, reader: `reader.${name}.${zone}` };
     // The shard's VPC resolves the zone's names.
     new aws.route53.ZoneAssociation(
         `${name}-zone-association`,
@@ -71,43 +97,106 @@ export function createShardNames(
             },
             opts,
         );
+    const alarmCheck = (label: string, alarmName: pulumi.Input<string>) =>
+        new aws.route53.HealthCheck(
+            `${name}-${label}-health`,
+            {
+                type: "CLOUDWATCH_METRIC",
+                cloudwatchAlarmName: alarmName,
+                cloudwatchAlarmRegion: scope.region,
+                // No data is no basis to send traffic: a region that stopped reporting is down.
+                insufficientDataHealthStatus: "Unhealthy",
+                referenceName: `${name}-${label}`.slice(0, healthCheckReferenceMaxLength),
+                tags: scope.tags("dns", `${label}-health`),
+            },
+            opts,
+        ).id;
+    /** Healthy while at least one of the checks is. */
+    const anyHealthy = (label: string, checks: pulumi.Input<string>[]) =>
+        new aws.route53.HealthCheck(
+            `${name}-${label}-health`,
+            {
+                type: "CALCULATED",
+                childHealthchecks: checks,
+                childHealthThreshold: 1,
+                referenceName: `${name}-${label}`.slice(0, healthCheckReferenceMaxLength),
+                tags: scope.tags("dns", `${label}-health`),
+            },
+            opts,
+        ).id;
+    const answer = (resourceName: string, recordName: string, a: Answer) => {
+        if ("target" in a) {
+            cname(resourceName, recordName, a.target);
+            return;
+        }
+        cname(`${resourceName}-primary`, recordName, a.primary, {
+            setIdentifier: "primary",
+            failoverRoutingPolicies: [{ type: "PRIMARY" }],
+            healthCheckId: a.primaryHealthCheckId,
+        });
+        cname(`${resourceName}-secondary`, recordName, a.secondary, {
+            setIdentifier: "secondary",
+            failoverRoutingPolicies: [{ type: "SECONDARY" }],
+        });
+    };
 
-    cname(`${name}-writer`, names.writer, args.writerTarget);
-    if (args.reads.kind === "endpoint") {
-        cname(`${name}-reader`, names.reader, args.reads.address);
-        return names;
+    const { tier, recovery } = args;
+    const writerHome = args.proxyEndpoint ?? tier.writerEndpoint;
+    let writerCheckId: pulumi.Output<string> | undefined;
+    const writerCheck = () => (writerCheckId ??= alarmCheck("writer", args.writerHealthAlarm!));
+    if (!recovery) {
+        answer(`${name}-writer`, names.writer, { target: writerHome });
+    } else if (recovery.globalWriterEndpoint && !args.proxyEndpoint) {
+        answer(`${name}-writer`, names.writer, { target: recovery.globalWriterEndpoint });
+    } else {
+        answer(`${name}-writer`, names.writer, {
+            primary: writerHome,
+            primaryHealthCheckId: writerCheck(),
+            secondary: recovery.globalWriterEndpoint ?? recovery.promotableAddress!,
+        });
     }
-    // RDS read replicas: one weighted record each, behind its lag alarm. Route 53's checkers
-    // cannot reach private endpoints, so each check reads a CloudWatch alarm. When every
-    // replica is unhealthy Route 53 answers with all of them, so reads degrade rather than stop.
-    // With no replicas the one weighted record sends reads to the writer; records stay weighted
-    // either way, so changing replicaCount never swaps a simple record for weighted ones.
-    // Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html
-    if (args.reads.replicas.length === 0) {
-        cname(`${name}-reader-writer`, names.reader, names.writer, {
-            setIdentifier: "writer",
-            weightedRoutingPolicies: [{ weight: 1 }],
+
+    const reads = tier.reads;
+    if (reads.kind === "endpoint") {
+        const home = reads.address;
+        if (!recovery) {
+            answer(`${name}-reader`, names.reader, { target: home });
+            return names;
+        }
+        const checks = tier.readerLagAlarms.map((alarm) => alarmCheck(alarm.label, alarm.name));
+        answer(`${name}-reader`, names.reader, {
+            primary: home,
+            primaryHealthCheckId: anyHealthy("readers", checks),
+            secondary: recovery.readerAddress ?? names.writer,
         });
         return names;
     }
-    for (const replica of args.reads.replicas) {
-        const check = new aws.route53.HealthCheck(
-            `${name}-${replica.label}-health`,
-            {
-                type: "CLOUDWATCH_METRIC",
-                cloudwatchAlarmName: replica.lagAlarmName,
-                cloudwatchAlarmRegion: scope.region,
-                // Unknown lag is no basis to serve reads.
-                insufficientDataHealthStatus: "Unhealthy",
-                referenceName: `${name}-${replica.label}`.slice(0, healthCheckReferenceMaxLength),
-                tags: scope.tags("dns", `${replica.label}-health`),
-            },
-            opts,
-        );
-        cname(`${name}-reader-${replica.label}`, names.reader, replica.address, {
+    // RDS read replicas: one weighted record each, behind its lag alarm. When every replica is
+    // unhealthy Route 53 answers with all of them, so reads degrade rather than stop. Records
+    // stay weighted whatever the count (with none, the one record sends reads to the writer), so
+    // changing replicaCount never swaps a simple record for weighted ones at the same name.
+    const setName = recovery ? `readers.${name}.${zone}` : names.reader;
+    const checks: pulumi.Output<string>[] = [];
+    if (reads.replicas.length === 0) {
+        cname(`${name}-reader-writer`, setName, names.writer, {
+            setIdentifier: "writer",
+            weightedRoutingPolicies: [{ weight: 1 }],
+        });
+    }
+    for (const replica of reads.replicas) {
+        const check = alarmCheck(replica.label, replica.lagAlarmName);
+        checks.push(check);
+        cname(`${name}-reader-${replica.label}`, setName, replica.address, {
             setIdentifier: replica.label,
             weightedRoutingPolicies: [{ weight: 1 }],
-            healthCheckId: check.id,
+            healthCheckId: check,
+        });
+    }
+    if (recovery) {
+        answer(`${name}-reader`, names.reader, {
+            primary: setName,
+            primaryHealthCheckId: checks.length > 0 ? anyHealthy("readers", checks) : writerCheck(),
+            secondary: recovery.readerAddress!,
         });
     }
     return names;

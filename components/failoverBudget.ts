@@ -85,3 +85,90 @@ export function describeBudget(budget: FailoverBudget): string {
         `Committed writes lost: ${budget.committedWritesAtRisk}. Source: ${budget.source}`
     );
 }
+
+/** The reference architecture's answer to "Entire datacenter down". */
+export const referenceRegionLossMinutes = 5;
+
+/** What the loss of a shard's home region costs, per engine and recovery shape. */
+export interface RegionLossBudget {
+    readonly recoveryRegion: string;
+    /** `Aurora secondary, 1 instance`, `Aurora secondary, headless`, `cross-region replica`. */
+    readonly copy: string;
+    /** Time until writes succeed again in the recovery region, in words, with AWS's figure. */
+    readonly recoveryTime: string;
+    /** Upper bound used against the reference, in minutes. */
+    readonly recoveryMinutes: number;
+    /** Committed writes a region loss can lose. */
+    readonly dataAtRisk: string;
+    readonly source: string;
+    readonly againstReference: string;
+}
+
+/**
+ * Minutes to add an Aurora instance to a headless secondary before it can be promoted: the
+ * planning figure of `tools/bench.ts` for an instance, which AWS does not publish.
+ */
+export const headlessInstanceMinutes = 12;
+
+export function regionLossBudget(
+    engine: Engine,
+    recoveryRegion: string,
+    instances: number,
+): RegionLossBudget {
+    const against = (minutes: number) =>
+        minutes <= referenceRegionLossMinutes
+            ? `meets the reference's ${referenceRegionLossMinutes} min`
+            : `misses the reference's ${referenceRegionLossMinutes} min`;
+    if (engine === "aurora-postgresql") {
+        const source =
+            "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery.html";
+        const dataAtRisk =
+            'unplanned failover: the replication lag at the moment of loss (AWS: "RPO is typically ' +
+            'measured in seconds"), watched by the AuroraGlobalDBRPOLag alarm; planned switchover: none';
+        if (instances > 0) {
+            return {
+                recoveryRegion,
+                copy: `Aurora secondary, ${instances} instance${instances === 1 ? "" : "s"}`,
+                recoveryTime:
+                    'about a minute to promote the secondary (AWS: "RTO can be in the order of ' +
+                    'minutes"); the global writer endpoint follows',
+                recoveryMinutes: 5,
+                dataAtRisk,
+                source,
+                againstReference: against(5),
+            };
+        }
+        const minutes = 5 + headlessInstanceMinutes;
+        return {
+            recoveryRegion,
+            copy: "Aurora secondary, headless (storage only)",
+            recoveryTime:
+                `about ${minutes} min: an instance must be added (~${headlessInstanceMinutes} min, ` +
+                "a planning figure) before the secondary can be promoted",
+            recoveryMinutes: minutes,
+            dataAtRisk,
+            source,
+            againstReference: against(minutes),
+        };
+    }
+    return {
+        recoveryRegion,
+        copy: "cross-region read replica",
+        recoveryTime:
+            'an operator promotes the replica; AWS: promotion "can take several minutes or longer, ' +
+            'depending on the size of the read replica" (10 min planned here)',
+        recoveryMinutes: 10,
+        dataAtRisk:
+            "the replica's lag at the moment of loss (asynchronous; the ReplicaLag alarm watches it)",
+        source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html",
+        againstReference: against(10),
+    };
+}
+
+/** One line for the plan. */
+export function describeRegionLoss(budget: RegionLossBudget): string {
+    return (
+        `${budget.recoveryRegion}, ${budget.copy}: ${budget.recoveryTime}; data at risk: ` +
+        `${budget.dataAtRisk}; ${budget.againstReference}. Source: ${budget.source}`
+    );
+}

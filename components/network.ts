@@ -19,21 +19,23 @@ export function privateNetwork(
     cidr: string,
     azs: readonly string[],
     tags: (resource: string) => Record<string, string>,
+    provider?: aws.Provider,
 ): PrivateNetwork {
+    const opts = { parent, provider };
     const vpc = new aws.ec2.Vpc(
         `${name}-vpc`,
         { cidrBlock: cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: tags("vpc") },
-        { parent },
+        opts,
     );
     new aws.ec2.DefaultSecurityGroup(
         `${name}-default-sg`,
         { vpcId: vpc.id, tags: tags("default-sg") },
-        { parent },
+        opts,
     );
     const routeTable = new aws.ec2.RouteTable(
         `${name}-private-routes`,
         { vpcId: vpc.id, tags: tags("private-routes") },
-        { parent },
+        opts,
     );
     // Four equal blocks, one per AZ (at most three used), so the subnet of an AZ keeps its CIDR
     // whatever the region's AZ count.
@@ -48,12 +50,12 @@ export function privateNetwork(
                 mapPublicIpOnLaunch: false,
                 tags: tags(`subnet-${az}`),
             },
-            { parent },
+            opts,
         );
         new aws.ec2.RouteTableAssociation(
             `${name}-subnet-${az}-routes`,
             { subnetId: subnet.id, routeTableId: routeTable.id },
-            { parent },
+            opts,
         );
         return subnet.id;
     });

@@ -5,6 +5,7 @@ import { CdcSelection } from "./cdc";
 import { createAuroraTier } from "./database/aurora";
 import { createPostgresTier } from "./database/postgres";
 import { createProxy } from "./database/proxy";
+import { createRecovery } from "./database/recovery";
 import { DatabaseTier, InstanceRole, ShardScope } from "./database/tier";
 import {
     instanceDefaults,
@@ -13,9 +14,15 @@ import {
     postgresPort,
     shardDefaults,
 } from "./defaults";
+import { createAlarm } from "./alarms";
 import { createShardNames, ShardDns } from "./dns";
 import { AuroraStorageType, defaultEngineVersions, Engine } from "./engines";
-import { failoverBudget, FailoverBudget } from "./failoverBudget";
+import {
+    failoverBudget,
+    FailoverBudget,
+    regionLossBudget,
+    RegionLossBudget,
+} from "./failoverBudget";
 import { privateNetwork } from "./network";
 import { placeInstances } from "./placement";
 import { customerKey } from "./security";
@@ -101,6 +108,21 @@ export interface RegionalShardArgs {
      * @default false
      */
     readonly protectDatabases?: boolean;
+    /**
+     * A copy of the shard in another region, to survive the loss of its home region: an Aurora
+     * Global Database secondary, or an RDS cross-region read replica. Pass that region's provider.
+     * @default - none: the shard lives in its home region only
+     */
+    readonly recovery?: {
+        readonly region: string;
+        readonly provider: aws.Provider;
+        /** CIDR of the recovery network. */
+        readonly vpcCidr: string;
+        /** The recovery region's AZs, chosen by zone ID; the first three are used. */
+        readonly availabilityZones: readonly string[];
+        /** Aurora: secondary instances, 0 for headless. RDS: ignored (one replica). @default 1 */
+        readonly instances?: number;
+    };
     /** The private hosted zone for the writer and reader names, and Route 53's provider. */
     readonly dns: ShardDns;
     /** DNS TTL, alarm thresholds and alarm emails. @default - the operation defaults */
@@ -141,6 +163,8 @@ export interface ShardSummary {
     readonly storage: string;
     readonly backupRetentionDays: number;
     readonly instances: readonly InstanceSummary[];
+    /** What `writer.<shard>` resolves to, across a failover and, with a recovery region, a region loss. */
+    readonly writes: string;
     /** What `reader.<shard>` resolves to. */
     readonly reads: string;
     readonly proxy: boolean;
@@ -154,6 +178,13 @@ export interface ShardSummary {
     readonly alarms: readonly string[];
     /** RDS event subscription: the categories reported into the alarm topic. */
     readonly events: readonly string[];
+    /** The copy in the recovery region and what a region loss costs, when there is one. */
+    readonly recovery?: {
+        readonly region: string;
+        readonly instances: readonly InstanceSummary[];
+        readonly budget: RegionLossBudget;
+        readonly alarms: readonly string[];
+    };
 }
 
 /** The RDS event categories a shard reports: AWS's failover itself, and what leads to one. */
@@ -174,6 +205,10 @@ export class RegionalShard extends pulumi.ComponentResource {
     public readonly readerEndpoint?: pulumi.Output<string>;
     /** RDS Proxy's endpoint, when `proxy` is set. */
     public readonly proxyEndpoint?: pulumi.Output<string>;
+    /** Aurora with a recovery region: the global writer endpoint, which follows a region move. */
+    public readonly globalWriterEndpoint?: pulumi.Output<string>;
+    /** Where reads go in the recovery region; undefined without one, or headless. */
+    public readonly recoveryReaderEndpoint?: pulumi.Output<string>;
     /** Each instance's own host name, by label: for operators, not for application traffic. */
     public readonly instanceAddresses: Record<string, pulumi.Output<string>>;
     public readonly port: pulumi.Output<number>;
@@ -295,23 +330,26 @@ export class RegionalShard extends pulumi.ComponentResource {
             operations: s.operations,
             alarmTopicArn: topic.arn,
         };
+        // The most WAL a stalled CDC slot may hold. Aurora's volume grows on its own, so the cap
+        // is a quarter of the volume alarm's ceiling; on RDS, a share of the allocated storage.
+        const slotWalLimitMb =
+            s.engine === "aurora-postgresql"
+                ? Math.floor((s.volumeAlarmGiB * 1024) / 4)
+                : Math.floor((s.allocatedStorageGiB * 1024 * slotWalLimitPercent) / 100);
         const tier: DatabaseTier =
             s.engine === "aurora-postgresql"
                 ? createAuroraTier(scope, {
                       ...common,
                       storageType: s.storageType,
                       volumeAlarmGiB: s.volumeAlarmGiB,
-                      // Aurora's volume grows on its own; the cap bounds the WAL a stalled slot
-                      // holds: a quarter of the volume ceiling.
-                      slotWalLimitMb: Math.floor((s.volumeAlarmGiB * 1024) / 4),
+                      global: args.recovery !== undefined,
+                      slotWalLimitMb,
                   })
                 : createPostgresTier(scope, {
                       ...common,
                       allocatedStorageGiB: s.allocatedStorageGiB,
                       maxAllocatedStorageGiB: s.maxAllocatedStorageGiB,
-                      slotWalLimitMb: Math.floor(
-                          (s.allocatedStorageGiB * 1024 * slotWalLimitPercent) / 100,
-                      ),
+                      slotWalLimitMb,
                   });
 
         // The credentials, with the name that follows a failover: the proxy, the probe of an
@@ -347,12 +385,54 @@ export class RegionalShard extends pulumi.ComponentResource {
                   dbSecurityGroupId: securityGroup.id,
               })
             : undefined;
+        const recovery = args.recovery
+            ? createRecovery(scope, {
+                  engine: s.engine,
+                  region: args.recovery.region,
+                  provider: args.recovery.provider,
+                  vpcCidr: args.recovery.vpcCidr,
+                  availabilityZones: args.recovery.availabilityZones.slice(0, 3),
+                  instances: s.engine === "postgres" ? 1 : (args.recovery.instances ?? 1),
+                  engineVersion: s.engineVersion,
+                  instanceClass: s.masterInstanceClass,
+                  storageType: s.storageType,
+                  maxAllocatedStorageGiB: s.maxAllocatedStorageGiB,
+                  source: { arn: tier.arn, ready: tier.writerReady },
+                  backupRetentionDays: s.backupRetentionDays,
+                  monitoringIntervalSeconds: s.monitoringIntervalSeconds,
+                  monitoringRoleArn: monitoring.role.arn,
+                  deletionProtection: s.deletionProtection,
+                  protect: s.protectDatabases,
+                  allowedCidrs: s.allowedCidrs,
+                  slotWalLimitMb,
+                  operations: s.operations,
+                  accountId: identity.accountId,
+                  partition: partition.partition,
+                  residency: args.residency,
+              })
+            : undefined;
         const names = createShardNames(scope, {
             dns: args.dns,
             ttlSeconds: s.operations.dnsTtlSeconds,
             vpcId: network.vpcId,
-            writerTarget: this.proxyEndpoint ?? tier.writerEndpoint,
-            reads: tier.reads,
+            tier,
+            proxyEndpoint: this.proxyEndpoint,
+            recovery,
+            // With a recovery region, the writer's name may move: Route 53 needs to know when
+            // the home writer stops reporting.
+            writerHealthAlarm: recovery
+                ? createAlarm(scope, topic.arn, {
+                      what: "writer-reporting",
+                      metricName: "CPUUtilization",
+                      dimensions: tier.writerDimensions,
+                      statistic: "SampleCount",
+                      comparison: "LessThanThreshold",
+                      threshold: 1,
+                      minutes: 2,
+                      description: `${tier.identifier}: the writer has reported nothing for 2 minutes`,
+                      treatMissingData: "breaching",
+                  }).name
+                : undefined,
         });
 
         if (args.warehouse) {
@@ -388,6 +468,8 @@ export class RegionalShard extends pulumi.ComponentResource {
         }
 
         this.writerEndpoint = tier.writerEndpoint;
+        this.globalWriterEndpoint = recovery?.globalWriterEndpoint;
+        this.recoveryReaderEndpoint = recovery?.readerAddress;
         this.readerEndpoint = tier.reads.kind === "endpoint" ? tier.reads.address : undefined;
         this.instanceAddresses = Object.fromEntries(
             tier.instances.map((db) => [db.label, db.address]),
@@ -423,28 +505,44 @@ export class RegionalShard extends pulumi.ComponentResource {
                 protect: db.protect,
                 deletionProtection: db.deletionProtection,
             })),
-            reads:
-                tier.reads.kind === "endpoint"
-                    ? tier.instances.some((db) => db.role === "reader")
-                        ? `custom READER endpoint ${identifier("readers")}: ${tier.instances
-                              .filter((db) => db.role === "reader")
-                              .map((db) => db.identifier)
-                              .join(", ")} (never the standby)`
-                        : "the cluster reader endpoint (the standby; no readers)"
-                    : tier.reads.replicas.length > 0
-                      ? `weighted over ${tier.reads.replicas.map((r) => identifier(r.label)).join(", ")}, each out while its lag alarm fires`
-                      : "the writer (no read replicas)",
+            ...describeNames(identifier, s.engine, tier, s.proxy, recovery?.instances.length),
             proxy: s.proxy,
             names: { ...names, ttlSeconds: s.operations.dnsTtlSeconds },
             failoverBudget: this.failoverBudget,
             alarms: alarmNames,
             events: [...eventCategories],
+            ...(recovery
+                ? {
+                      recovery: {
+                          region: recovery.region,
+                          instances: recovery.instances.map((db) => ({
+                              role: db.role,
+                              identifier: db.identifier,
+                              instanceClass: db.instanceClass,
+                              availabilityZone: db.availabilityZone,
+                              ...(db.promotionTier !== undefined
+                                  ? { promotionTier: db.promotionTier }
+                                  : {}),
+                              protect: db.protect,
+                              deletionProtection: db.deletionProtection,
+                          })),
+                          budget: regionLossBudget(
+                              s.engine,
+                              recovery.region,
+                              recovery.instances.length,
+                          ),
+                          alarms: recovery.alarms,
+                      },
+                  }
+                : {}),
         };
 
         this.registerOutputs({
             writerEndpoint: this.writerEndpoint,
             readerEndpoint: this.readerEndpoint,
             proxyEndpoint: this.proxyEndpoint,
+            globalWriterEndpoint: this.globalWriterEndpoint,
+            recoveryReaderEndpoint: this.recoveryReaderEndpoint,
             instanceAddresses: this.instanceAddresses,
             port: this.port,
             kmsKeyArn: this.kmsKeyArn,
@@ -632,6 +730,49 @@ export class RegionalShard extends pulumi.ComponentResource {
         );
         return { secret, value: version };
     }
+}
+
+/** What the writer and reader names resolve to (dns.ts builds them), in words for the plan. */
+function describeNames(
+    identifier: (suffix: string) => string,
+    engine: Engine,
+    tier: DatabaseTier,
+    proxy: boolean,
+    recoveryInstances: number | undefined,
+): { writes: string; reads: string } {
+    const readers = tier.instances.filter((db) => db.role === "reader");
+    const home =
+        tier.reads.kind === "endpoint"
+            ? readers.length > 0
+                ? `the custom READER endpoint ${identifier("readers")}: ${readers.map((db) => db.identifier).join(", ")} (never the standby)`
+                : "the cluster reader endpoint (the standby; no readers)"
+            : readers.length > 0
+              ? `weighted over ${readers.map((db) => db.identifier).join(", ")}, each out while its lag alarm fires`
+              : "the writer (no read replicas)";
+    const writerHome = proxy
+        ? "RDS Proxy, which moves its connections to the new writer"
+        : engine === "aurora-postgresql"
+          ? "the cluster writer endpoint, which follows a failover"
+          : "the Multi-AZ endpoint, which follows a failover";
+    if (recoveryInstances === undefined) {
+        return { writes: writerHome, reads: home };
+    }
+    const writes =
+        engine === "aurora-postgresql"
+            ? proxy
+                ? `PRIMARY ${writerHome}, while the home writer reports; SECONDARY the global writer endpoint`
+                : "the global writer endpoint, which follows a failover, a switchover and a region failover"
+            : `PRIMARY ${writerHome}, while it reports; SECONDARY the recovery replica (writable once promoted)`;
+    const secondary =
+        engine === "aurora-postgresql"
+            ? recoveryInstances > 0
+                ? "the recovery cluster's reader endpoint"
+                : "the writer name (the recovery copy is headless)"
+            : "the recovery replica";
+    return {
+        writes,
+        reads: `PRIMARY ${home}, while one reader is healthy; SECONDARY ${secondary}`,
+    };
 }
 
 /** The component's arguments with every default applied, once. Pure; tested directly. */

@@ -22,13 +22,15 @@ export interface CustomerKeyArgs {
  * only to publish to topics it encrypts, from this account.
  * Sources: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html,
  * https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
- * Children: `<name>-key`, `<name>-key-alias`.
+ * Children: `<name>-key`, `<name>-key-alias`, with the given provider (the parent's by default).
  */
 export function customerKey(
     parent: pulumi.Resource,
     name: string,
     args: CustomerKeyArgs,
+    provider?: aws.Provider,
 ): aws.kms.Key {
+    const opts = { parent, provider };
     const { region, accountId, partition } = args;
     const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group`;
     const key = new aws.kms.Key(
@@ -85,13 +87,9 @@ export function customerKey(
             }),
             tags: args.tags,
         },
-        { parent },
+        opts,
     );
-    new aws.kms.Alias(
-        `${name}-key-alias`,
-        { name: args.alias, targetKeyId: key.keyId },
-        { parent },
-    );
+    new aws.kms.Alias(`${name}-key-alias`, { name: args.alias, targetKeyId: key.keyId }, opts);
     return key;
 }
 

@@ -101,11 +101,15 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
         },
         inWarehouse,
     );
-    // The replica's ARN is the primary's with the warehouse region; a shard in the warehouse
-    // region has no replica, and DMS reads the primary, under the shard's key.
-    const replicaSecretArn = ctx.credentialsSecret.arn.apply((arn) =>
-        arn.replace(`:secretsmanager:${ctx.region}:`, `:secretsmanager:${warehouse.region}:`),
-    );
+    // DMS reads the credentials in its own region: the secret's replica there, whose ARN is the
+    // primary's with the warehouse region, or, for a shard in the warehouse region (which has
+    // no replica), the primary itself, under the shard's key.
+    const sameRegion = ctx.region === warehouse.region;
+    const sourceSecretArn = sameRegion
+        ? ctx.credentialsSecret.arn
+        : ctx.credentialsSecret.arn.apply((arn) =>
+              arn.replace(`:secretsmanager:${ctx.region}:`, `:secretsmanager:${warehouse.region}:`),
+          );
 
     const dmsRole = new aws.iam.Role(
         `${name}-cdc-dms-role`,
@@ -139,7 +143,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                         Sid: "ReadCredentials",
                         Effect: "Allow",
                         Action: "secretsmanager:GetSecretValue",
-                        Resource: replicaSecretArn,
+                        Resource: sourceSecretArn,
                     },
                     {
                         Sid: "WriteStream",
@@ -157,12 +161,16 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                         Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
                         Resource: warehouse.kmsKeyArn,
                     },
-                    {
-                        Sid: "UseShardKey",
-                        Effect: "Allow",
-                        Action: ["kms:Decrypt", "kms:DescribeKey"],
-                        Resource: ctx.shardKmsKeyArn,
-                    },
+                    ...(sameRegion
+                        ? [
+                              {
+                                  Sid: "UseShardKey",
+                                  Effect: "Allow",
+                                  Action: ["kms:Decrypt", "kms:DescribeKey"],
+                                  Resource: ctx.shardKmsKeyArn,
+                              },
+                          ]
+                        : []),
                 ],
             }),
         },
@@ -176,7 +184,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
             engineName: "postgres",
             databaseName: ctx.databaseName,
             sslMode: "require",
-            secretsManagerArn: replicaSecretArn,
+            secretsManagerArn: sourceSecretArn,
             secretsManagerAccessRoleArn: dmsRole.arn,
             postgresSettings: {
                 pluginName: "test_decoding",

@@ -30,6 +30,18 @@ export interface ShardConfig extends ShardSettings {
     readonly residency?: Residency;
     /** What CDC leaves out, and the waiver for an EU transfer. */
     readonly cdc: ShardCdc;
+    /** The recovery region and its copy. @default - none: the shard lives in one region */
+    readonly dr?: RecoveryConfig;
+}
+
+/** Where a shard's copy lives, to survive the loss of its home region. */
+export interface RecoveryConfig {
+    /** Another region; in the EU for an EU-resident shard. */
+    readonly region: string;
+    /** CIDR of the recovery network. */
+    readonly vpcCidr: string;
+    /** Aurora: instances of the secondary cluster, 0 for headless. RDS: 1, the replica. */
+    readonly instances: number;
 }
 
 export interface ShardCdc extends CdcSelection {
@@ -126,6 +138,7 @@ export const shardKeys: readonly string[] = [
     "standbyInstanceClass",
     "residency",
     "cdc",
+    "dr",
     ...inheritedSettingKeys,
 ];
 
@@ -135,4 +148,5 @@ export const warehouseKeys: readonly string[] = [
     "redshift",
     "createDmsVpcRole",
 ];
+export const recoveryKeys: readonly string[] = ["region", "vpcCidr", "instances"];
 export const cdcKeys: readonly string[] = ["excludeTables", "excludeColumns", "residencyWaiver"];

@@ -41,6 +41,8 @@ import {
     environments,
     ExistingVpc,
     inheritedSettingKeys,
+    RecoveryConfig,
+    recoveryKeys,
     RawConfig,
     ShardConfig,
     shardKeys,
@@ -396,6 +398,8 @@ interface ReadShard {
     readonly config: ShardConfig;
     /** Parsed VPC CIDR, when it was valid. */
     readonly cidr?: Cidr;
+    /** Parsed recovery VPC CIDR, when it was valid. */
+    readonly recoveryCidr?: Cidr;
 }
 
 function readShards(
@@ -433,7 +437,7 @@ function readShard(
     stackSettings: InheritedSettings,
     stackEngineVersion: string | undefined,
     problems: Problems,
-): { config: ShardConfig; cidr?: Cidr } | undefined {
+): { config: ShardConfig; cidr?: Cidr; recoveryCidr?: Cidr } | undefined {
     const shard = readObject(
         entry,
         shardKeys,
@@ -477,6 +481,14 @@ function readShard(
     );
     checkEngineOnlySettings(shard, settings, path, problems);
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
+    const recovery = readRecovery(
+        shard.dr,
+        `${path}.dr`,
+        settings.engine,
+        region,
+        residency,
+        problems,
+    );
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
 
     const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
@@ -492,8 +504,10 @@ function readShard(
             cdc,
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
+            ...(recovery ? { dr: recovery.config } : {}),
         },
         cidr: parsedCidr,
+        recoveryCidr: recovery?.cidr,
     };
 }
 
@@ -586,6 +600,77 @@ function checkStackWideEngineSettings(
             }
         }
     }
+}
+
+/**
+ * The shard's recovery region: another region, in the EU for an EU-resident shard, with a
+ * network of its own. Aurora takes 0 (headless) to 15 secondary instances; RDS one replica.
+ */
+function readRecovery(
+    value: unknown,
+    path: string,
+    engine: Engine,
+    homeRegion: string | undefined,
+    residency: Residency | undefined,
+    problems: Problems,
+): { config: RecoveryConfig; cidr?: Cidr } | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    const dr = readObject(
+        value,
+        recoveryKeys,
+        path,
+        "a recovery region; expected { region, vpcCidr, instances }",
+        problems,
+    );
+    if (!dr) {
+        return undefined;
+    }
+    const region = readRegion(dr.region, `${path}.region`, problems);
+    if (region && region === homeRegion) {
+        problems.add(
+            `${path}.region`,
+            region,
+            "is the shard's own region; allowed: another region, so a region loss spares the copy",
+        );
+    }
+    if (region && residency === "eu" && !euRegions.includes(region)) {
+        problems.add(
+            `${path}.region`,
+            region,
+            `is outside the EU, and the shard holds EU personal data; allowed: ${euRegions.join(", ")}`,
+        );
+    }
+    const cidr = readVpcCidr(dr.vpcCidr, `${path}.vpcCidr`, problems);
+    const max = engine === "aurora-postgresql" ? 15 : 1;
+    const min = engine === "aurora-postgresql" ? 0 : 1;
+    const allowed =
+        engine === "aurora-postgresql"
+            ? "0 (headless: storage only) to 15 instances of the secondary cluster"
+            : "1: RDS for PostgreSQL recovers into one cross-region read replica";
+    let instances = 1;
+    if (dr.instances !== undefined) {
+        if (typeof dr.instances !== "number" || !Number.isInteger(dr.instances)) {
+            problems.add(
+                `${path}.instances`,
+                dr.instances,
+                `is not a whole number; allowed: ${allowed}`,
+            );
+        } else if (dr.instances < min || dr.instances > max) {
+            problems.add(`${path}.instances`, dr.instances, `is out of range; allowed: ${allowed}`);
+        } else {
+            instances = dr.instances;
+        }
+    }
+    return {
+        config: {
+            region: region ?? "",
+            vpcCidr: typeof dr.vpcCidr === "string" ? dr.vpcCidr : "",
+            instances,
+        },
+        cidr,
+    };
 }
 
 function readResidency(value: unknown, path: string, problems: Problems): Residency | undefined {
@@ -951,24 +1036,36 @@ function checkAcrossShards(
         });
     }
 
+    // Every network a stack peers or may peer: shards, their recovery networks, the warehouse.
+    const networks = shards.flatMap((shard) => [
+        ...(shard.cidr
+            ? [{ path: `${path(shard)}.vpcCidr`, text: shard.config.vpcCidr, cidr: shard.cidr }]
+            : []),
+        ...(shard.recoveryCidr
+            ? [
+                  {
+                      path: `${path(shard)}.dr.vpcCidr`,
+                      text: shard.config.dr!.vpcCidr,
+                      cidr: shard.recoveryCidr,
+                  },
+              ]
+            : []),
+    ]);
     const warehouseCidr = warehouse?.vpcCidr ? parseCidr(warehouse.vpcCidr) : undefined;
-    shards.forEach((shard, i) => {
-        if (!shard.cidr) {
-            return;
-        }
-        for (const other of shards.slice(0, i)) {
-            if (other.cidr && cidrsOverlap(shard.cidr, other.cidr)) {
+    networks.forEach((network, i) => {
+        for (const other of networks.slice(0, i)) {
+            if (cidrsOverlap(network.cidr, other.cidr)) {
                 problems.add(
-                    `${path(shard)}.vpcCidr`,
-                    shard.config.vpcCidr,
-                    `overlaps ${path(other)}.vpcCidr (${other.config.vpcCidr}); shard networks are peered and must not overlap`,
+                    network.path,
+                    network.text,
+                    `overlaps ${other.path} (${other.text}); shard networks are peered and must not overlap`,
                 );
             }
         }
-        if (warehouseCidr && cidrsOverlap(shard.cidr, warehouseCidr)) {
+        if (warehouseCidr && cidrsOverlap(network.cidr, warehouseCidr)) {
             problems.add(
-                `${path(shard)}.vpcCidr`,
-                shard.config.vpcCidr,
+                network.path,
+                network.text,
                 `overlaps ${namespace}:warehouse.vpcCidr (${warehouse!.vpcCidr}); the warehouse network is peered with every shard`,
             );
         }

@@ -7,13 +7,16 @@ import { Policies } from "@pulumi/policy";
 import { dataPolicies } from "./rules/data";
 import { dnsPolicies } from "./rules/dns";
 import { rdsPolicies } from "./rules/rds";
+import { recoveryPolicies } from "./rules/recovery";
 import { stackPolicies } from "./rules/shards";
 import { tagPolicies } from "./rules/tags";
 
 export const policies: Policies = [
     ...rdsPolicies,
+    ...recoveryPolicies.resource,
     ...dataPolicies,
     ...dnsPolicies,
     ...tagPolicies,
     ...stackPolicies,
+    ...recoveryPolicies.stack,
 ];

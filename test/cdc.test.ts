@@ -580,7 +580,7 @@ describe("CDC under mocks", () => {
         );
     });
 
-    it("alarms on the master's replication slot and WAL, and on CDC latency", () => {
+    it("alarms on the writer's replication slots and WAL, and on CDC latency", () => {
         const slot = named(
             prod,
             "asia-replication-slot-lag",
@@ -590,9 +590,11 @@ describe("CDC under mocks", () => {
             [slot.region, slot.inputs.metricName, slot.inputs.dimensions, slot.inputs.threshold],
             [
                 "ap-southeast-1",
-                "OldestReplicationSlotLag",
-                { DBInstanceIdentifier: "geoshard-prod-asia-master" },
-                100 * 2 ** 30,
+                // Aurora publishes no OldestReplicationSlotLag; the WRITER role follows a failover.
+                "ReplicationSlotDiskUsage",
+                { DBClusterIdentifier: "geoshard-prod-asia-cluster", Role: "WRITER" },
+                // Half the slot WAL cap, a quarter of the 4000 GiB volume ceiling.
+                500 * 2 ** 30,
             ],
         );
         const logs = named(

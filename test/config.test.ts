@@ -1,7 +1,8 @@
 import * as assert from "assert";
-import { defaultEngineVersion, failoverDefaults, shardDefaults } from "../components/defaults";
+import { engineOnlySettings, operationDefaults, shardDefaults } from "../components/defaults";
+import { defaultEngineVersions } from "../components/engines";
 import { awsRegions } from "../config/regions";
-import { failoverKeys, inheritedSettingKeys, shardKeys, stackKeys } from "../config/schema";
+import { inheritedSettingKeys, operationKeys, shardKeys, stackKeys } from "../config/schema";
 import { ConfigError, validateConfig } from "../config/validate";
 import { projectDefaults, readStackConfig } from "../tools/stackConfig";
 import { rawConfig, referenceShards, ShardEntry, unqualified } from "./helpers";
@@ -29,15 +30,16 @@ function withShard(
 
 const vpcCidrRule =
     "is not a usable VPC CIDR; allowed: a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /24";
-const storageRule =
-    "is out of range; allowed: a whole number of GiB from 20 to 65536 (RDS for PostgreSQL gp3 limits)";
+const allocationRule =
+    "is out of range; allowed: 20 to 59578 GiB (gp3 allows 65536, and the autoscaling ceiling must be 10% above the allocation)";
+const ceilingRule = "is out of range; allowed: 20 to 65536 GiB (RDS for PostgreSQL gp3 limits)";
+const auroraReaders = "readers (Aurora allows 15 replicas per cluster, one of them the standby)";
 const classRule = "is not an RDS instance class; expected db.<family>.<size>, e.g. db.r6g.4xlarge";
 
 describe("config validation", () => {
     it("accepts the reference shards and fills in the documented defaults", () => {
         const config = validateConfig(unqualified(rawConfig()));
         assert.strictEqual(config.environment, "prod");
-        assert.strictEqual(config.engineVersion, defaultEngineVersion);
         assert.strictEqual(config.deletionProtection, true);
         assert.deepStrictEqual(
             config.shards.map((s) => s.name),
@@ -50,11 +52,11 @@ describe("config validation", () => {
             region: "eu-west-2",
             vpcCidr: "10.30.0.0/16",
             cities: ["london", "paris", "berlin"],
+            engineVersion: defaultEngineVersions["aurora-postgresql"],
             allowedCidrs: ["10.30.0.0/16"],
-            promoted: [],
             cdc: { excludeTables: [], excludeColumns: [] },
         });
-        assert.deepStrictEqual(config.failover, failoverDefaults);
+        assert.deepStrictEqual(config.operations, operationDefaults);
         assert.deepStrictEqual(config.warehouse, {
             region: "us-east-1",
             vpcCidr: "10.100.0.0/16",
@@ -72,7 +74,7 @@ describe("config validation", () => {
                         masterInstanceClass: "db.r7g.2xlarge",
                         backupRetentionDays: "21",
                     },
-                    withShard(1, { replicaCount: 0, standbyInstanceClass: "db.r7g.4xlarge" }),
+                    withShard(1, { replicaCount: 0, standbyInstanceClass: "db.r7g.2xlarge" }),
                 ),
             ),
         );
@@ -89,8 +91,6 @@ describe("config validation", () => {
                 [3, "db.r7g.2xlarge", 21],
             ],
         );
-        assert.strictEqual(config.shards[1].standbyInstanceClass, "db.r7g.4xlarge");
-        assert.strictEqual(config.shards[0].standbyInstanceClass, undefined);
     });
 
     it("accepts several shards in one region, each with its own network", () => {
@@ -211,33 +211,123 @@ describe("config validation", () => {
         },
         {
             name: "storage below RDS's minimum",
-            settings: { allocatedStorageGiB: "10" },
-            problems: [`geoshard:allocatedStorageGiB: 10 ${storageRule}`],
+            settings: { engine: "postgres", allocatedStorageGiB: "10" },
+            problems: [`geoshard:allocatedStorageGiB: 10 ${allocationRule}`],
         },
         {
             name: "storage above RDS's maximum",
+            settings: { engine: "postgres" },
             shards: withShard(2, { maxAllocatedStorageGiB: 122880 }),
-            problems: [`geoshard:shards[2].maxAllocatedStorageGiB: 122880 ${storageRule}`],
+            problems: [`geoshard:shards[2].maxAllocatedStorageGiB: 122880 ${ceilingRule}`],
+        },
+        {
+            name: "an allocation that leaves no room for the 10% autoscaling headroom",
+            settings: { engine: "postgres" },
+            shards: withShard(0, { allocatedStorageGiB: 59579, maxAllocatedStorageGiB: 65536 }),
+            problems: [`geoshard:shards[0].allocatedStorageGiB: 59579 ${allocationRule}`],
         },
         {
             name: "an autoscaling ceiling below the allocation",
+            settings: { engine: "postgres" },
             shards: withShard(0, { allocatedStorageGiB: 5000 }),
             problems: [
                 "geoshard:shards[0].maxAllocatedStorageGiB: 4000 is too low for an allocation of 5000 GiB; allowed: at least 5500 GiB (RDS needs the autoscaling ceiling 10% above the allocation)",
             ],
         },
         {
-            name: "a negative replica count",
-            shards: withShard(1, { replicaCount: -1 }),
+            name: "storage that is not a number, once, without a false ceiling problem",
+            settings: { engine: "postgres", allocatedStorageGiB: "lots" },
             problems: [
-                "geoshard:shards[1].replicaCount: -1 is out of range; allowed: a whole number from 0 to 14 (RDS allows 15 replicas per source, one of them the standby)",
+                'geoshard:allocatedStorageGiB: "lots" is not a whole number; allowed: 20 to 59578 GiB (gp3 allows 65536, and the autoscaling ceiling must be 10% above the allocation)',
             ],
         },
         {
-            name: "backup retention below one day, which replicas cannot live with",
-            settings: { backupRetentionDays: "0" },
+            name: "a replica count that is not a whole number",
+            shards: withShard(1, { replicaCount: 1.5 }),
             problems: [
-                "geoshard:backupRetentionDays: 0 is out of range; allowed: 1 to 35 days; the standby and read replicas need automated backups on their source",
+                `geoshard:shards[1].replicaCount: 1.5 is not a whole number; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "a negative replica count",
+            shards: withShard(1, { replicaCount: -1 }),
+            problems: [
+                `geoshard:shards[1].replicaCount: -1 is out of range; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "15 readers on Aurora, where the standby takes the fifteenth replica",
+            shards: withShard(1, { replicaCount: 15 }),
+            problems: [
+                `geoshard:shards[1].replicaCount: 15 is out of range; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "16 read replicas on RDS",
+            settings: { engine: "postgres" },
+            shards: withShard(1, { replicaCount: 16 }),
+            problems: [
+                "geoshard:shards[1].replicaCount: 16 is out of range; allowed: 0 to 15 readers (RDS allows 15 read replicas per source)",
+            ],
+        },
+        {
+            name: "backup retention below a week",
+            settings: { backupRetentionDays: "6" },
+            problems: [
+                "geoshard:backupRetentionDays: 6 is out of range; allowed: 7 to 35 days (AWS keeps 1 to 35; this stack keeps at least a week)",
+            ],
+        },
+        {
+            name: "backup retention past AWS's 35 days",
+            shards: withShard(0, { backupRetentionDays: 36 }),
+            problems: [
+                "geoshard:shards[0].backupRetentionDays: 36 is out of range; allowed: 7 to 35 days (AWS keeps 1 to 35; this stack keeps at least a week)",
+            ],
+        },
+        {
+            name: "an unknown engine",
+            settings: { engine: "mysql" },
+            problems: [
+                'geoshard:engine: "mysql" is not a database engine; allowed: aurora-postgresql, postgres',
+            ],
+        },
+        {
+            name: "an unknown Aurora storage type",
+            shards: withShard(3, { storageType: "gp3" }),
+            problems: [
+                'geoshard:shards[3].storageType: "gp3" is not an Aurora storage type; allowed: aurora, aurora-iopt1',
+            ],
+        },
+        {
+            name: "a standby class other than the writer's",
+            shards: withShard(0, { standbyInstanceClass: "db.r6g.4xlarge" }),
+            problems: [
+                "geoshard:shards[0].standbyInstanceClass: \"db.r6g.4xlarge\" is not the writer's class; allowed: db.r6g.8xlarge (the standby must carry the writer's load, and cluster cache management needs the same class)",
+            ],
+        },
+        {
+            name: "RDS storage settings given to an Aurora shard, and Aurora's to an RDS shard",
+            shards: [
+                { ...referenceShards()[0], allocatedStorageGiB: 2000 },
+                { ...referenceShards()[1], engine: "postgres", storageType: "aurora-iopt1" },
+                {
+                    ...referenceShards()[2],
+                    engine: "postgres",
+                    standbyInstanceClass: "db.r6g.8xlarge",
+                },
+                referenceShards()[3],
+            ],
+            problems: [
+                "geoshard:shards[0].allocatedStorageGiB: 2000 is a setting of the postgres engine only; this shard runs aurora-postgresql: remove it",
+                'geoshard:shards[1].storageType: "aurora-iopt1" is a setting of the aurora-postgresql engine only; this shard runs postgres: remove it',
+                "geoshard:shards[2].standbyInstanceClass: \"db.r6g.8xlarge\" is a setting of the aurora-postgresql engine only; RDS's Multi-AZ standby always has the master's class: remove it",
+            ],
+        },
+        {
+            name: "a stack-wide setting of an engine no shard runs",
+            settings: { maxAllocatedStorageGiB: "8000" },
+            problems: [
+                'geoshard:maxAllocatedStorageGiB: "8000" is a setting of the postgres engine only, and no shard of this stack runs it (engines: aurora-postgresql): remove it',
             ],
         },
         {
@@ -260,10 +350,22 @@ describe("config validation", () => {
             ],
         },
         {
-            name: "PostgreSQL older than 16",
-            settings: { engineVersion: "15.7" },
+            name: "an Aurora version Aurora does not offer here, at the key that set it",
+            settings: { engineVersion: "16" },
+            shards: withShard(2, { engineVersion: "17.9" }),
             problems: [
-                'geoshard:engineVersion: "15.7" is not a supported PostgreSQL version; allowed: a major version of 16 or newer, optionally with a minor ("17" or "17.4"); 16 is the first with logical decoding on a standby',
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[0])',
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[1])',
+                'geoshard:shards[2].engineVersion: "17.9" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[2])',
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[3])',
+            ],
+        },
+        {
+            name: "an RDS for PostgreSQL major older than 14",
+            settings: { engine: "postgres", engineVersion: "13.7" },
+            shards: [referenceShards()[0]],
+            problems: [
+                'geoshard:engineVersion: "13.7" is not an RDS for PostgreSQL version; allowed: a major of 14 or newer, optionally with a minor ("17" or "17.6") (engine postgres, geoshard:shards[0])',
             ],
         },
         {
@@ -301,10 +403,10 @@ describe("config validation", () => {
             ],
         },
         {
-            name: "a promoted instance that did not exist in its generation",
-            shards: withShard(0, { promoted: ["standby", "standby"] }),
+            name: "a DNS TTL that is not a whole number",
+            settings: { dnsTtlSeconds: "5s" },
             problems: [
-                'geoshard:shards[0].promoted[1]: "standby" is not an instance of generation 2; allowed: g2-standby, g2-replica-1, g2-replica-2',
+                'geoshard:dnsTtlSeconds: "5s" is not a whole number; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)',
             ],
         },
         {
@@ -403,7 +505,7 @@ describe("config validation", () => {
                     "invalid geoshard configuration (4 problems):",
                     '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod',
                     '  - geoshard:shards[0].region: "us_east_1" is not an AWS region code; expected the form eu-west-2',
-                    "  - geoshard:shards[0].replicaCount: -2 is out of range; allowed: a whole number from 0 to 14 (RDS allows 15 replicas per source, one of them the standby)",
+                    `  - geoshard:shards[0].replicaCount: -2 is out of range; allowed: 0 to 14 ${auroraReaders}`,
                     '  - geoshard:shards[1].cities[0]: "boston" is already in geoshard:shards[0] (us-east); a city belongs to one shard',
                 ].join("\n"),
             );
@@ -415,15 +517,16 @@ describe("stack files", () => {
     it("declare in Pulumi.yaml the same defaults the component applies", () => {
         const declared = projectDefaults();
         const expected: Record<string, unknown> = {
-            "geoshard:engineVersion": defaultEngineVersion,
             "geoshard:deletionProtection": true,
             "geoshard:stackRole": "all",
         };
-        for (const key of inheritedSettingKeys) {
+        // Settings of one engine carry no project default: a default would count as stated.
+        const engineOnly: readonly string[] = Object.values(engineOnlySettings).flat();
+        for (const key of inheritedSettingKeys.filter((k) => !engineOnly.includes(k))) {
             expected[`geoshard:${key}`] = shardDefaults[key];
         }
-        for (const key of failoverKeys) {
-            expected[`geoshard:${key}`] = failoverDefaults[key];
+        for (const key of operationKeys) {
+            expected[`geoshard:${key}`] = operationDefaults[key];
         }
         assert.deepStrictEqual(declared, expected);
     });

@@ -76,19 +76,16 @@ describe("offline plan", () => {
         const text = out.join("\n");
         for (const shard of ["us-east", "us-west", "europe", "asia"]) {
             assert.match(text, new RegExp(`^Shard ${shard} `, "m"));
-            assert.match(
-                text,
-                new RegExp(`^  master +geoshard-prod-${shard}-master +db\\.r6g\\.8xlarge `, "m"),
-            );
-            assert.match(
-                text,
-                new RegExp(`^  standby +geoshard-prod-${shard}-standby +db\\.r6g\\.8xlarge `, "m"),
-            );
-            for (const n of [1, 2]) {
+            for (const [role, label, instanceClass, tier] of [
+                ["writer", "writer", "8xlarge", 0],
+                ["standby", "standby", "8xlarge", 0],
+                ["reader", "reader-1", "4xlarge", 15],
+                ["reader", "reader-2", "4xlarge", 15],
+            ]) {
                 assert.match(
                     text,
                     new RegExp(
-                        `^  replica +geoshard-prod-${shard}-replica-${n} +db\\.r6g\\.4xlarge `,
+                        `^  ${role} +geoshard-prod-${shard}-${label} +db\\.r6g\\.${instanceClass} +${shard === "us-west" ? "us-west-1[ac]" : "\\S+"} +${tier} `,
                         "m",
                     ),
                 );
@@ -96,15 +93,45 @@ describe("offline plan", () => {
         }
         assert.match(
             text,
-            /^  writer    writer\.europe\.db\.internal \(TTL 5 s\): PRIMARY geoshard-prod-europe-master while the master takes writes and has not failed over; SECONDARY geoshard-prod-europe-standby$/m,
+            /^  engine    aurora-postgresql 17\.7, storage Aurora Standard, backups 14 d$/m,
         );
         assert.match(
             text,
-            /^  reader    reader\.europe\.db\.internal: weighted over geoshard-prod-europe-replica-1, geoshard-prod-europe-replica-2, each out while its lag alarm fires$/m,
+            /^  writer    writer\.europe\.db\.internal \(TTL 5 s\) -> the global writer endpoint, which follows a failover, a switchover and a region failover$/m,
         );
         assert.match(
             text,
-            /^  failover  detection 15-130 s \+ confirmation 20 s \+ promotion 180 s \(assumed\) \+ DNS TTL 5 s = 220-335 s without writes \(reference: 30 s; see docs\/runbooks\/failover\.md\)$/m,
+            /^  reader    reader\.europe\.db\.internal -> PRIMARY the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 \(never the standby\), while one reader is healthy; SECONDARY the recovery cluster's reader endpoint$/m,
+        );
+        // Every shard recovers into another region; the EU shard inside the EU.
+        for (const [shard, region] of [
+            ["us-east", "us-west-2"],
+            ["us-west", "us-east-2"],
+            ["europe", "eu-west-1"],
+            ["asia", "ap-northeast-1"],
+        ]) {
+            assert.match(
+                text,
+                new RegExp(
+                    `^  recovery  ${region}: geoshard-prod-${shard}-recovery-1 db\\.r6g\\.8xlarge ${region}a tier 0; alarms geoshard-prod-${shard}-recovery-global-replication-lag, geoshard-prod-${shard}-recovery-global-rpo-lag$`,
+                    "m",
+                ),
+            );
+            assert.match(
+                text,
+                new RegExp(
+                    `^  region    ${region}, Aurora secondary, 1 instance: about a minute to promote the secondary \\(AWS: "RTO can be in the order of minutes"\\); .*meets the reference's 5 min\\. Source: https://docs\\.aws\\.amazon\\.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery\\.html$`,
+                    "m",
+                ),
+            );
+        }
+        assert.match(
+            text,
+            /^  failover  often under 30 s, typically under 60 s without writes \(AWS: "service is typically restored in less than 60 seconds, and often less than 30 seconds"\) \+ DNS TTL 5 s; reference 30 s: .*Committed writes lost: none: .*Source: https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/Concepts\.AuroraHighAvailability\.html$/m,
+        );
+        assert.match(
+            text,
+            /^  alarms    23: geoshard-prod-europe-writer-cpu, geoshard-prod-europe-writer-freeable-memory, /m,
         );
         assert.match(text, /^Total: \d+ resources$/m);
         assert.match(
@@ -121,43 +148,74 @@ describe("offline plan", () => {
         assert.deepStrictEqual(
             plan.shards.map((s: any) => [
                 s.name,
-                s.instances.map((i: any) => `${i.role}:${i.instanceClass}:${i.protected}`),
+                s.instances.map(
+                    (i: any) => `${i.role}:${i.instanceClass}:${i.promotionTier}:${i.protect}`,
+                ),
             ]),
             ["us-east", "us-west", "europe", "asia"].map((name) => [
                 name,
                 [
-                    "master:db.r6g.large:false",
-                    "standby:db.r6g.large:false",
-                    "replica:db.r6g.large:false",
-                    "replica:db.r6g.large:false",
+                    "writer:db.r6g.large:0:false",
+                    "standby:db.r6g.large:0:false",
+                    "reader:db.r6g.large:15:false",
+                    "reader:db.r6g.large:15:false",
                 ],
             ]),
         );
+        // By zone ID: us-west-1c is usw1-az1, us-west-1a usw1-az3 in the mocked account.
         assert.deepStrictEqual(plan.shards[1].subnets, [
-            { availabilityZone: "us-west-1a", cidr: "10.120.0.0/18" },
-            { availabilityZone: "us-west-1c", cidr: "10.120.64.0/18" },
+            { availabilityZone: "us-west-1c", cidr: "10.120.0.0/18" },
+            { availabilityZone: "us-west-1a", cidr: "10.120.64.0/18" },
         ]);
     });
 
-    it("reports which instances are encrypted how, and which are protected", async () => {
+    it("reports both protections: Pulumi's protect and RDS deletion protection", async () => {
         const plan = buildPlan("prod", await run({ backupRetentionDays: "14" }));
         assert.deepStrictEqual(
             plan.shards[0].instances.map((i) => [
                 i.role,
-                i.encryption,
-                i.backupRetentionDays,
-                i.protected,
+                i.availabilityZone,
+                i.protect,
+                i.deletionProtection,
             ]),
             [
-                ["master", "customer key", 14, true],
-                ["standby", "source's key", 14, true],
-                ["replica", "source's key", 0, false],
-                ["replica", "source's key", 0, false],
+                // us-east-1a is the constrained use1-az3 in the mocked account: never chosen.
+                ["writer", "us-east-1c", true, true],
+                ["standby", "us-east-1d", true, true],
+                ["reader", "us-east-1e", false, true],
+                ["reader", "us-east-1c", false, true],
             ],
         );
+        assert.strictEqual(plan.shards[0].backupRetentionDays, 14);
+        const text = renderPlan(plan);
         assert.match(
-            renderPlan(plan),
+            text,
             /^  access    PostgreSQL 5432 from 10\.10\.0\.0\/16, 10\.100\.0\.0\/16 only; TLS required$/m,
+        );
+        assert.match(
+            text,
+            /^  writer   geoshard-prod-us-east-writer    db\.r6g\.8xlarge  us-east-1c  0     yes      yes \(cluster\)$/m,
+        );
+    });
+
+    it("plans the RDS for PostgreSQL engine: a Multi-AZ master and read replicas, with its own budget", async () => {
+        const plan = buildPlan("prod", await run({ engine: "postgres" }));
+        assert.deepStrictEqual(
+            plan.shards[2].instances.map((i) => [i.role, i.identifier, i.protect]),
+            [
+                ["writer", "geoshard-prod-europe-master", true],
+                ["reader", "geoshard-prod-europe-reader-1", false],
+                ["reader", "geoshard-prod-europe-reader-2", false],
+            ],
+        );
+        const text = renderPlan(plan);
+        assert.match(
+            text,
+            /^  failover  typically 60-120 s without writes \(AWS: "Failover times are typically 60-120 seconds"\) \+ DNS TTL 5 s; reference 30 s: misses the reference's 30 s/m,
+        );
+        assert.match(
+            text,
+            /^  reader    reader\.europe\.db\.internal -> weighted over geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2, each out while its lag alarm fires$/m,
         );
     });
 
@@ -207,7 +265,8 @@ describe("offline plan", () => {
         const config = readStackConfig("prod");
         assert.strictEqual(config["geoshard:backupRetentionDays"], "14");
         assert.strictEqual(config["geoshard:replicaCount"], "2");
-        assert.strictEqual(config["geoshard:engineVersion"], "17");
+        assert.strictEqual(config["geoshard:engine"], "aurora-postgresql");
+        assert.strictEqual(config["geoshard:engineVersion"], undefined);
         assert.deepStrictEqual(JSON.parse(config["geoshard:warehouse"]), {
             region: "us-east-1",
             vpcCidr: "10.100.0.0/16",

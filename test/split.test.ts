@@ -4,7 +4,7 @@ import { policies } from "../policies/rules";
 import { ProgramRun } from "../tools/mockRuntime";
 import { reportPlan } from "../tools/plan";
 import { evaluatePolicies } from "../tools/policyEval";
-import { named, ofType, rawConfig, referenceShards, run, unqualified } from "./helpers";
+import { named, ofType, prodShards, rawConfig, referenceShards, run, unqualified } from "./helpers";
 
 const globalStack = "acme/geoshard/prod-global";
 
@@ -14,7 +14,7 @@ describe("one environment split into a global stack and shards stacks", () => {
 
     before(async () => {
         global = await run({ stackRole: "global", shards: undefined });
-        east = await run({ stackRole: "shards", globalStack }, referenceShards().slice(0, 2), {
+        east = await run({ stackRole: "shards", globalStack }, prodShards().slice(0, 2), {
             stackOutputs: { [globalStack]: { global: global.outputs.global } },
         });
     });

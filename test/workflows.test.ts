@@ -48,7 +48,10 @@ describe("CI workflows", () => {
         const workflow = load("pull-request.yml");
         assert.deepStrictEqual(Object.keys(workflow.on), ["pull_request"]);
         const runs = workflow.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
-        assert.ok(runs.includes("npm ci") && runs.includes("npm test"));
+        assert.deepStrictEqual(
+            runs.filter((r: string) => r.startsWith("npm ") && !r.includes("plan")),
+            ["npm ci", "npm run lint", "npm test"],
+        );
         assert.ok(runs.some((r: string) => r.includes("npm run -s plan -- --stack")));
         assert.deepStrictEqual([...workflow.jobs.preview.strategy.matrix.stack].sort(), stacks);
         const [{ step }] = pulumiSteps(workflow);

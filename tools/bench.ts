@@ -15,12 +15,16 @@ import { RecordedResource, runProgram } from "./mockRuntime";
  * replaced by measured ones after the first deploys.
  */
 export const creationMinutes: Record<string, (r: RecordedResource) => number> = {
-    // A source instance; a replica also snapshots its source and restores from it.
+    // A source instance (Multi-AZ builds its standby too); a replica also snapshots its source
+    // and restores from it.
     "aws:rds/instance:Instance": (r) => (r.inputs.replicateSourceDb ? 20 : 15),
+    // An Aurora cluster is storage and endpoints; each instance boots on it.
+    "aws:rds/cluster:Cluster": () => 5,
+    "aws:rds/clusterInstance:ClusterInstance": () => 12,
+    "aws:rds/proxy:Proxy": () => 10,
     "aws:dms/replicationConfig:ReplicationConfig": () => 10,
     "aws:redshiftserverless/workgroup:Workgroup": () => 10,
     "aws:ec2/vpcEndpoint:VpcEndpoint": (r) => (r.inputs.vpcEndpointType === "Interface" ? 3 : 0),
-    "aws:lambda/function:Function": (r) => (r.inputs.vpcConfig ? 2 : 0),
     "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": () => 2,
     "aws:kinesis/stream:Stream": () => 1,
     "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": () => 1,
@@ -78,7 +82,10 @@ const benchRegions = [
     "ca-central-1",
 ];
 
-/** A valid stack config of `n` shards (n at most 100: one /16 of 10/8 each). */
+/**
+ * A valid prod stack config of `n` shards (n at most 100: one /16 of 10/8 each, and one more
+ * for each shard's recovery network), each recovering into the next region of the list.
+ */
 export function fleetConfig(n: number): Record<string, string> {
     if (!benchRegions.every((r) => awsRegions.includes(r)) || n > 100) {
         throw new Error(`cannot generate ${n} shards`);
@@ -88,11 +95,15 @@ export function fleetConfig(n: number): Record<string, string> {
         region: benchRegions[i % benchRegions.length],
         vpcCidr: `10.${i}.0.0/16`,
         cities: [`city_${i + 1}`],
+        dr: {
+            region: benchRegions[(i + 1) % benchRegions.length],
+            vpcCidr: `10.${100 + i}.0.0/16`,
+        },
     }));
     return {
         "geoshard:environment": "prod",
         "geoshard:shards": JSON.stringify(shards),
-        "geoshard:warehouse": JSON.stringify({ region: "us-east-1", vpcCidr: "10.200.0.0/16" }),
+        "geoshard:warehouse": JSON.stringify({ region: "us-east-1", vpcCidr: "10.250.0.0/16" }),
     };
 }
 

@@ -198,6 +198,11 @@ function computedState(
                 arn: arnOf("rds", `cluster:${inputs.clusterIdentifier}`),
             };
         }
+        case "aws:rds/globalCluster:GlobalCluster":
+            return {
+                endpoint: `${inputs.globalClusterIdentifier}.global-c0ffee12abcd.global.rds.amazonaws.com`,
+                arn: `arn:aws:rds::${mockAccountId}:global-cluster:${inputs.globalClusterIdentifier}`,
+            };
         case "aws:rds/clusterInstance:ClusterInstance":
             return {
                 endpoint: `${inputs.identifier}.c0ffee12abcd.${region}.rds.amazonaws.com`,

@@ -12,7 +12,7 @@
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { describeBudget } from "../components/failoverBudget";
+import { describeBudget, describeRegionLoss } from "../components/failoverBudget";
 import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import { evaluatePolicies, hasMandatoryViolation, PolicyReport } from "./policyEval";
@@ -105,10 +105,12 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
                 ...summaries[component.name],
                 cities: shardMap.shards[component.name].cities,
                 vpcCidr: ofType("aws:ec2/vpc:Vpc")[0]?.inputs.cidrBlock,
-                subnets: ofType("aws:ec2/subnet:Subnet").map((s) => ({
-                    availabilityZone: s.inputs.availabilityZone,
-                    cidr: s.inputs.cidrBlock,
-                })),
+                subnets: ofType("aws:ec2/subnet:Subnet")
+                    .filter((s) => s.name.startsWith(`${component.name}-subnet-`))
+                    .map((s) => ({
+                        availabilityZone: s.inputs.availabilityZone,
+                        cidr: s.inputs.cidrBlock,
+                    })),
                 allowedCidrs: ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
                     .filter((rule) => rule.name.startsWith(`${component.name}-postgres-from-`))
                     .map((rule) => rule.inputs.cidrIpv4),
@@ -182,15 +184,7 @@ export function renderPlan(plan: Plan): string {
             ),
         );
         const { names } = shard;
-        lines.push(
-            `  writer    ${names.writer} (TTL ${names.ttlSeconds} s) -> ` +
-                (shard.proxy
-                    ? "RDS Proxy -> the writer"
-                    : shard.engine === "aurora-postgresql"
-                      ? "the cluster writer endpoint"
-                      : "the Multi-AZ endpoint") +
-                ", which follows a failover",
-        );
+        lines.push(`  writer    ${names.writer} (TTL ${names.ttlSeconds} s) -> ${shard.writes}`);
         lines.push(`  reader    ${names.reader} -> ${shard.reads}`);
         lines.push(`  failover  ${describeBudget(shard.failoverBudget)}`);
         if (shard.failoverBudget.proxy) {
@@ -208,6 +202,25 @@ export function renderPlan(plan: Plan): string {
         }
         lines.push(`  alarms    ${shard.alarms.length}: ${shard.alarms.join(", ")}`);
         lines.push(`  events    RDS ${shard.events.join(", ")} events into the alarm topic`);
+        const recovery = shard.recovery;
+        lines.push(
+            recovery
+                ? `  recovery  ${recovery.region}: ${
+                      recovery.instances
+                          .map(
+                              (db) =>
+                                  `${db.identifier} ${db.instanceClass} ${db.availabilityZone}` +
+                                  (db.promotionTier === undefined
+                                      ? ""
+                                      : ` tier ${db.promotionTier}`),
+                          )
+                          .join(", ") || "headless secondary (storage only)"
+                  }; alarms ${recovery.alarms.join(", ")}`
+                : "  recovery  none: the shard lives in its home region only",
+        );
+        if (recovery) {
+            lines.push(`  region    ${describeRegionLoss(recovery.budget)}`);
+        }
         lines.push(`  resources ${shard.resourceCount}`);
     }
 

@@ -26,11 +26,11 @@ import {
 /**
  * Promotion tiers: the standby shares the writer's tier 0, so Aurora fails over to it (the
  * larger instance wins a tie); readers sit at the last tier, 15, and are promoted only when
- * both writer-class instances are gone. The provider defaults to 0, the API to 1: every
- * instance states its tier.
+ * both writer-class instances are gone. A recovery region's instances lead their own cluster, at
+ * 0. The provider defaults to 0, the API to 1: every instance states its tier.
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html
  */
-export const promotionTiers = { writer: 0, standby: 0, reader: 15 } as const;
+export const promotionTiers = { writer: 0, standby: 0, reader: 15, recovery: 0 } as const;
 
 /** Aurora exports PostgreSQL logs into `/aws/rds/cluster/<cluster>/postgresql`. */
 export const auroraLogTypes = ["postgresql"] as const;
@@ -39,6 +39,8 @@ export interface AuroraTierArgs extends DatabaseTierArgs {
     readonly storageType: AuroraStorageType;
     /** Alarm when the cluster volume passes this size. */
     readonly volumeAlarmGiB: number;
+    /** The cluster is the primary of a global database (it has a recovery region). */
+    readonly global: boolean;
 }
 
 export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): DatabaseTier {
@@ -53,9 +55,11 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
                 ...replicationParameters(args.slotWalLimitMb),
                 // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
                 // warm, so a failover lands on a warm cache. It needs the standby in the
-                // writer's class at tier 0, which this tier guarantees.
+                // writer's class at tier 0, which this tier guarantees. AWS documents it as not
+                // supported for clusters in a global database, so a shard with a recovery
+                // region goes without it.
                 // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
-                { name: "apg_ccm_enabled", value: "1" },
+                ...(args.global ? [] : [{ name: "apg_ccm_enabled", value: "1" }]),
             ],
             tags: scope.tags("database", "cluster-params"),
         },
@@ -128,7 +132,12 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             // Source: @pulumi/aws rds.Cluster availabilityZones ("RDS automatically assigns 3
             // AZs if less than 3 AZs are configured, which will show as a difference requiring
             // resource recreation"); hashicorp/terraform-provider-aws#29149.
-            ignoreChanges: ["availabilityZones"],
+            // In a global database (recovery.ts), RDS sets the global cluster identifier when
+            // the cluster joins, and the global cluster owns the engine version.
+            ignoreChanges: [
+                "availabilityZones",
+                ...(args.global ? ["globalClusterIdentifier", "engineVersion"] : []),
+            ],
         },
     );
 
@@ -217,7 +226,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
               cluster.readerEndpoint;
 
     const instances = [writer, standby, ...readers];
-    createAuroraAlarms(scope, args, clusterIdentifier, instances);
+    const lagAlarms = createAuroraAlarms(scope, args, clusterIdentifier, instances);
 
     return {
         engine: "aurora-postgresql",
@@ -226,6 +235,12 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         port: postgresPort,
         instances,
         identifier: clusterIdentifier,
+        arn: cluster.arn,
+        writerDimensions: { DBClusterIdentifier: clusterIdentifier, Role: "WRITER" },
+        readerLagAlarms: (readers.length > 0 ? readers : [standby]).map((db) => ({
+            label: db.label,
+            name: lagAlarms.get(db.label)!.name,
+        })),
         writerReady: writer.resource,
         proxyTarget: { dbClusterIdentifier: cluster.id },
         events: { sourceType: "db-cluster", sourceIds: [cluster.id] },
@@ -244,7 +259,7 @@ function createAuroraAlarms(
     args: AuroraTierArgs,
     clusterIdentifier: string,
     instances: readonly TierInstance[],
-): void {
+): Map<string, aws.cloudwatch.MetricAlarm> {
     const s = args.operations;
     const gib = 2 ** 30;
     const specs: AlarmSpec[] = [];
@@ -269,7 +284,9 @@ function createAuroraAlarms(
                 // AuroraReplicaLag is in milliseconds.
                 threshold: s.replicaLagAlarmSeconds * 1000,
                 minutes: 3,
-                description: `${db.identifier}: Aurora replica lag above ${s.replicaLagAlarmSeconds} s for 3 minutes`,
+                description: `${db.identifier}: Aurora replica lag above ${s.replicaLagAlarmSeconds} s for 3 minutes, or no lag reported`,
+                // A replica that reports no lag is down or not replicating.
+                treatMissingData: "breaching",
             });
         }
     }
@@ -308,7 +325,13 @@ function createAuroraAlarms(
             description: `${clusterIdentifier}: WAL on the writer above ${slotLagAlarmMb} MB`,
         },
     );
+    // Each replica's lag alarm, by label: Route 53 reads them with a recovery region.
+    const lagAlarms = new Map<string, aws.cloudwatch.MetricAlarm>();
     for (const spec of specs) {
-        createAlarm(scope, args.alarmTopicArn, spec);
+        const alarm = createAlarm(scope, args.alarmTopicArn, spec);
+        if (spec.what.endsWith("-replica-lag")) {
+            lagAlarms.set(spec.what.slice(0, -"-replica-lag".length), alarm);
+        }
     }
+    return lagAlarms;
 }

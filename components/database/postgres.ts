@@ -167,6 +167,12 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
         port: postgresPort,
         instances,
         identifier: scope.identifier("master"),
+        arn: master.arn,
+        writerDimensions: { DBInstanceIdentifier: scope.identifier("master") },
+        readerLagAlarms: replicas.map((_, i) => ({
+            label: `reader-${i + 1}`,
+            name: lagAlarms[i].name,
+        })),
         writerReady: master,
         proxyTarget: { dbInstanceIdentifier: master.identifier },
         events: {

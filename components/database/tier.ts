@@ -26,7 +26,7 @@ export interface ShardScope {
 }
 
 /** What an instance is in the shard: its role decides its class, tier and protection. */
-export type InstanceRole = "writer" | "standby" | "reader";
+export type InstanceRole = "writer" | "standby" | "reader" | "recovery";
 
 /** One database instance, as the plan, the alarms and the summary see it. */
 export interface TierInstance {
@@ -69,6 +69,15 @@ export interface DatabaseTier {
     readonly instances: readonly TierInstance[];
     /** The cluster's identifier, or the master's. */
     readonly identifier: string;
+    /** The cluster's ARN, or the master's: what a recovery copy replicates. */
+    readonly arn: pulumi.Output<string>;
+    /** CloudWatch dimensions that always name the current writer. */
+    readonly writerDimensions: Record<string, string>;
+    /**
+     * Each reader's lag alarm, which fires while the reader lags or reports nothing: Route 53
+     * reads them to tell whether reads can stay home. Aurora with no readers: the standby's.
+     */
+    readonly readerLagAlarms: readonly { label: string; name: pulumi.Output<string> }[];
     /** The resource a `pulumi up` must wait for before anything connects: the writer. */
     readonly writerReady: pulumi.Resource;
     /** What RDS Proxy targets: the cluster, or the master instance. */

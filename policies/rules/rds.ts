@@ -140,7 +140,12 @@ export const rdsDeletionSafety: ResourceValidationPolicy = {
                     "Set deletionProtection: true on the cluster (turn it off only to tear down a non-production stack).",
                 );
             }
-            if (cluster.skipFinalSnapshot === true || !cluster.finalSnapshotIdentifier) {
+            // A secondary of a global database holds the primary's data, and takes none.
+            const secondary = Boolean(cluster.globalClusterIdentifier);
+            if (
+                !secondary &&
+                (cluster.skipFinalSnapshot === true || !cluster.finalSnapshotIdentifier)
+            ) {
                 report(
                     "Set skipFinalSnapshot: false and a finalSnapshotIdentifier on the cluster, so deleting it keeps its data.",
                 );

@@ -21,7 +21,10 @@ const childrenOf = (resources: PolicyResource[], parent: PolicyResource) =>
 
 /** A shard's database instances by role (`writer`, `standby`, `reader` tags), either engine. */
 function databaseOf(children: PolicyResource[]) {
-    const cluster = children.filter((r) => r.type === types.cluster);
+    // The home cluster; a recovery region's secondary cluster is tagged role `recovery`.
+    const cluster = children.filter(
+        (r) => r.type === types.cluster && r.props.tags?.role !== "recovery",
+    );
     const instances = children.filter(
         (r) => r.type === types.clusterInstance || r.type === types.instance,
     );

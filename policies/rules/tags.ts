@@ -6,6 +6,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 export const taggedTypes: readonly string[] = [
     "aws:rds/instance:Instance",
     "aws:rds/cluster:Cluster",
+    "aws:rds/globalCluster:GlobalCluster",
     "aws:rds/clusterInstance:ClusterInstance",
     "aws:rds/clusterEndpoint:ClusterEndpoint",
     "aws:rds/clusterParameterGroup:ClusterParameterGroup",

@@ -1,0 +1,481 @@
+/**
+ * A shard's copy in its recovery region, so the shard survives the loss of its home region.
+ *
+ * - Aurora: the shard's cluster becomes the primary of an Aurora Global Database, and a secondary
+ *   cluster in the recovery region follows it, "with latency typically under a second". Its
+ *   instances (db.r6g.8xlarge by default) take over on a switchover or failover; with none it is
+ *   headless: storage only, cheaper, and an instance must be added before it can serve.
+ * - RDS for PostgreSQL: a cross-region read replica, named by its source's ARN, under a key of
+ *   its own region, promoted by an operator.
+ *
+ * The recovery region gets a network, a key, security group, parameter groups, an encrypted
+ * topic and alarms of its own: alarms notify topics of their own region.
+ * Sources: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database.html,
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+ *
+ * Children, all with the recovery region's provider except the global cluster: `<shard>-recovery-*`.
+ */
+
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AlarmSpec, createAlarm } from "../alarms";
+import { instanceDefaults, OperationSettings, postgresPort } from "../defaults";
+import { AuroraStorageType, Engine, parameterFamily } from "../engines";
+import { privateNetwork } from "../network";
+import { placeInstances } from "../placement";
+import { customerKey } from "../security";
+import { auroraLogTypes, promotionTiers } from "./aurora";
+import { postgresLogTypes } from "./postgres";
+import { replicationParameters, ShardScope, TierInstance } from "./tier";
+
+export interface RecoveryArgs {
+    readonly engine: Engine;
+    /** The recovery region and its provider. */
+    readonly region: string;
+    readonly provider: aws.Provider;
+    /** CIDR of the recovery network; it never overlaps another shard's or the warehouse's. */
+    readonly vpcCidr: string;
+    /** The recovery region's AZs, chosen by zone ID. */
+    readonly availabilityZones: readonly string[];
+    /** Aurora: instances of the secondary cluster (0: headless). RDS: always the one replica. */
+    readonly instances: number;
+    readonly engineVersion: string;
+    readonly instanceClass: string;
+    readonly storageType: AuroraStorageType;
+    /** RDS only: the replica's storage autoscaling ceiling. */
+    readonly maxAllocatedStorageGiB: number;
+    /** The home cluster or master, by ARN, and the writer that must exist before a copy. */
+    readonly source: { readonly arn: pulumi.Output<string>; readonly ready: pulumi.Resource };
+    readonly backupRetentionDays: number;
+    readonly monitoringIntervalSeconds: number;
+    readonly monitoringRoleArn: pulumi.Output<string>;
+    readonly deletionProtection: boolean;
+    readonly protect: boolean;
+    /** Networks admitted to PostgreSQL in the recovery region, besides its own VPC. */
+    readonly allowedCidrs: readonly string[];
+    readonly slotWalLimitMb: number;
+    readonly operations: OperationSettings;
+    readonly accountId: pulumi.Output<string>;
+    readonly partition: pulumi.Output<string>;
+    /** `eu` for an EU-resident shard: tagged on the copy for the policy pack. */
+    readonly residency?: string;
+}
+
+export interface Recovery {
+    readonly region: string;
+    /** Aurora: the global writer endpoint, which follows a switchover or failover. */
+    readonly globalWriterEndpoint?: pulumi.Output<string>;
+    /** Where reads go in the recovery region; undefined for a headless secondary. */
+    readonly readerAddress?: pulumi.Output<string>;
+    /** RDS: the replica's own address, which takes writes once promoted. */
+    readonly promotableAddress?: pulumi.Output<string>;
+    readonly instances: readonly TierInstance[];
+    /** CloudWatch names of the recovery region's alarms. */
+    readonly alarms: readonly string[];
+}
+
+export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery {
+    const { name, parent } = scope;
+    const opts = { parent, provider: args.provider };
+    const identifier = (suffix: string) =>
+        scope.identifier(`recovery${suffix ? `-${suffix}` : ""}`);
+    const tags = (role: string, resource: string) => ({
+        ...scope.tags(role, `recovery-${resource}`),
+        "recovery-of": scope.region,
+        ...(args.residency ? { residency: args.residency } : {}),
+    });
+    const key = customerKey(
+        parent,
+        `${name}-recovery`,
+        {
+            description: `geoshard shard ${name}, recovery copy in ${args.region}: storage, Performance Insights, logs, alarms`,
+            region: args.region,
+            accountId: args.accountId,
+            partition: args.partition,
+            logGroupPrefixes: [
+                `/aws/rds/cluster/${identifier("")}`,
+                `/aws/rds/instance/${identifier("")}`,
+            ],
+            alias: `alias/${identifier("key")}`,
+            tags: tags("encryption", "key"),
+        },
+        args.provider,
+    );
+    const network = privateNetwork(
+        parent,
+        `${name}-recovery`,
+        args.vpcCidr,
+        args.availabilityZones,
+        (resource) => tags("network", resource),
+        args.provider,
+    );
+    const group = new aws.ec2.SecurityGroup(
+        `${name}-recovery-db-sg`,
+        {
+            vpcId: network.vpcId,
+            description: `PostgreSQL of geoshard shard ${name}, recovery copy`,
+            tags: tags("security", "db-sg"),
+        },
+        opts,
+    );
+    for (const cidr of [...new Set([args.vpcCidr, ...args.allowedCidrs])]) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-recovery-postgres-from-${cidr.replace(/[./]/g, "-")}`,
+            {
+                securityGroupId: group.id,
+                description: `PostgreSQL from ${cidr}`,
+                ipProtocol: "tcp",
+                fromPort: postgresPort,
+                toPort: postgresPort,
+                cidrIpv4: cidr,
+                tags: tags("security", "postgres-ingress"),
+            },
+            opts,
+        );
+    }
+    const subnetGroup = new aws.rds.SubnetGroup(
+        `${name}-recovery-subnets`,
+        {
+            name: identifier("subnets"),
+            description: `Private subnets of geoshard shard ${name}, recovery copy`,
+            subnetIds: network.subnetIds,
+            tags: tags("network", "subnets"),
+        },
+        opts,
+    );
+    const topic = new aws.sns.Topic(
+        `${name}-recovery-alarms`,
+        {
+            name: identifier("alarms"),
+            kmsMasterKeyId: key.arn,
+            tags: tags("alarms", "alarms-topic"),
+        },
+        opts,
+    );
+    for (const email of args.operations.alarmEmails) {
+        new aws.sns.TopicSubscription(
+            `${name}-recovery-alarms-${email}`,
+            { topic: topic.arn, protocol: "email", endpoint: email },
+            opts,
+        );
+    }
+    const alarmNames: string[] = [];
+    const recoveryScope: ShardScope = {
+        parent,
+        name,
+        region: args.region,
+        identifier,
+        tags: (role, resource) => tags(role, resource ?? role),
+        key,
+        logRetentionDays: scope.logRetentionDays,
+        alarmNames,
+    };
+    const alarm = (spec: AlarmSpec) => createAlarm(recoveryScope, topic.arn, spec, args.provider);
+    const azs = placeInstances(args.availabilityZones, Math.max(0, args.instances - 2));
+    const azOf = (i: number) =>
+        [azs.writer, azs.standby, ...azs.readers][i % args.availabilityZones.length];
+    const common = {
+        args,
+        scope: recoveryScope,
+        globalIdentifier: scope.identifier("global"),
+        opts,
+        key,
+        subnetGroup,
+        group,
+        alarm,
+        azOf,
+    };
+    const built =
+        args.engine === "aurora-postgresql" ? auroraSecondary(common) : postgresReplica(common);
+    return { region: args.region, ...built, alarms: alarmNames };
+}
+
+interface Common {
+    readonly args: RecoveryArgs;
+    readonly scope: ShardScope;
+    /** The global cluster's identifier: `geoshard-prod-europe-global`. */
+    readonly globalIdentifier: string;
+    readonly opts: { parent: pulumi.Resource; provider: aws.Provider };
+    readonly key: aws.kms.Key;
+    readonly subnetGroup: aws.rds.SubnetGroup;
+    readonly group: aws.ec2.SecurityGroup;
+    readonly alarm: (spec: AlarmSpec) => aws.cloudwatch.MetricAlarm;
+    readonly azOf: (i: number) => string;
+}
+
+/**
+ * The global cluster over the home cluster, and a secondary cluster in the recovery region.
+ * Provider behaviours handled here, each from the provider's own documentation of
+ * `aws.rds.GlobalCluster` and `aws.rds.Cluster`:
+ * - the global cluster is made from the existing home cluster (`sourceDbClusterIdentifier`,
+ *   which needs `forceDestroy`), so a recovery copy can be added to a deployed shard; the home
+ *   cluster ignores `globalClusterIdentifier` (RDS sets it when it joins);
+ * - the global cluster owns the engine version: upgrading it upgrades every member, so members
+ *   ignore `engineVersion` ("Provider produced inconsistent final plan" otherwise);
+ * - the secondary ignores `replicationSourceIdentifier`, which the global cluster manages and a
+ *   switchover rewrites (removing it would promote the secondary to a standalone cluster);
+ * - the secondary is created after the home writer exists, and takes no final snapshot: its
+ *   data is the home cluster's.
+ */
+function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms"> {
+    const { args, scope, opts, key } = c;
+    const { name, parent } = scope;
+    const family = parameterFamily("aurora-postgresql", args.engineVersion);
+    const global = new aws.rds.GlobalCluster(
+        `${name}-global`,
+        {
+            globalClusterIdentifier: c.globalIdentifier,
+            sourceDbClusterIdentifier: args.source.arn,
+            forceDestroy: true,
+            engine: "aurora-postgresql",
+            engineVersion: args.engineVersion,
+            storageEncrypted: true,
+            deletionProtection: args.deletionProtection,
+            tags: scope.tags("database", "global"),
+        },
+        { parent, protect: args.protect, dependsOn: [args.source.ready] },
+    );
+    const clusterParams = new aws.rds.ClusterParameterGroup(
+        `${name}-recovery-cluster-params`,
+        {
+            family,
+            description: `geoshard shard ${name}, Aurora PostgreSQL secondary cluster`,
+            parameters: replicationParameters(args.slotWalLimitMb),
+            tags: scope.tags("database", "cluster-params"),
+        },
+        opts,
+    );
+    const instanceParams = new aws.rds.ParameterGroup(
+        `${name}-recovery-instance-params`,
+        {
+            family,
+            description: `geoshard shard ${name}, Aurora PostgreSQL secondary instances`,
+            parameters: [
+                { name: "log_min_duration_statement", value: "1000" },
+                { name: "log_lock_waits", value: "1" },
+            ],
+            tags: scope.tags("database", "instance-params"),
+        },
+        opts,
+    );
+    const clusterIdentifier = scope.identifier("cluster");
+    const logGroups = auroraLogTypes.map(
+        (logType) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-recovery-cluster-${logType}-logs`,
+                {
+                    name: `/aws/rds/cluster/${clusterIdentifier}/${logType}`,
+                    retentionInDays: scope.logRetentionDays,
+                    kmsKeyId: key.arn,
+                    tags: scope.tags("logs", `cluster-${logType}-logs`),
+                },
+                opts,
+            ),
+    );
+    const cluster = new aws.rds.Cluster(
+        `${name}-recovery-cluster`,
+        {
+            clusterIdentifier,
+            engine: "aurora-postgresql",
+            engineMode: "provisioned",
+            engineVersion: args.engineVersion,
+            globalClusterIdentifier: global.id,
+            storageEncrypted: true,
+            kmsKeyId: key.arn,
+            storageType: args.storageType,
+            dbSubnetGroupName: c.subnetGroup.name,
+            vpcSecurityGroupIds: [c.group.id],
+            dbClusterParameterGroupName: clusterParams.name,
+            iamDatabaseAuthenticationEnabled: true,
+            backupRetentionPeriod: args.backupRetentionDays,
+            preferredBackupWindow: instanceDefaults.backupWindow,
+            preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
+            copyTagsToSnapshot: true,
+            deletionProtection: args.deletionProtection,
+            skipFinalSnapshot: true,
+            enabledCloudwatchLogsExports: [...auroraLogTypes],
+            tags: scope.tags("recovery", "cluster"),
+        },
+        {
+            ...opts,
+            protect: args.protect,
+            dependsOn: [args.source.ready, ...logGroups],
+            ignoreChanges: [
+                "availabilityZones",
+                "engineVersion",
+                "globalClusterIdentifier",
+                "replicationSourceIdentifier",
+            ],
+        },
+    );
+    const instances: TierInstance[] = Array.from({ length: args.instances }, (_, i) => {
+        const label = `recovery-${i + 1}`;
+        const identifier = scope.identifier(`${i + 1}`);
+        const resource = new aws.rds.ClusterInstance(
+            `${name}-${label}`,
+            {
+                identifier,
+                clusterIdentifier: cluster.id,
+                engine: "aurora-postgresql",
+                instanceClass: args.instanceClass,
+                promotionTier: promotionTiers.recovery,
+                availabilityZone: c.azOf(i),
+                dbSubnetGroupName: c.subnetGroup.name,
+                dbParameterGroupName: instanceParams.name,
+                publiclyAccessible: false,
+                autoMinorVersionUpgrade: false,
+                caCertIdentifier: instanceDefaults.caCertificateIdentifier,
+                performanceInsightsEnabled: true,
+                performanceInsightsKmsKeyId: key.arn,
+                performanceInsightsRetentionPeriod:
+                    instanceDefaults.performanceInsightsRetentionDays,
+                monitoringInterval: args.monitoringIntervalSeconds,
+                monitoringRoleArn: args.monitoringRoleArn,
+                copyTagsToSnapshot: true,
+                tags: scope.tags("recovery", label),
+            },
+            { ...opts, protect: args.protect && i === 0 },
+        );
+        return {
+            role: "recovery",
+            label,
+            identifier,
+            instanceClass: args.instanceClass,
+            availabilityZone: c.azOf(i),
+            promotionTier: promotionTiers.recovery,
+            protect: args.protect && i === 0,
+            deletionProtection: args.deletionProtection,
+            resource,
+            address: resource.endpoint,
+        };
+    });
+
+    // Both metrics are published by the secondary cluster, in its region, in milliseconds.
+    // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.AuroraMonitoring.Metrics.html
+    const lagMs = args.operations.replicaLagAlarmSeconds * 1000;
+    for (const [what, metricName, meaning] of [
+        [
+            "global-replication-lag",
+            "AuroraGlobalDBReplicationLag",
+            "replication from the home region",
+        ],
+        [
+            "global-rpo-lag",
+            "AuroraGlobalDBRPOLag",
+            "the recovery point (writes a region loss would lose)",
+        ],
+    ] as const) {
+        c.alarm({
+            what,
+            metricName,
+            dimensions: { DBClusterIdentifier: clusterIdentifier },
+            statistic: "Maximum",
+            comparison: "GreaterThanThreshold",
+            threshold: lagMs,
+            minutes: 3,
+            description: `${clusterIdentifier}: ${meaning} lags more than ${args.operations.replicaLagAlarmSeconds} s`,
+        });
+    }
+    return {
+        globalWriterEndpoint: global.endpoint,
+        readerAddress: instances.length > 0 ? cluster.readerEndpoint : undefined,
+        instances,
+    };
+}
+
+/**
+ * A cross-region read replica of the master: it names its source by ARN (a same-region replica
+ * names it by identifier) and encrypts with a key of its own region. Promoting it is an
+ * operator's step (docs/runbooks/region-loss.md).
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+ */
+function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms"> {
+    const { args, scope, opts, key } = c;
+    const { name } = scope;
+    const params = new aws.rds.ParameterGroup(
+        `${name}-recovery-params`,
+        {
+            family: parameterFamily("postgres", args.engineVersion),
+            description: `geoshard shard ${name}, RDS for PostgreSQL recovery replica`,
+            parameters: replicationParameters(args.slotWalLimitMb),
+            tags: scope.tags("database", "params"),
+        },
+        opts,
+    );
+    const identifier = scope.identifier("");
+    const logGroups = postgresLogTypes.map(
+        (logType) =>
+            new aws.cloudwatch.LogGroup(
+                `${name}-recovery-${logType}-logs`,
+                {
+                    name: `/aws/rds/instance/${identifier}/${logType}`,
+                    retentionInDays: scope.logRetentionDays,
+                    kmsKeyId: key.arn,
+                    tags: scope.tags("logs", `${logType}-logs`),
+                },
+                opts,
+            ),
+    );
+    const replica = new aws.rds.Instance(
+        `${name}-recovery`,
+        {
+            identifier,
+            replicateSourceDb: args.source.arn,
+            instanceClass: args.instanceClass,
+            availabilityZone: c.azOf(0),
+            multiAz: false,
+            storageType: "gp3",
+            maxAllocatedStorage: args.maxAllocatedStorageGiB,
+            storageEncrypted: true,
+            kmsKeyId: key.arn,
+            dbSubnetGroupName: c.subnetGroup.name,
+            vpcSecurityGroupIds: [c.group.id],
+            parameterGroupName: params.name,
+            publiclyAccessible: false,
+            iamDatabaseAuthenticationEnabled: true,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: key.arn,
+            performanceInsightsRetentionPeriod: instanceDefaults.performanceInsightsRetentionDays,
+            monitoringInterval: args.monitoringIntervalSeconds,
+            monitoringRoleArn: args.monitoringRoleArn,
+            enabledCloudwatchLogsExports: [...postgresLogTypes],
+            caCertIdentifier: instanceDefaults.caCertificateIdentifier,
+            autoMinorVersionUpgrade: true,
+            copyTagsToSnapshot: true,
+            // Backed up, so a promoted replica has point-in-time recovery from its first minute.
+            backupRetentionPeriod: args.backupRetentionDays,
+            deletionProtection: args.deletionProtection,
+            skipFinalSnapshot: true,
+            tags: scope.tags("recovery", "replica"),
+        },
+        { ...opts, protect: args.protect, dependsOn: [args.source.ready, ...logGroups] },
+    );
+    c.alarm({
+        what: "replica-lag",
+        metricName: "ReplicaLag",
+        dimensions: { DBInstanceIdentifier: identifier },
+        statistic: "Maximum",
+        comparison: "GreaterThanThreshold",
+        threshold: args.operations.replicaLagAlarmSeconds,
+        minutes: 3,
+        description: `${identifier}: the recovery replica lags more than ${args.operations.replicaLagAlarmSeconds} s: a region loss now would lose that much`,
+        treatMissingData: "breaching",
+    });
+    return {
+        readerAddress: replica.address,
+        promotableAddress: replica.address,
+        instances: [
+            {
+                role: "recovery",
+                label: "recovery",
+                identifier,
+                instanceClass: args.instanceClass,
+                availabilityZone: c.azOf(0),
+                protect: args.protect,
+                deletionProtection: args.deletionProtection,
+                resource: replica,
+                address: replica.address,
+            },
+        ],
+    };
+}

@@ -1,0 +1,109 @@
+/**
+ * Rules for surviving a region loss: every shard of the listed environments has a copy in another
+ * region, an EU-resident shard's copy stays in the EU, and a global database is encrypted.
+ */
+
+import * as aws from "@pulumi/aws";
+import {
+    PolicyResource,
+    ResourceValidationPolicy,
+    StackValidationPolicy,
+    validateResourceOfType,
+} from "@pulumi/policy";
+import { euRegions } from "../../components/cdc";
+
+const shardType = "geoshard:index:RegionalShard";
+
+/** A shard's recovery copy: a secondary cluster or a cross-region replica, tagged `recovery`. */
+const isRecoveryCopy = (r: PolicyResource) =>
+    (r.type === "aws:rds/cluster:Cluster" || r.type === "aws:rds/instance:Instance") &&
+    r.props.tags?.role === "recovery";
+
+export const regionLossRecovery: StackValidationPolicy = {
+    name: "region-loss-recovery",
+    description:
+        "In the listed environments every shard keeps a copy in another region: an Aurora Global Database secondary or a cross-region read replica.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            environments: { type: "array", items: { type: "string" }, default: ["prod"] },
+        },
+    },
+    validateStack: (args, report) => {
+        const { environments } = args.getConfig<{ environments: string[] }>();
+        for (const shard of args.resources.filter((r) => r.type === shardType)) {
+            const children = args.resources.filter((r) => r.parent?.urn === shard.urn);
+            const environment = children.find((r) => r.props.tags?.environment)?.props.tags
+                .environment;
+            if (!environments.includes(environment)) {
+                continue;
+            }
+            const copies = children.filter(isRecoveryCopy);
+            const home = children.find((r) => r.type === "aws:ec2/vpc:Vpc")?.provider?.props
+                ?.region;
+            if (copies.length === 0) {
+                report(
+                    `Shard ${shard.name}: has no recovery region; in ${environment} a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.`,
+                    shard.urn,
+                );
+            }
+            for (const copy of copies) {
+                const region = copy.provider?.props?.region;
+                if (region && home && region === home) {
+                    report(
+                        `Shard ${shard.name}: its recovery copy ${copy.name} is in its home region ${home}; put it in another region.`,
+                        copy.urn,
+                    );
+                }
+            }
+        }
+    },
+};
+
+export const euRecoveryResidency: ResourceValidationPolicy = {
+    name: "eu-recovery-residency",
+    description: "An EU-resident shard's recovery copy lives in an EU region.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (
+            !["aws:rds/cluster:Cluster", "aws:rds/instance:Instance"].includes(args.type) ||
+            args.props.tags?.role !== "recovery" ||
+            args.props.tags?.residency !== "eu"
+        ) {
+            return;
+        }
+        const region = args.provider?.props?.region;
+        if (!euRegions.includes(region)) {
+            report(
+                `The recovery copy of an EU-resident shard is in ${region ?? "an unknown region"}, outside the EU; recover into one of ${euRegions.join(", ")}.`,
+            );
+        }
+    },
+};
+
+export const globalClusterEncrypted: ResourceValidationPolicy = {
+    name: "global-cluster-encrypted",
+    description: "An Aurora global database is encrypted and protected from deletion.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: { requireDeletionProtection: { type: "boolean", default: true } },
+    },
+    validateResource: validateResourceOfType(aws.rds.GlobalCluster, (global, args, report) => {
+        if (global.storageEncrypted !== true) {
+            report("Set storageEncrypted: true on the global cluster.");
+        }
+        const { requireDeletionProtection } = args.getConfig<{
+            requireDeletionProtection: boolean;
+        }>();
+        if (requireDeletionProtection && global.deletionProtection !== true) {
+            report(
+                "Set deletionProtection: true on the global cluster (turn it off only to tear down a non-production stack).",
+            );
+        }
+    }),
+};
+
+export const recoveryPolicies = {
+    resource: [euRecoveryResidency, globalClusterEncrypted],
+    stack: [regionLossRecovery],
+};
