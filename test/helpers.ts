@@ -41,6 +41,35 @@ export function referenceShards(): ShardEntry[] {
 }
 
 /**
+ * The reference shards as Pulumi.prod.yaml declares them: each with a recovery region, and the
+ * EU-resident shard recovering inside the EU and streaming without its personal columns.
+ */
+export function prodShards(): ShardEntry[] {
+    const recovery: Record<string, [string, string]> = {
+        "us-east": ["us-west-2", "10.11.0.0/16"],
+        "us-west": ["us-east-2", "10.21.0.0/16"],
+        europe: ["eu-west-1", "10.31.0.0/16"],
+        asia: ["ap-northeast-1", "10.41.0.0/16"],
+    };
+    return referenceShards().map((shard) => ({
+        ...shard,
+        ...(shard.name === "europe"
+            ? {
+                  residency: "eu",
+                  cdc: {
+                      excludeColumns: [
+                          "public.users.email",
+                          "public.users.phone",
+                          "public.users.full_name",
+                      ],
+                  },
+              }
+            : {}),
+        dr: { region: recovery[shard.name][0], vpcCidr: recovery[shard.name][1], instances: 1 },
+    }));
+}
+
+/**
  * Raw `geoshard:` config as Pulumi hands it over. `settings` are stack-wide keys (without the
  * namespace); a value of undefined removes the key.
  */
@@ -80,16 +109,33 @@ export function run(
 
 export const types = {
     instance: "aws:rds/instance:Instance",
+    cluster: "aws:rds/cluster:Cluster",
+    clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    clusterEndpoint: "aws:rds/clusterEndpoint:ClusterEndpoint",
+    clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    eventSubscription: "aws:rds/eventSubscription:EventSubscription",
+    proxy: "aws:rds/proxy:Proxy",
+    proxyTarget: "aws:rds/proxyTarget:ProxyTarget",
     key: "aws:kms/key:Key",
     subnet: "aws:ec2/subnet:Subnet",
     vpc: "aws:ec2/vpc:Vpc",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     secret: "aws:secretsmanager/secret:Secret",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    password: "random:index/randomPassword:RandomPassword",
     parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     subnetGroup: "aws:rds/subnetGroup:SubnetGroup",
     role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    record: "aws:route53/record:Record",
+    healthCheck: "aws:route53/healthCheck:HealthCheck",
+    zoneAssociation: "aws:route53/zoneAssociation:ZoneAssociation",
+    replication: "aws:dms/replicationConfig:ReplicationConfig",
     shard: "geoshard:index:RegionalShard",
     provider: "pulumi:providers:aws",
 } as const;
@@ -110,14 +156,23 @@ export function named(
     return found[0];
 }
 
-/** The RDS instances of one shard, by role. */
+/**
+ * The database instances of one shard, of either engine (Aurora cluster instances or RDS
+ * instances), by their `role` tag; each list in name order.
+ */
 export function instancesOf(run: ProgramRun, shard: string) {
-    const all = ofType(run, types.instance).filter((r) => r.inputs.tags?.shard === shard);
+    const all = run.resources
+        .filter(
+            (r) =>
+                (r.type === types.clusterInstance || r.type === types.instance) &&
+                r.inputs.tags?.shard === shard,
+        )
+        .sort((a, b) => a.name.localeCompare(b.name));
     const byRole = (role: string) => all.filter((r) => r.inputs.tags.role === role);
     return {
-        all,
-        masters: byRole("master"),
+        all: [...byRole("writer"), ...byRole("standby"), ...byRole("reader")],
+        writers: byRole("writer"),
         standbys: byRole("standby"),
-        replicas: byRole("replica"),
+        readers: byRole("reader"),
     };
 }

@@ -178,6 +178,7 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
         args,
         scope: recoveryScope,
         globalIdentifier: scope.identifier("global"),
+        homeTags: scope.tags,
         opts,
         key,
         subnetGroup,
@@ -195,6 +196,8 @@ interface Common {
     readonly scope: ShardScope;
     /** The global cluster's identifier: `geoshard-prod-europe-global`. */
     readonly globalIdentifier: string;
+    /** The home region's tags: the global cluster is created there. */
+    readonly homeTags: ShardScope["tags"];
     readonly opts: { parent: pulumi.Resource; provider: aws.Provider };
     readonly key: aws.kms.Key;
     readonly subnetGroup: aws.rds.SubnetGroup;
@@ -231,7 +234,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms"> {
             engineVersion: args.engineVersion,
             storageEncrypted: true,
             deletionProtection: args.deletionProtection,
-            tags: scope.tags("database", "global"),
+            tags: c.homeTags("database", "global"),
         },
         { parent, protect: args.protect, dependsOn: [args.source.ready] },
     );

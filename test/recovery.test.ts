@@ -1,0 +1,394 @@
+import * as assert from "assert";
+import { regionLossBudget } from "../components/failoverBudget";
+import { policies } from "../policies/rules";
+import { ProgramRun, RecordedResource } from "../tools/mockRuntime";
+import { evaluatePolicies } from "../tools/policyEval";
+import { named, ofType, prodShards, referenceShards, run } from "./helpers";
+
+const cluster = "aws:rds/cluster:Cluster";
+const clusterInstance = "aws:rds/clusterInstance:ClusterInstance";
+const record = "aws:route53/record:Record";
+const check = "aws:route53/healthCheck:HealthCheck";
+const alarm = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+const childrenOf = (run: ProgramRun, shard: string) =>
+    run.resources.filter((r) => r.parent.endsWith(`RegionalShard::${shard}`));
+const recordsOf = (run: ProgramRun, shard: string) =>
+    childrenOf(run, shard)
+        .filter((r) => r.type === record)
+        .map((r) => ({
+            name: r.name,
+            record: r.inputs.name,
+            target: r.inputs.records[0],
+            failover: r.inputs.failoverRoutingPolicies?.[0]?.type,
+            weighted: r.inputs.weightedRoutingPolicies !== undefined,
+            checked: r.inputs.healthCheckId !== undefined,
+        }));
+const dependsOn = (resource: RecordedResource, on: RecordedResource) =>
+    resource.dependencies.includes(on.urn);
+const violations = (run: ProgramRun) =>
+    evaluatePolicies(run.resources, policies).violations.map((v) => `${v.policy}: ${v.message}`);
+
+describe("region loss: Aurora Global Database", () => {
+    let prod: ProgramRun;
+
+    before(async () => {
+        prod = await run({}, prodShards());
+    });
+
+    it("makes each home cluster the primary of a global cluster, from the existing cluster", () => {
+        const global = named(prod, "europe-global", "aws:rds/globalCluster:GlobalCluster");
+        const home = named(prod, "europe-cluster", cluster);
+        assert.deepStrictEqual(global.inputs, {
+            globalClusterIdentifier: "geoshard-prod-europe-global",
+            sourceDbClusterIdentifier:
+                "arn:aws:rds:eu-west-2:123456789012:cluster:geoshard-prod-europe-cluster",
+            forceDestroy: true,
+            engine: "aurora-postgresql",
+            engineVersion: "17.7",
+            storageEncrypted: true,
+            deletionProtection: true,
+            tags: {
+                Name: "geoshard-prod-europe-global",
+                environment: "prod",
+                shard: "europe",
+                role: "database",
+            },
+        });
+        // The global cluster lives in the home region, and waits for the home writer.
+        assert.strictEqual(global.region, "eu-west-2");
+        assert.ok(dependsOn(global, named(prod, "europe-writer", clusterInstance)));
+        assert.ok(global.protect);
+        // Cluster cache management is documented as unsupported in a global database.
+        const params = named(
+            prod,
+            "europe-cluster-params",
+            "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+        );
+        assert.ok(!params.inputs.parameters.some((p: any) => p.name === "apg_ccm_enabled"));
+        assert.strictEqual(home.inputs.globalClusterIdentifier, undefined);
+    });
+
+    it("builds the secondary in the recovery region: its own network, key, parameters and instance", () => {
+        const secondary = named(prod, "europe-recovery-cluster", cluster);
+        assert.strictEqual(secondary.region, "eu-west-1");
+        const key = named(prod, "europe-recovery-key", "aws:kms/key:Key");
+        assert.strictEqual(key.region, "eu-west-1");
+        assert.deepStrictEqual(
+            {
+                globalClusterIdentifier: secondary.inputs.globalClusterIdentifier,
+                kmsKeyId: secondary.inputs.kmsKeyId,
+                storageEncrypted: secondary.inputs.storageEncrypted,
+                engineVersion: secondary.inputs.engineVersion,
+                masterUsername: secondary.inputs.masterUsername,
+                masterPassword: secondary.inputs.masterPassword,
+                deletionProtection: secondary.inputs.deletionProtection,
+                skipFinalSnapshot: secondary.inputs.skipFinalSnapshot,
+                dbSubnetGroupName: secondary.inputs.dbSubnetGroupName,
+                role: secondary.inputs.tags.role,
+                residency: secondary.inputs.tags.residency,
+            },
+            {
+                globalClusterIdentifier: "europe-global-id",
+                kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/europe-recovery-key",
+                storageEncrypted: true,
+                engineVersion: "17.7",
+                // The secondary inherits credentials from the global database.
+                masterUsername: undefined,
+                masterPassword: undefined,
+                deletionProtection: true,
+                skipFinalSnapshot: true,
+                dbSubnetGroupName: "geoshard-prod-europe-recovery-subnets",
+                role: "recovery",
+                residency: "eu",
+            },
+        );
+        assert.ok(dependsOn(secondary, named(prod, "europe-writer", clusterInstance)));
+        const [instance] = childrenOf(prod, "europe").filter(
+            (r) => r.type === clusterInstance && r.name.startsWith("europe-recovery"),
+        );
+        assert.deepStrictEqual(
+            [
+                instance.name,
+                instance.region,
+                instance.inputs.instanceClass,
+                instance.inputs.promotionTier,
+                instance.inputs.availabilityZone,
+                instance.inputs.performanceInsightsKmsKeyId,
+            ],
+            [
+                "europe-recovery-1",
+                "eu-west-1",
+                "db.r6g.8xlarge",
+                0,
+                "eu-west-1a",
+                "arn:aws:kms:eu-west-1:123456789012:key/europe-recovery-key",
+            ],
+        );
+        const subnets = childrenOf(prod, "europe").filter(
+            (r) => r.type === "aws:ec2/subnet:Subnet" && r.name.startsWith("europe-recovery"),
+        );
+        assert.deepStrictEqual(
+            subnets.map((s) => [s.region, s.inputs.cidrBlock]),
+            [
+                ["eu-west-1", "10.31.0.0/18"],
+                ["eu-west-1", "10.31.64.0/18"],
+                ["eu-west-1", "10.31.128.0/18"],
+            ],
+        );
+    });
+
+    it("alarms on the global database's replication and RPO lag, in the recovery region, in ms", () => {
+        const alarms = childrenOf(prod, "asia").filter(
+            (r) => r.type === alarm && r.inputs.metricName.startsWith("AuroraGlobalDB"),
+        );
+        assert.deepStrictEqual(
+            alarms.map((a) => [
+                a.inputs.name,
+                a.region,
+                a.inputs.metricName,
+                a.inputs.dimensions,
+                a.inputs.threshold,
+                a.inputs.alarmActions,
+            ]),
+            ["AuroraGlobalDBReplicationLag", "AuroraGlobalDBRPOLag"].map((metric, i) => [
+                `geoshard-prod-asia-recovery-global-${i === 0 ? "replication" : "rpo"}-lag`,
+                "ap-northeast-1",
+                metric,
+                { DBClusterIdentifier: "geoshard-prod-asia-recovery-cluster" },
+                30000,
+                ["arn:aws:sns:ap-northeast-1:123456789012:geoshard-prod-asia-recovery-alarms"],
+            ]),
+        );
+    });
+
+    it("points writer.<shard> at the global writer endpoint, and fails reader.<shard> over to the recovery readers", () => {
+        const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+        assert.deepStrictEqual(recordsOf(prod, "us-west").sort(byName), [
+            {
+                name: "us-west-reader-primary",
+                record: "reader.us-west.db.internal",
+                target: "geoshard-prod-us-west-readers.cluster-custom-c0ffee12abcd.us-west-1.rds.amazonaws.com",
+                failover: "PRIMARY",
+                weighted: false,
+                checked: true,
+            },
+            {
+                name: "us-west-reader-secondary",
+                record: "reader.us-west.db.internal",
+                target: "geoshard-prod-us-west-recovery-cluster.cluster-ro-c0ffee12abcd.us-east-2.rds.amazonaws.com",
+                failover: "SECONDARY",
+                weighted: false,
+                checked: false,
+            },
+            {
+                name: "us-west-writer",
+                record: "writer.us-west.db.internal",
+                target: "geoshard-prod-us-west-global.global-c0ffee12abcd.global.rds.amazonaws.com",
+                failover: undefined,
+                weighted: false,
+                checked: false,
+            },
+        ]);
+        // The PRIMARY is healthy while at least one home reader's lag alarm is.
+        const checks = childrenOf(prod, "us-west").filter((r) => r.type === check);
+        const calculated = checks.find((c) => c.inputs.type === "CALCULATED")!;
+        assert.strictEqual(calculated.inputs.childHealthThreshold, 1);
+        assert.deepStrictEqual(
+            checks
+                .filter((c) => c.inputs.type === "CLOUDWATCH_METRIC")
+                .map((c) => [
+                    c.inputs.cloudwatchAlarmName,
+                    c.inputs.cloudwatchAlarmRegion,
+                    c.inputs.insufficientDataHealthStatus,
+                ]),
+            [1, 2].map((n) => [
+                `geoshard-prod-us-west-reader-${n}-replica-lag`,
+                "us-west-1",
+                "Unhealthy",
+            ]),
+        );
+        assert.strictEqual(calculated.inputs.childHealthchecks.length, 2);
+        assert.ok(checks.every((c) => c.inputs.referenceName.length <= 27));
+    });
+
+    it("passes the policy pack, and states a region-loss budget that meets the reference", () => {
+        assert.deepStrictEqual(violations(prod), []);
+        const summary = (prod.outputs.summary as any).europe.recovery;
+        assert.strictEqual(summary.region, "eu-west-1");
+        assert.strictEqual(summary.budget.recoveryMinutes, 5);
+        assert.strictEqual(summary.budget.againstReference, "meets the reference's 5 min");
+    });
+});
+
+describe("region loss: variations", () => {
+    it("keeps a headless secondary: storage only, a longer recovery, reads fall back to the writer", async () => {
+        const shards = prodShards()
+            .filter((s) => s.name === "asia")
+            .map((s) => ({ ...s, dr: { ...(s.dr as object), instances: 0 } }));
+        const headless = await run({}, shards);
+        assert.deepStrictEqual(
+            childrenOf(headless, "asia")
+                .filter((r) => r.type === clusterInstance)
+                .map((r) => r.name),
+            ["asia-writer", "asia-standby", "asia-reader-1", "asia-reader-2"],
+        );
+        assert.deepStrictEqual(
+            recordsOf(headless, "asia").find((r) => r.failover === "SECONDARY")!.target,
+            "writer.asia.db.internal",
+        );
+        const budget = (headless.outputs.summary as any).asia.recovery.budget;
+        assert.deepStrictEqual(
+            [budget.copy, budget.recoveryMinutes, budget.againstReference],
+            ["Aurora secondary, headless (storage only)", 17, "misses the reference's 5 min"],
+        );
+        assert.deepStrictEqual(violations(headless), []);
+    });
+
+    it("recovers RDS for PostgreSQL into a cross-region replica named by ARN, under a key of its region", async () => {
+        const postgres = await run({ engine: "postgres" }, prodShards().slice(0, 1));
+        const replica = named(postgres, "us-east-recovery", "aws:rds/instance:Instance");
+        assert.deepStrictEqual(
+            [
+                replica.region,
+                replica.inputs.replicateSourceDb,
+                replica.inputs.kmsKeyId,
+                replica.inputs.instanceClass,
+                replica.inputs.skipFinalSnapshot,
+                replica.inputs.backupRetentionPeriod,
+            ],
+            [
+                "us-west-2",
+                "arn:aws:rds:us-east-1:123456789012:db:geoshard-prod-us-east-master",
+                "arn:aws:kms:us-west-2:123456789012:key/us-east-recovery-key",
+                "db.r6g.8xlarge",
+                true,
+                7,
+            ],
+        );
+        assert.deepStrictEqual(ofType(postgres, "aws:rds/globalCluster:GlobalCluster"), []);
+        // Both names fail over to the replica: writes once an operator promotes it.
+        assert.deepStrictEqual(
+            recordsOf(postgres, "us-east")
+                .filter((r) => r.failover)
+                .map((r) => [r.record, r.failover, r.target])
+                .sort(),
+            [
+                ["reader.us-east.db.internal", "PRIMARY", "readers.us-east.db.internal"],
+                [
+                    "reader.us-east.db.internal",
+                    "SECONDARY",
+                    "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-2.rds.amazonaws.com",
+                ],
+                [
+                    "writer.us-east.db.internal",
+                    "PRIMARY",
+                    "geoshard-prod-us-east-master.c0ffee12abcd.us-east-1.rds.amazonaws.com",
+                ],
+                [
+                    "writer.us-east.db.internal",
+                    "SECONDARY",
+                    "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-2.rds.amazonaws.com",
+                ],
+            ],
+        );
+        // The weighted reader set moves under readers.<shard>, behind the PRIMARY.
+        assert.deepStrictEqual(
+            recordsOf(postgres, "us-east")
+                .filter((r) => r.weighted)
+                .map((r) => [r.record, r.checked]),
+            [
+                ["readers.us-east.db.internal", true],
+                ["readers.us-east.db.internal", true],
+            ],
+        );
+        // The writer PRIMARY is healthy while the master reports.
+        const writerAlarm = named(postgres, "us-east-writer-reporting", alarm);
+        assert.deepStrictEqual(
+            [
+                writerAlarm.inputs.metricName,
+                writerAlarm.inputs.dimensions,
+                writerAlarm.inputs.statistic,
+                writerAlarm.inputs.treatMissingData,
+            ],
+            [
+                "CPUUtilization",
+                { DBInstanceIdentifier: "geoshard-prod-us-east-master" },
+                "SampleCount",
+                "breaching",
+            ],
+        );
+        assert.deepStrictEqual(violations(postgres), []);
+        const budget = (postgres.outputs.summary as any)["us-east"].recovery.budget;
+        assert.deepStrictEqual(
+            [budget.copy, budget.recoveryMinutes],
+            ["cross-region read replica", 10],
+        );
+    });
+
+    it("leaves a shard without a recovery region in one region, and the pack refuses that in prod", async () => {
+        const single = await run({}, referenceShards().slice(0, 2));
+        assert.deepStrictEqual(ofType(single, "aws:rds/globalCluster:GlobalCluster"), []);
+        assert.deepStrictEqual(
+            violations(single).filter((v) => v.startsWith("region-loss-recovery")),
+            ["us-east", "us-west"].map(
+                (shard) =>
+                    `region-loss-recovery: Shard ${shard}: has no recovery region; in prod a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.`,
+            ),
+        );
+        const dev = await run({ environment: "dev" }, referenceShards().slice(0, 1));
+        assert.deepStrictEqual(
+            violations(dev).filter((v) => v.startsWith("region-loss-recovery")),
+            [],
+        );
+    });
+
+    it("has the pack refuse an EU shard's copy outside the EU", () => {
+        const outside: RecordedResource[] = [
+            {
+                type: "pulumi:providers:aws",
+                name: "aws-us-east-2",
+                urn: "urn:pulumi:test::geoshard::pulumi:providers:aws::aws-us-east-2",
+                custom: true,
+                inputs: { region: "us-east-2" },
+                parent: "",
+                protect: false,
+                dependencies: [],
+            },
+            {
+                type: cluster,
+                name: "europe-recovery-cluster",
+                urn: `urn:pulumi:test::geoshard::${cluster}::europe-recovery-cluster`,
+                custom: true,
+                inputs: { tags: { role: "recovery", residency: "eu" } },
+                region: "us-east-2",
+                parent: "",
+                protect: false,
+                dependencies: [],
+            },
+        ];
+        assert.deepStrictEqual(
+            evaluatePolicies(outside, policies)
+                .violations.filter((v) => v.policy === "eu-recovery-residency")
+                .map((v) => v.message),
+            [
+                "The recovery copy of an EU-resident shard is in us-east-2, outside the EU; recover into one of eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3.",
+            ],
+        );
+    });
+});
+
+describe("region-loss budget", () => {
+    it("gives each copy its recovery time and data at risk, against the reference's 5 minutes", () => {
+        const rows = [
+            regionLossBudget("aurora-postgresql", "us-east-2", 2),
+            regionLossBudget("aurora-postgresql", "us-east-2", 0),
+            regionLossBudget("postgres", "us-east-2", 1),
+        ].map((b) => [b.copy, b.recoveryMinutes, b.againstReference]);
+        assert.deepStrictEqual(rows, [
+            ["Aurora secondary, 2 instances", 5, "meets the reference's 5 min"],
+            ["Aurora secondary, headless (storage only)", 17, "misses the reference's 5 min"],
+            ["cross-region read replica", 10, "misses the reference's 5 min"],
+        ]);
+    });
+});
