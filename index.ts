@@ -151,6 +151,7 @@ export = async (): Promise<Record<string, unknown>> => {
                               vpcCidr: shard.dr.vpcCidr,
                               availabilityZones: recoveryZones[i]!,
                               instances: shard.dr.instances,
+                              promoted: shard.dr.promoted,
                           }
                         : undefined,
                     dns,

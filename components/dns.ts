@@ -141,7 +141,11 @@ export function createShardNames(
     };
 
     const { tier, recovery } = args;
-    const writerHome = args.proxyEndpoint ?? tier.writerEndpoint;
+    // After a region loss an operator promotes an RDS recovery replica: both names then answer
+    // with it, PRIMARY and SECONDARY alike. The failover records and their checks stay, so no
+    // record changes type at a name Route 53 already serves.
+    const promoted = recovery?.promoted ? recovery.promotableAddress : undefined;
+    const writerHome = promoted ?? args.proxyEndpoint ?? tier.writerEndpoint;
     let writerCheckId: pulumi.Output<string> | undefined;
     const writerCheck = () => (writerCheckId ??= alarmCheck("writer", args.writerHealthAlarm!));
     if (!recovery) {
@@ -194,7 +198,7 @@ export function createShardNames(
     }
     if (recovery) {
         answer(`${name}-reader`, names.reader, {
-            primary: setName,
+            primary: promoted ?? setName,
             primaryHealthCheckId: checks.length > 0 ? anyHealthy("readers", checks) : writerCheck(),
             secondary: recovery.readerAddress!,
         });

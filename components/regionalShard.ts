@@ -5,7 +5,7 @@ import { CdcSelection } from "./cdc";
 import { createAuroraTier } from "./database/aurora";
 import { createPostgresTier } from "./database/postgres";
 import { createProxy } from "./database/proxy";
-import { createRecovery } from "./database/recovery";
+import { createRecovery, Recovery } from "./database/recovery";
 import { DatabaseTier, InstanceRole, ShardScope } from "./database/tier";
 import {
     instanceDefaults,
@@ -122,6 +122,12 @@ export interface RegionalShardArgs {
         readonly availabilityZones: readonly string[];
         /** Aurora: secondary instances, 0 for headless. RDS: ignored (one replica). @default 1 */
         readonly instances?: number;
+        /**
+         * RDS only: the recovery replica has been promoted after a region loss; it stands alone
+         * and takes both names. (Aurora's global cluster records a failover itself.)
+         * @default false
+         */
+        readonly promoted?: boolean;
     };
     /** The private hosted zone for the writer and reader names, and Route 53's provider. */
     readonly dns: ShardDns;
@@ -393,6 +399,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                   vpcCidr: args.recovery.vpcCidr,
                   availabilityZones: args.recovery.availabilityZones.slice(0, 3),
                   instances: s.engine === "postgres" ? 1 : (args.recovery.instances ?? 1),
+                  promoted: args.recovery.promoted ?? false,
                   engineVersion: s.engineVersion,
                   instanceClass: s.masterInstanceClass,
                   storageType: s.storageType,
@@ -428,8 +435,10 @@ export class RegionalShard extends pulumi.ComponentResource {
                       statistic: "SampleCount",
                       comparison: "LessThanThreshold",
                       threshold: 1,
-                      minutes: 2,
-                      description: `${tier.identifier}: the writer has reported nothing for 2 minutes`,
+                      // Longer than an in-region failover (up to 120 s on Multi-AZ), so only a
+                      // silent region moves the writer's name.
+                      minutes: 5,
+                      description: `${tier.identifier}: the writer has reported nothing for 5 minutes`,
                       treatMissingData: "breaching",
                   }).name
                 : undefined,
@@ -505,7 +514,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                 protect: db.protect,
                 deletionProtection: db.deletionProtection,
             })),
-            ...describeNames(identifier, s.engine, tier, s.proxy, recovery?.instances.length),
+            ...describeNames(identifier, s.engine, tier, s.proxy, recovery),
             proxy: s.proxy,
             names: { ...names, ttlSeconds: s.operations.dnsTtlSeconds },
             failoverBudget: this.failoverBudget,
@@ -738,7 +747,7 @@ function describeNames(
     engine: Engine,
     tier: DatabaseTier,
     proxy: boolean,
-    recoveryInstances: number | undefined,
+    recovery: Recovery | undefined,
 ): { writes: string; reads: string } {
     const readers = tier.instances.filter((db) => db.role === "reader");
     const home =
@@ -754,9 +763,14 @@ function describeNames(
         : engine === "aurora-postgresql"
           ? "the cluster writer endpoint, which follows a failover"
           : "the Multi-AZ endpoint, which follows a failover";
-    if (recoveryInstances === undefined) {
+    if (recovery === undefined) {
         return { writes: writerHome, reads: home };
     }
+    if (recovery.promoted) {
+        const replica = `the promoted recovery replica in ${recovery.region}`;
+        return { writes: replica, reads: replica };
+    }
+    const recoveryInstances = recovery.instances.length;
     const writes =
         engine === "aurora-postgresql"
             ? proxy

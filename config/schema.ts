@@ -42,6 +42,8 @@ export interface RecoveryConfig {
     readonly vpcCidr: string;
     /** Aurora: instances of the secondary cluster, 0 for headless. RDS: 1, the replica. */
     readonly instances: number;
+    /** RDS: the replica was promoted after a region loss (docs/runbooks/region-loss.md). */
+    readonly promoted: boolean;
 }
 
 export interface ShardCdc extends CdcSelection {
@@ -148,5 +150,5 @@ export const warehouseKeys: readonly string[] = [
     "redshift",
     "createDmsVpcRole",
 ];
-export const recoveryKeys: readonly string[] = ["region", "vpcCidr", "instances"];
+export const recoveryKeys: readonly string[] = ["region", "vpcCidr", "instances", "promoted"];
 export const cdcKeys: readonly string[] = ["excludeTables", "excludeColumns", "residencyWaiver"];

@@ -621,7 +621,7 @@ function readRecovery(
         value,
         recoveryKeys,
         path,
-        "a recovery region; expected { region, vpcCidr, instances }",
+        "a recovery region; expected { region, vpcCidr, instances, promoted }",
         problems,
     );
     if (!dr) {
@@ -663,11 +663,26 @@ function readRecovery(
             instances = dr.instances;
         }
     }
+    let promoted = false;
+    if (dr.promoted !== undefined) {
+        if (engine === "aurora-postgresql") {
+            problems.add(
+                `${path}.promoted`,
+                dr.promoted,
+                "is a setting of the postgres engine only; Aurora's global cluster records a switchover or failover itself: remove it",
+            );
+        } else if (typeof dr.promoted !== "boolean") {
+            problems.add(`${path}.promoted`, dr.promoted, "is not a boolean; allowed: true, false");
+        } else {
+            promoted = dr.promoted;
+        }
+    }
     return {
         config: {
             region: region ?? "",
             vpcCidr: typeof dr.vpcCidr === "string" ? dr.vpcCidr : "",
             instances,
+            promoted,
         },
         cidr,
     };

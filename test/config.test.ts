@@ -285,6 +285,55 @@ describe("config validation", () => {
             ],
         },
         {
+            name: "a recovery region that is the home region, or outside the EU for an EU shard",
+            shards: [
+                {
+                    ...referenceShards()[0],
+                    dr: { region: "us-east-1", vpcCidr: "10.11.0.0/16" },
+                },
+                referenceShards()[1],
+                {
+                    ...referenceShards()[2],
+                    residency: "eu",
+                    cdc: { residencyWaiver: "TIA-2026-0042" },
+                    dr: { region: "us-east-2", vpcCidr: "10.31.0.0/16" },
+                },
+                referenceShards()[3],
+            ],
+            problems: [
+                'geoshard:shards[0].dr.region: "us-east-1" is the shard\'s own region; allowed: another region, so a region loss spares the copy',
+                'geoshard:shards[2].dr.region: "us-east-2" is outside the EU, and the shard holds EU personal data; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3',
+            ],
+        },
+        {
+            name: "a recovery network that overlaps another shard's, and instances out of range",
+            shards: withShard(3, {
+                dr: { region: "ap-northeast-1", vpcCidr: "10.10.128.0/17", instances: 16 },
+            }),
+            problems: [
+                "geoshard:shards[3].dr.instances: 16 is out of range; allowed: 0 (headless: storage only) to 15 instances of the secondary cluster",
+                'geoshard:shards[3].dr.vpcCidr: "10.10.128.0/17" overlaps geoshard:shards[0].vpcCidr (10.10.0.0/16); shard networks are peered and must not overlap',
+            ],
+        },
+        {
+            name: "a headless RDS copy, and a promotion recorded on Aurora",
+            shards: [
+                {
+                    ...referenceShards()[0],
+                    engine: "postgres",
+                    dr: { region: "us-west-2", vpcCidr: "10.11.0.0/16", instances: 0 },
+                },
+                {
+                    ...referenceShards()[1],
+                    dr: { region: "us-east-2", vpcCidr: "10.21.0.0/16", promoted: true },
+                },
+            ],
+            problems: [
+                "geoshard:shards[0].dr.instances: 0 is out of range; allowed: 1: RDS for PostgreSQL recovers into one cross-region read replica",
+                "geoshard:shards[1].dr.promoted: true is a setting of the postgres engine only; Aurora's global cluster records a switchover or failover itself: remove it",
+            ],
+        },
+        {
             name: "an unknown engine",
             settings: { engine: "mysql" },
             problems: [

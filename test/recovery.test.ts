@@ -326,6 +326,38 @@ describe("region loss: variations", () => {
         );
     });
 
+    it("after a promotion recorded in config, points both names at the replica and drops its source", async () => {
+        const [shard] = prodShards();
+        const promoted = await run({ engine: "postgres" }, [
+            { ...shard, dr: { ...(shard.dr as object), promoted: true } },
+        ]);
+        const replica = named(promoted, "us-east-recovery", "aws:rds/instance:Instance");
+        assert.strictEqual(replica.inputs.replicateSourceDb, undefined);
+        const address = "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-2.rds.amazonaws.com";
+        assert.deepStrictEqual(
+            recordsOf(promoted, "us-east")
+                .filter((r) => r.failover === "PRIMARY")
+                .map((r) => [r.name, r.target, r.checked])
+                .sort(),
+            [
+                ["us-east-reader-primary", address, true],
+                ["us-east-writer-primary", address, true],
+            ],
+        );
+        // The SECONDARY is the replica too: whatever the checks say, both names reach it.
+        assert.deepStrictEqual(
+            recordsOf(promoted, "us-east")
+                .filter((r) => r.failover === "SECONDARY")
+                .map((r) => r.target),
+            [address, address],
+        );
+        assert.strictEqual(
+            (promoted.outputs.summary as any)["us-east"].writes,
+            "the promoted recovery replica in us-west-2",
+        );
+        assert.deepStrictEqual(violations(promoted), []);
+    });
+
     it("leaves a shard without a recovery region in one region, and the pack refuses that in prod", async () => {
         const single = await run({}, referenceShards().slice(0, 2));
         assert.deepStrictEqual(ofType(single, "aws:rds/globalCluster:GlobalCluster"), []);

@@ -133,10 +133,14 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             // AZs if less than 3 AZs are configured, which will show as a difference requiring
             // resource recreation"); hashicorp/terraform-provider-aws#29149.
             // In a global database (recovery.ts), RDS sets the global cluster identifier when
-            // the cluster joins, and the global cluster owns the engine version.
+            // the cluster joins, the global cluster owns the engine version, and a switchover
+            // makes this cluster a secondary with a replication source: removing that source
+            // would promote it to a standalone cluster, so Pulumi leaves it alone.
             ignoreChanges: [
                 "availabilityZones",
-                ...(args.global ? ["globalClusterIdentifier", "engineVersion"] : []),
+                ...(args.global
+                    ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"]
+                    : []),
             ],
         },
     );

@@ -39,6 +39,8 @@ export interface RecoveryArgs {
     readonly availabilityZones: readonly string[];
     /** Aurora: instances of the secondary cluster (0: headless). RDS: always the one replica. */
     readonly instances: number;
+    /** RDS: the replica was promoted after a region loss and stands alone. */
+    readonly promoted: boolean;
     readonly engineVersion: string;
     readonly instanceClass: string;
     readonly storageType: AuroraStorageType;
@@ -69,6 +71,8 @@ export interface Recovery {
     readonly readerAddress?: pulumi.Output<string>;
     /** RDS: the replica's own address, which takes writes once promoted. */
     readonly promotableAddress?: pulumi.Output<string>;
+    /** RDS: the replica has been promoted: both names point at it. */
+    readonly promoted: boolean;
     readonly instances: readonly TierInstance[];
     /** CloudWatch names of the recovery region's alarms. */
     readonly alarms: readonly string[];
@@ -188,7 +192,7 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
     };
     const built =
         args.engine === "aurora-postgresql" ? auroraSecondary(common) : postgresReplica(common);
-    return { region: args.region, ...built, alarms: alarmNames };
+    return { region: args.region, ...built, alarms: alarmNames, promoted: args.promoted };
 }
 
 interface Common {
@@ -220,7 +224,7 @@ interface Common {
  * - the secondary is created after the home writer exists, and takes no final snapshot: its
  *   data is the home cluster's.
  */
-function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms"> {
+function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promoted"> {
     const { args, scope, opts, key } = c;
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
@@ -392,7 +396,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms"> {
  * operator's step (docs/runbooks/region-loss.md).
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
  */
-function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms"> {
+function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promoted"> {
     const { args, scope, opts, key } = c;
     const { name } = scope;
     const params = new aws.rds.ParameterGroup(
@@ -423,7 +427,10 @@ function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms"> {
         `${name}-recovery`,
         {
             identifier,
-            replicateSourceDb: args.source.arn,
+            // Removing the source promotes the replica to a standalone database (the provider
+            // does it, or adopts an operator's promotion). Source: @pulumi/aws rds.Instance
+            // replicateSourceDb ("Removing the replicateSourceDb attribute ... will promote").
+            ...(args.promoted ? {} : { replicateSourceDb: args.source.arn }),
             instanceClass: args.instanceClass,
             availabilityZone: c.azOf(0),
             multiAz: false,
@@ -448,7 +455,10 @@ function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms"> {
             // Backed up, so a promoted replica has point-in-time recovery from its first minute.
             backupRetentionPeriod: args.backupRetentionDays,
             deletionProtection: args.deletionProtection,
-            skipFinalSnapshot: true,
+            // A replica takes no final snapshot; promoted, it holds the shard's data and does.
+            ...(args.promoted
+                ? { skipFinalSnapshot: false, finalSnapshotIdentifier: scope.identifier("final") }
+                : { skipFinalSnapshot: true }),
             tags: scope.tags("recovery", "replica"),
         },
         { ...opts, protect: args.protect, dependsOn: [args.source.ready, ...logGroups] },
