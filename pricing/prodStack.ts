@@ -2,7 +2,7 @@
  * The prod stack as the cost model sees it: the four shards and warehouse of `Pulumi.prod.yaml`
  * on the default data tier (one Aurora PostgreSQL cluster per shard: a db.r6g.8xlarge writer, a
  * db.r6g.8xlarge standby at tier 0 and two db.r6g.4xlarge readers), without a proxy or a
- * recovery copy. A test keeps it in step with the stack file.
+ * recovery copy. docs/cost.md is computed from it; a test keeps it in step with the stack file.
  */
 
 import { ShardCostInput, StackCostInput } from "./estimate";

@@ -21,6 +21,7 @@ import {
     ShardCostInput,
     usageAssumptions,
 } from "../pricing";
+import { costDocPath, costDocSections, docSection, prodCost } from "../pricing/costDoc";
 import { usd } from "../pricing/format";
 import { prodStackCostInput, referenceShard } from "../pricing/prodStack";
 import { readStackConfig } from "../tools/stackConfig";
@@ -473,5 +474,27 @@ describe("pricing: dates and the prod stack", () => {
             );
         }
         assert.strictEqual(usageAssumptions.storageGiB, shardDefaults.allocatedStorageGiB);
+    });
+});
+
+describe("pricing: docs/cost.md", () => {
+    it("keeps docs/cost.md's figures equal to the model's", () => {
+        const doc = readFileSync(costDocPath, "utf8");
+        for (const [name, body] of Object.entries(costDocSections())) {
+            assert.strictEqual(
+                docSection(doc, name),
+                body,
+                `docs/cost.md section ${name} is stale: npx ts-node --transpile-only pricing/costDoc.ts --write`,
+            );
+        }
+        const prose = Object.keys(costDocSections()).reduce(
+            (text, name) => text.replace(docSection(text, name)!, ""),
+            doc,
+        );
+        assert.ok(
+            prose.includes(`**$${usd(prodCost().monthlyUsd)} a month**`),
+            "the prose names the total",
+        );
+        assert.doesNotMatch(doc, /\/(work|home|tmp|Users)\//);
     });
 });
