@@ -3,6 +3,11 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { shardDefaults } from "../components/defaults";
 import {
+    checkBudget as ruleCheckBudget,
+    monthlyBudget,
+    monthlyBudgetPolicy,
+} from "../policies/rules/budget";
+import {
     auroraStorageTierNumbers,
     budgetFinding,
     checkBudget,
@@ -24,6 +29,7 @@ import {
 import { costDocPath, costDocSections, docSection, prodCost } from "../pricing/costDoc";
 import { usd } from "../pricing/format";
 import { prodStackCostInput, referenceShard } from "../pricing/prodStack";
+import { evaluatePolicies, hasMandatoryViolation } from "../tools/policyEval";
 import { readStackConfig } from "../tools/stackConfig";
 
 const part = (cost: ShardCost, name: string): ComponentCost =>
@@ -343,6 +349,7 @@ describe("pricing: the budget", () => {
             checkBudget(47305.91, 46000),
             "The estimated monthly cost, $47,305.91, exceeds the budget of $46,000.00 by $1,305.91 (2.8%).",
         );
+        assert.strictEqual(ruleCheckBudget, checkBudget);
         assert.match(
             checkBudget(50000, 46000, ["a", "b"])!,
             /by \$4,000\.00 \(8\.7%\)\. It leaves out 2 unpriced items, so the bill will be higher still\.$/,
@@ -366,6 +373,59 @@ describe("pricing: the budget", () => {
             renderCostTable(estimateStack({ ...prodStackCostInput(), maxMonthlyUsd: 60000 })),
             /^budget: within \$60,000\.00 a month$/m,
         );
+    });
+
+    describe("the monthly-budget rule", () => {
+        const run = (config: Record<string, unknown>) =>
+            evaluatePolicies([], [monthlyBudget], { "monthly-budget": config });
+
+        it("is an advisory stack rule with a maxMonthlyUsd setting", () => {
+            assert.strictEqual(monthlyBudget.name, "monthly-budget");
+            assert.strictEqual(monthlyBudget.enforcementLevel, "advisory");
+            const setting = monthlyBudget.configSchema?.properties.maxMonthlyUsd;
+            assert.deepStrictEqual(setting, { type: "number", exclusiveMinimum: 0 });
+        });
+
+        it("reports an estimate over the budget, without failing the plan", () => {
+            const report = run({
+                maxMonthlyUsd: 46000,
+                estimatedMonthlyUsd: 47305.91,
+                unpriced: ["zone"],
+            });
+            assert.deepStrictEqual(
+                report.violations.map((v) => [v.policy, v.enforcementLevel, v.resource, v.message]),
+                [
+                    [
+                        "monthly-budget",
+                        "advisory",
+                        "(stack)",
+                        "The estimated monthly cost, $47,305.91, exceeds the budget of $46,000.00 by $1,305.91 (2.8%). It leaves out 1 unpriced item, so the bill will be higher still.",
+                    ],
+                ],
+            );
+            assert.strictEqual(hasMandatoryViolation(report), false);
+        });
+
+        it("stays silent within the budget, without a budget, or without an estimate", () => {
+            assert.deepStrictEqual(
+                run({ maxMonthlyUsd: 50000, estimatedMonthlyUsd: 47305.91 }).violations,
+                [],
+            );
+            assert.deepStrictEqual(run({ estimatedMonthlyUsd: 47305.91 }).violations, []);
+            assert.deepStrictEqual(run({ maxMonthlyUsd: 1 }).violations, []);
+        });
+
+        it("takes its estimate from any source", () => {
+            const rule = monthlyBudgetPolicy((args) => ({
+                monthlyUsd: args.resources.length * 1000,
+                unpriced: [],
+            }));
+            const config = { "monthly-budget": { maxMonthlyUsd: 1 } };
+            const report = evaluatePolicies([], [rule], config);
+            assert.deepStrictEqual(report.violations, []);
+            const over = monthlyBudgetPolicy(() => ({ monthlyUsd: 2, unpriced: [] }));
+            assert.strictEqual(evaluatePolicies([], [over], config).violations.length, 1);
+        });
     });
 });
 
