@@ -288,9 +288,13 @@ function createAuroraAlarms(
                 // AuroraReplicaLag is in milliseconds.
                 threshold: s.replicaLagAlarmSeconds * 1000,
                 minutes: 3,
-                description: `${db.identifier}: Aurora replica lag above ${s.replicaLagAlarmSeconds} s for 3 minutes, or no lag reported`,
-                // A replica that reports no lag is down or not replicating.
-                treatMissingData: "breaching",
+                description:
+                    db.role === "reader"
+                        ? `${db.identifier}: Aurora replica lag above ${s.replicaLagAlarmSeconds} s for 3 minutes, or no lag reported`
+                        : `${db.identifier}: Aurora replica lag above ${s.replicaLagAlarmSeconds} s for 3 minutes`,
+                // A reader that reports no lag is down or not replicating. The standby reports
+                // none while it is the writer, after a failover: its silence is no alarm.
+                treatMissingData: db.role === "reader" ? "breaching" : "missing",
             });
         }
     }

@@ -68,10 +68,12 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
         {
             ...common,
             instanceClass: args.writerClass,
-            // AWS keeps a synchronous standby in another AZ and fails over to it; its AZ is
-            // AWS's choice. Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html
+            // AWS keeps a synchronous standby in another AZ and fails over to it. Both AZs are
+            // AWS's choice: CreateDBInstance refuses an AvailabilityZone with MultiAZ, and the
+            // primary's AZ changes with every failover.
+            // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html,
+            // https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (AvailabilityZone)
             multiAz: true,
-            availabilityZone: args.placement.writer,
             engine: "postgres",
             engineVersion: args.engineVersion,
             allocatedStorage: args.allocatedStorageGiB,
@@ -132,7 +134,7 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
             label: "master",
             identifier: scope.identifier("master"),
             instanceClass: args.writerClass,
-            availabilityZone: args.placement.writer,
+            availabilityZone: "Multi-AZ (AWS's choice)",
             protect: args.protect,
             deletionProtection: args.deletionProtection,
             resource: master,
