@@ -46,8 +46,8 @@ export function referenceShards(): ShardEntry[] {
  */
 export function prodShards(): ShardEntry[] {
     const recovery: Record<string, [string, string]> = {
-        "us-east": ["us-west-2", "10.11.0.0/16"],
-        "us-west": ["us-east-2", "10.21.0.0/16"],
+        "us-east": ["us-west-1", "10.11.0.0/16"],
+        "us-west": ["us-east-1", "10.21.0.0/16"],
         europe: ["eu-west-1", "10.31.0.0/16"],
         asia: ["ap-northeast-1", "10.41.0.0/16"],
     };

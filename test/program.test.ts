@@ -104,16 +104,17 @@ describe("offline plan", () => {
             /^  reader    reader\.europe\.db\.internal -> PRIMARY the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 \(never the standby\), while one reader is healthy; SECONDARY the recovery cluster's reader endpoint$/m,
         );
         // Every shard recovers into another region; the EU shard inside the EU.
-        for (const [shard, region] of [
-            ["us-east", "us-west-2"],
-            ["us-west", "us-east-2"],
-            ["europe", "eu-west-1"],
-            ["asia", "ap-northeast-1"],
+        // The recovery instance goes to the region's first AZ by zone ID.
+        for (const [shard, region, az] of [
+            ["us-east", "us-west-1", "us-west-1c"],
+            ["us-west", "us-east-1", "us-east-1c"],
+            ["europe", "eu-west-1", "eu-west-1a"],
+            ["asia", "ap-northeast-1", "ap-northeast-1a"],
         ]) {
             assert.match(
                 text,
                 new RegExp(
-                    `^  recovery  ${region}: geoshard-prod-${shard}-recovery-1 db\\.r6g\\.8xlarge ${region}a tier 0; alarms geoshard-prod-${shard}-recovery-global-replication-lag, geoshard-prod-${shard}-recovery-global-rpo-lag$`,
+                    `^  recovery  ${region}: geoshard-prod-${shard}-recovery-1 db\\.r6g\\.8xlarge ${az} tier 0; alarms geoshard-prod-${shard}-recovery-global-replication-lag, geoshard-prod-${shard}-recovery-global-rpo-lag$`,
                     "m",
                 ),
             );

@@ -176,7 +176,7 @@ describe("region loss: Aurora Global Database", () => {
             {
                 name: "us-west-reader-secondary",
                 record: "reader.us-west.db.internal",
-                target: "geoshard-prod-us-west-recovery-cluster.cluster-ro-c0ffee12abcd.us-east-2.rds.amazonaws.com",
+                target: "geoshard-prod-us-west-recovery-cluster.cluster-ro-c0ffee12abcd.us-east-1.rds.amazonaws.com",
                 failover: "SECONDARY",
                 weighted: false,
                 checked: false,
@@ -258,9 +258,9 @@ describe("region loss: variations", () => {
                 replica.inputs.backupRetentionPeriod,
             ],
             [
-                "us-west-2",
+                "us-west-1",
                 "arn:aws:rds:us-east-1:123456789012:db:geoshard-prod-us-east-master",
-                "arn:aws:kms:us-west-2:123456789012:key/us-east-recovery-key",
+                "arn:aws:kms:us-west-1:123456789012:key/us-east-recovery-key",
                 "db.r6g.8xlarge",
                 true,
                 7,
@@ -278,7 +278,7 @@ describe("region loss: variations", () => {
                 [
                     "reader.us-east.db.internal",
                     "SECONDARY",
-                    "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-2.rds.amazonaws.com",
+                    "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-1.rds.amazonaws.com",
                 ],
                 [
                     "writer.us-east.db.internal",
@@ -288,7 +288,7 @@ describe("region loss: variations", () => {
                 [
                     "writer.us-east.db.internal",
                     "SECONDARY",
-                    "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-2.rds.amazonaws.com",
+                    "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-1.rds.amazonaws.com",
                 ],
             ],
         );
@@ -333,7 +333,7 @@ describe("region loss: variations", () => {
         ]);
         const replica = named(promoted, "us-east-recovery", "aws:rds/instance:Instance");
         assert.strictEqual(replica.inputs.replicateSourceDb, undefined);
-        const address = "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-2.rds.amazonaws.com";
+        const address = "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-1.rds.amazonaws.com";
         assert.deepStrictEqual(
             recordsOf(promoted, "us-east")
                 .filter((r) => r.failover === "PRIMARY")
@@ -353,7 +353,7 @@ describe("region loss: variations", () => {
         );
         assert.strictEqual(
             (promoted.outputs.summary as any)["us-east"].writes,
-            "the promoted recovery replica in us-west-2",
+            "the promoted recovery replica in us-west-1",
         );
         assert.deepStrictEqual(violations(promoted), []);
     });

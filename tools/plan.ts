@@ -138,7 +138,11 @@ export function renderPlan(plan: Plan): string {
     lines.push(
         `Resources as \`pulumi up\` would declare them, from the Pulumi mock runtime; no cloud calls.`,
     );
-    const regions = [...new Set(plan.shards.map((s) => s.region))];
+    const regions = [
+        ...new Set(
+            plan.shards.flatMap((s) => [s.region, ...(s.recovery ? [s.recovery.region] : [])]),
+        ),
+    ];
     lines.push(
         `AZs assumed as a new account sees them (the real run looks them up): ` +
             regions
