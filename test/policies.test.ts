@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Policies } from "@pulumi/policy";
 import { policies } from "../policies/rules";
-import { RecordedResource, runProgram } from "../tools/mockRuntime";
+import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import { reportPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
@@ -339,6 +339,333 @@ describe("policy pack: RDS rules", () => {
     });
 });
 
+/** A compliant Aurora cluster: each case changes one property. */
+const cluster = (): Record<string, any> => ({
+    clusterIdentifier: "geoshard-prod-europe-cluster",
+    engine: "aurora-postgresql",
+    engineMode: "provisioned",
+    engineVersion: "17.7",
+    storageEncrypted: true,
+    kmsKeyId: key,
+    storageType: "aurora",
+    backupRetentionPeriod: 14,
+    deletionProtection: true,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: "geoshard-prod-europe-cluster-final",
+    iamDatabaseAuthenticationEnabled: true,
+    enabledCloudwatchLogsExports: ["postgresql"],
+    tags: { ...tags, role: "database" },
+});
+
+/** A compliant Aurora cluster instance (the standby). */
+const clusterInstance = (): Record<string, any> => ({
+    identifier: "geoshard-prod-europe-standby",
+    clusterIdentifier: "geoshard-prod-europe-cluster",
+    engine: "aurora-postgresql",
+    instanceClass: "db.r6g.8xlarge",
+    promotionTier: 0,
+    availabilityZone: "eu-west-2a",
+    publiclyAccessible: false,
+    autoMinorVersionUpgrade: false,
+    caCertIdentifier: "rds-ca-rsa2048-g1",
+    performanceInsightsEnabled: true,
+    performanceInsightsKmsKeyId: key,
+    monitoringInterval: 60,
+    monitoringRoleArn: "arn:aws:iam::123456789012:role/monitoring",
+    tags: { ...tags, role: "standby" },
+});
+
+const auroraCluster = "aws:rds/cluster:Cluster";
+const auroraInstance = "aws:rds/clusterInstance:ClusterInstance";
+
+describe("policy pack: Aurora rules", () => {
+    it("passes a compliant cluster and cluster instance through every rule", () => {
+        for (const [type, inputs] of [
+            [auroraCluster, cluster()],
+            [auroraInstance, clusterInstance()],
+        ] as const) {
+            assert.deepStrictEqual(
+                evaluatePolicies(resource(type, inputs), policies).violations,
+                [],
+                type,
+            );
+        }
+    });
+
+    const clusterCases: [string, string, Record<string, any>, string[]][] = [
+        [
+            "rds-storage-encrypted-with-customer-key",
+            "unencrypted",
+            { ...cluster(), storageEncrypted: false },
+            [
+                "Set storageEncrypted: true and kmsKeyId to the shard's customer managed key on the cluster.",
+            ],
+        ],
+        [
+            "rds-storage-encrypted-with-customer-key",
+            "the AWS managed key",
+            without(cluster(), "kmsKeyId"),
+            [
+                "Set storageEncrypted: true and kmsKeyId to the shard's customer managed key on the cluster.",
+            ],
+        ],
+        [
+            "rds-backup-retention",
+            "one day",
+            { ...cluster(), backupRetentionPeriod: 1 },
+            ["Set backupRetentionPeriod to at least 7 days on the cluster (it is 1)."],
+        ],
+        [
+            "rds-backup-retention",
+            "unset (Aurora keeps 1 day)",
+            without(cluster(), "backupRetentionPeriod"),
+            ["Set backupRetentionPeriod to at least 7 days on the cluster (it is unset)."],
+        ],
+        [
+            "rds-backup-retention",
+            "exactly the minimum",
+            { ...cluster(), backupRetentionPeriod: 7 },
+            [],
+        ],
+        [
+            "rds-deletion-protection-and-final-snapshot",
+            "no deletion protection",
+            { ...cluster(), deletionProtection: false },
+            [
+                "Set deletionProtection: true on the cluster (turn it off only to tear down a non-production stack).",
+            ],
+        ],
+        [
+            "rds-deletion-protection-and-final-snapshot",
+            "skipping the final snapshot",
+            { ...cluster(), skipFinalSnapshot: true },
+            [
+                "Set skipFinalSnapshot: false and a finalSnapshotIdentifier on the cluster, so deleting it keeps its data.",
+            ],
+        ],
+        [
+            "rds-deletion-protection-and-final-snapshot",
+            "no final snapshot name",
+            without(cluster(), "finalSnapshotIdentifier"),
+            [
+                "Set skipFinalSnapshot: false and a finalSnapshotIdentifier on the cluster, so deleting it keeps its data.",
+            ],
+        ],
+        [
+            "rds-iam-authentication",
+            "unset",
+            without(cluster(), "iamDatabaseAuthenticationEnabled"),
+            ["Set iamDatabaseAuthenticationEnabled: true on the cluster."],
+        ],
+        [
+            "rds-log-exports",
+            "unset",
+            without(cluster(), "enabledCloudwatchLogsExports"),
+            ["Add postgresql to the cluster's enabledCloudwatchLogsExports."],
+        ],
+        [
+            "rds-log-exports",
+            "an Aurora MySQL log only",
+            { ...cluster(), enabledCloudwatchLogsExports: ["audit"] },
+            ["Add postgresql to the cluster's enabledCloudwatchLogsExports."],
+        ],
+        [
+            "rds-storage-type",
+            "unset",
+            without(cluster(), "storageType"),
+            ["Set storageType to aurora or aurora-iopt1 (it is unset)."],
+        ],
+        [
+            "rds-storage-type",
+            "an instance storage type",
+            { ...cluster(), storageType: "gp3" },
+            ["Set storageType to aurora or aurora-iopt1 (it is gp3)."],
+        ],
+        ["rds-storage-type", "I/O-Optimized", { ...cluster(), storageType: "aurora-iopt1" }, []],
+        [
+            "required-tags",
+            "no role",
+            { ...cluster(), tags: { environment: "prod", shard: "europe" } },
+            ["Add the tags role."],
+        ],
+    ];
+    for (const [policy, name, inputs, expected] of clusterCases) {
+        it(`${policy} on a cluster: ${name}`, () =>
+            assert.deepStrictEqual(messages(policy, auroraCluster, inputs), expected));
+    }
+
+    const instanceCases: [string, string, Record<string, any>, string[]][] = [
+        [
+            "rds-not-public",
+            "public",
+            { ...clusterInstance(), publiclyAccessible: true },
+            ["Set publiclyAccessible: false; databases are reached only over private networks."],
+        ],
+        [
+            "rds-not-public",
+            "unset",
+            without(clusterInstance(), "publiclyAccessible"),
+            ["Set publiclyAccessible: false; databases are reached only over private networks."],
+        ],
+        [
+            "rds-performance-insights-encrypted",
+            "off",
+            { ...clusterInstance(), performanceInsightsEnabled: false },
+            [
+                "Set performanceInsightsEnabled: true and performanceInsightsKmsKeyId to the shard's key.",
+            ],
+        ],
+        [
+            "rds-performance-insights-encrypted",
+            "with the AWS key",
+            without(clusterInstance(), "performanceInsightsKmsKeyId"),
+            [
+                "Set performanceInsightsEnabled: true and performanceInsightsKmsKeyId to the shard's key.",
+            ],
+        ],
+        [
+            "rds-enhanced-monitoring",
+            "off",
+            { ...clusterInstance(), monitoringInterval: 0 },
+            ["Set monitoringInterval (1 to 60 s) and monitoringRoleArn."],
+        ],
+        [
+            "rds-enhanced-monitoring",
+            "without its role",
+            without(clusterInstance(), "monitoringRoleArn"),
+            ["Set monitoringInterval (1 to 60 s) and monitoringRoleArn."],
+        ],
+        [
+            "rds-current-ca",
+            "unset (the region's default)",
+            without(clusterInstance(), "caCertIdentifier"),
+            [
+                "Set caCertIdentifier to one of rds-ca-rsa2048-g1, rds-ca-rsa4096-g1, rds-ca-ecc384-g1 (it is unset).",
+            ],
+        ],
+        [
+            "rds-current-ca",
+            "the expired 2019 CA",
+            { ...clusterInstance(), caCertIdentifier: "rds-ca-2019" },
+            [
+                "Set caCertIdentifier to one of rds-ca-rsa2048-g1, rds-ca-rsa4096-g1, rds-ca-ecc384-g1 (it is rds-ca-2019).",
+            ],
+        ],
+        [
+            "rds-allowed-instance-classes",
+            "an x86 class",
+            { ...clusterInstance(), instanceClass: "db.r5.8xlarge" },
+            ["Use an instance class of db.r6g, db.r7g (db.r5.8xlarge is not allowed)."],
+        ],
+        [
+            "rds-allowed-instance-classes",
+            "Serverless v2",
+            { ...clusterInstance(), instanceClass: "db.serverless" },
+            ["Use an instance class of db.r6g, db.r7g (db.serverless is not allowed)."],
+        ],
+        [
+            "rds-allowed-instance-classes",
+            "r7g",
+            { ...clusterInstance(), instanceClass: "db.r7g.8xlarge" },
+            [],
+        ],
+        [
+            "aurora-promotion-tier",
+            "unset (the provider sends 0)",
+            without(clusterInstance(), "promotionTier"),
+            ["Set promotionTier to a whole number from 0 to 15 (it is unset)."],
+        ],
+        [
+            "aurora-promotion-tier",
+            "past the last tier",
+            { ...clusterInstance(), promotionTier: 16 },
+            ["Set promotionTier to a whole number from 0 to 15 (it is 16)."],
+        ],
+        [
+            "aurora-promotion-tier",
+            "negative",
+            { ...clusterInstance(), promotionTier: -1 },
+            ["Set promotionTier to a whole number from 0 to 15 (it is -1)."],
+        ],
+        [
+            "aurora-promotion-tier",
+            "a fraction",
+            { ...clusterInstance(), promotionTier: 1.5 },
+            ["Set promotionTier to a whole number from 0 to 15 (it is 1.5)."],
+        ],
+        ["aurora-promotion-tier", "the last tier", { ...clusterInstance(), promotionTier: 15 }, []],
+        [
+            "required-tags",
+            "no tags",
+            without(clusterInstance(), "tags"),
+            ["Add the tags environment, shard, role."],
+        ],
+    ];
+    for (const [policy, name, inputs, expected] of instanceCases) {
+        it(`${policy} on a cluster instance: ${name}`, () =>
+            assert.deepStrictEqual(messages(policy, auroraInstance, inputs), expected));
+    }
+
+    it("takes config on Aurora too: a longer retention, other classes, no deletion protection", () => {
+        assert.deepStrictEqual(
+            messages("rds-backup-retention", auroraCluster, cluster(), {
+                "rds-backup-retention": { minimumDays: 21 },
+            }),
+            ["Set backupRetentionPeriod to at least 21 days on the cluster (it is 14)."],
+        );
+        assert.deepStrictEqual(
+            messages(
+                "rds-allowed-instance-classes",
+                auroraInstance,
+                { ...clusterInstance(), instanceClass: "db.x2g.large" },
+                { "rds-allowed-instance-classes": { allowedFamilies: ["db.x2g"] } },
+            ),
+            [],
+        );
+        assert.deepStrictEqual(
+            messages(
+                "rds-deletion-protection-and-final-snapshot",
+                auroraCluster,
+                { ...cluster(), deletionProtection: false },
+                {
+                    "rds-deletion-protection-and-final-snapshot": {
+                        requireDeletionProtection: false,
+                    },
+                },
+            ),
+            [],
+        );
+    });
+
+    it("leaves to the cluster what Aurora holds there, and to instances what they hold", () => {
+        // No storage, backups or IAM auth on an instance; no exposure, monitoring or class on
+        // the cluster: those rules do not apply to the other type.
+        const instanceOnly = { ...clusterInstance() };
+        for (const policy of [
+            "rds-storage-encrypted-with-customer-key",
+            "rds-backup-retention",
+            "rds-deletion-protection-and-final-snapshot",
+            "rds-iam-authentication",
+            "rds-log-exports",
+            "rds-storage-type",
+            "rds-storage-within-limits",
+            "rds-replica-settings",
+        ]) {
+            assert.deepStrictEqual(messages(policy, auroraInstance, instanceOnly), [], policy);
+        }
+        for (const policy of [
+            "rds-not-public",
+            "rds-performance-insights-encrypted",
+            "rds-enhanced-monitoring",
+            "rds-current-ca",
+            "rds-allowed-instance-classes",
+            "aurora-promotion-tier",
+        ]) {
+            assert.deepStrictEqual(messages(policy, auroraCluster, cluster()), [], policy);
+        }
+    });
+});
+
 describe("policy pack: data, DNS and tag rules", () => {
     it("kms-key-rotation", () => {
         assert.deepStrictEqual(
@@ -468,108 +795,316 @@ describe("policy pack: data, DNS and tag rules", () => {
 });
 
 describe("policy pack: stack rules and the whole stack", () => {
-    it("passes the prod stack clean, and dev too", async () => {
-        for (const stack of ["prod", "dev"]) {
-            const run = await runProgram(readStackConfig(stack), { stack });
-            const report = evaluatePolicies(run.resources, policies);
-            assert.deepStrictEqual(report.violations, [], `${stack} violates policies`);
-            assert.strictEqual(report.policies, policies.length);
-        }
+    /** Pulumi.prod.yaml, and the same stack on RDS for PostgreSQL. */
+    let prod: ProgramRun;
+    let postgres: ProgramRun;
+
+    before(async () => {
+        prod = await runProgram(readStackConfig("prod"), { stack: "prod" });
+        postgres = await runProgram(
+            { ...readStackConfig("prod"), "geoshard:engine": "postgres" },
+            { stack: "prod" },
+        );
     });
 
-    it("catches a public master in the offline plan: a clear message and a failing exit code", async () => {
-        const run = await runProgram(readStackConfig("prod"), { stack: "prod" });
-        run.resources.find((r) => r.name === "europe-master")!.inputs.publiclyAccessible = true;
-        const { code, text } = reportPlan("prod", run, false);
+    /** A resource as a test may break it. */
+    type Editable = { -readonly [K in keyof RecordedResource]: RecordedResource[K] };
+    /** A copy of a run's resources to break; the shared runs stay intact. */
+    const copyOf = (run: ProgramRun): Editable[] => structuredClone([...run.resources]);
+    const find = (resources: Editable[], name: string, type: string) => {
+        const found = resources.filter((r) => r.name === name && r.type === type);
+        assert.strictEqual(found.length, 1, `${type} ${name}`);
+        return found[0];
+    };
+    const remove = (resources: Editable[], name: string, type: string) =>
+        resources.splice(resources.indexOf(find(resources, name, type)), 1);
+    /** A second resource like `name`, under another name: what a duplicate declaration records. */
+    const duplicate = (
+        resources: Editable[],
+        name: string,
+        type: string,
+        as: string,
+        inputs: Record<string, any> = {},
+    ) => {
+        const original = find(resources, name, type);
+        resources.push({
+            ...structuredClone(original),
+            name: as,
+            urn: original.urn.replace(new RegExp(`::${name}$`), `::${as}`),
+            inputs: { ...structuredClone(original.inputs), ...inputs },
+        });
+    };
+    const violations = (
+        resources: readonly RecordedResource[],
+        policy: string,
+        config: PolicyConfig = {},
+    ) =>
+        evaluatePolicies(
+            resources,
+            policies.filter((p) => p.name === policy),
+            config,
+        ).violations.map((v) => [v.resource, v.message]);
+    const instance = "aws:rds/instance:Instance";
+    const endpoint = "aws:rds/clusterEndpoint:ClusterEndpoint";
+
+    it("passes the prod stack clean, on Aurora and with engine postgres", () => {
+        for (const run of [prod, postgres]) {
+            const report = evaluatePolicies(run.resources, policies);
+            assert.deepStrictEqual(report.violations, []);
+            assert.deepStrictEqual(report.skipped, []);
+            assert.strictEqual(report.policies, policies.length);
+        }
+        // What the pack saw: per shard, a home cluster and a recovery copy (Aurora), or a
+        // Multi-AZ master, two replicas and a recovery replica (postgres).
+        const roles = (run: ProgramRun, type: string) =>
+            run.resources
+                .filter((r) => r.type === type)
+                .map((r) => r.inputs.tags.role)
+                .sort();
+        assert.deepStrictEqual(roles(prod, auroraCluster), [
+            ...Array(4).fill("database"),
+            ...Array(4).fill("recovery"),
+        ]);
+        assert.deepStrictEqual(roles(postgres, auroraCluster), []);
+        assert.deepStrictEqual(roles(postgres, instance), [
+            ...Array(8).fill("reader"),
+            ...Array(4).fill("recovery"),
+            ...Array(4).fill("writer"),
+        ]);
+    });
+
+    it("catches a public writer in the offline plan: a clear message and a failing exit code", () => {
+        const resources = copyOf(prod);
+        find(resources, "europe-writer", auroraInstance).inputs.publiclyAccessible = true;
+        const { code, text } = reportPlan("prod", { ...prod, resources }, false);
         assert.strictEqual(code, 1);
         assert.match(
             text,
-            /^Policy pack geoshard: \d+ policies over \d+ resources: 1 violations \(1 mandatory\)\n {2}\[mandatory\] rds-not-public {2}europe-master: Set publiclyAccessible: false; databases are reached only over private networks\.$/m,
+            /^Policy pack geoshard: \d+ policies over \d+ resources: 1 violations \(1 mandatory\)\n {2}\[mandatory\] rds-not-public {2}europe-writer: Set publiclyAccessible: false; databases are reached only over private networks\.$/m,
         );
     });
 
-    it("catches a broken shard topology and an EU transfer without exclusions", async () => {
-        const run = await runProgram(readStackConfig("prod"), { stack: "prod" });
-        const find = (name: string) => run.resources.find((r) => r.name === name)!;
-        find("asia-standby").inputs.instanceClass = "db.r6g.4xlarge";
-        find("asia-standby").inputs.availabilityZone = "ap-southeast-1a";
-        const europe = find("europe-cdc-replication");
+    describe("shard-topology on Aurora", () => {
+        it("catches a standby of another class, at another tier, in the writer's AZ", () => {
+            const resources = copyOf(prod);
+            const writer = find(resources, "asia-writer", auroraInstance).inputs;
+            Object.assign(find(resources, "asia-standby", auroraInstance).inputs, {
+                instanceClass: "db.r6g.4xlarge",
+                promotionTier: 1,
+                availabilityZone: writer.availabilityZone,
+            });
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "asia",
+                    "Shard asia: standby is db.r6g.4xlarge, writer db.r6g.8xlarge; a standby must carry the writer's load: use the writer's class.",
+                ],
+                [
+                    "asia",
+                    "Shard asia: standby is at promotion tier 1, writer at 0; put the standby at the writer's tier so Aurora fails over to it.",
+                ],
+                [
+                    "asia",
+                    "Shard asia: standby shares the writer's AZ ap-southeast-1a; place it in another AZ.",
+                ],
+            ]);
+        });
+
+        it("catches a reader at the standby's tier, which Aurora could promote instead", () => {
+            const resources = copyOf(prod);
+            find(resources, "europe-reader-2", auroraInstance).inputs.promotionTier = 0;
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "europe",
+                    "Shard europe: reader geoshard-prod-europe-reader-2 is at tier 0, not below the standby's 0; Aurora could promote it instead.",
+                ],
+            ]);
+        });
+
+        it("catches a missing standby, a second writer and a second cluster", () => {
+            const resources = copyOf(prod);
+            remove(resources, "us-east-standby", auroraInstance);
+            duplicate(resources, "us-west-writer", auroraInstance, "us-west-writer-2");
+            duplicate(resources, "asia-cluster", auroraCluster, "asia-cluster-2");
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "us-east",
+                    "Shard us-east: has 0 standbys; declare exactly one, the failover target.",
+                ],
+                ["us-west", "Shard us-west: has 2 writers; declare exactly one."],
+                ["asia", "Shard asia: has 2 Aurora clusters; declare exactly one."],
+            ]);
+        });
+
+        it("counts readers against the configured minimum", () => {
+            const resources = copyOf(prod);
+            remove(resources, "europe-reader-2", auroraInstance);
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                ["europe", "Shard europe: has 1 readers; raise replicaCount to at least 2."],
+            ]);
+            assert.deepStrictEqual(
+                violations(resources, "shard-topology", {
+                    "shard-topology": { minimumReplicas: 1 },
+                }),
+                [],
+            );
+        });
+
+        it("requires a CDC replication per shard unless configured otherwise", () => {
+            const resources = copyOf(prod);
+            remove(
+                resources,
+                "asia-cdc-replication",
+                "aws:dms/replicationConfig:ReplicationConfig",
+            );
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "asia",
+                    "Shard asia: has no CDC replication; the warehouse would miss its changes.",
+                ],
+            ]);
+            assert.deepStrictEqual(
+                violations(resources, "shard-topology", {
+                    "shard-topology": { requireCdc: false },
+                }),
+                [],
+            );
+        });
+    });
+
+    describe("shard-topology on RDS for PostgreSQL", () => {
+        it("catches a master that is not Multi-AZ", () => {
+            const resources = copyOf(postgres);
+            find(resources, "europe-master", instance).inputs.multiAz = false;
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "europe",
+                    "Shard europe: master is not Multi-AZ; set multiAz: true, so AWS keeps a synchronous standby and fails over to it.",
+                ],
+            ]);
+        });
+
+        it("catches a standby replica beside a Multi-AZ master", () => {
+            const resources = copyOf(postgres);
+            duplicate(resources, "asia-reader-1", instance, "asia-standby", {
+                identifier: "geoshard-prod-asia-standby",
+                tags: { environment: "prod", shard: "asia", role: "standby" },
+            });
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "asia",
+                    "Shard asia: declares a standby replica beside a Multi-AZ master; AWS runs the standby, remove it.",
+                ],
+            ]);
+        });
+
+        it("counts its read replicas against the minimum", () => {
+            const resources = copyOf(postgres);
+            remove(resources, "us-west-reader-2", instance);
+            remove(resources, "us-west-reader-1", instance);
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                ["us-west", "Shard us-west: has 0 readers; raise replicaCount to at least 2."],
+            ]);
+        });
+    });
+
+    describe("shard-reader-endpoint", () => {
+        it("catches a reader endpoint that lists the standby", () => {
+            const resources = copyOf(prod);
+            find(resources, "us-west-readers-endpoint", endpoint).inputs.staticMembers.push(
+                "geoshard-prod-us-west-standby",
+            );
+            assert.deepStrictEqual(violations(resources, "shard-reader-endpoint"), [
+                [
+                    "us-west",
+                    "Shard us-west: reader endpoint lists geoshard-prod-us-west-reader-1, geoshard-prod-us-west-reader-2, geoshard-prod-us-west-standby; list exactly the readers geoshard-prod-us-west-reader-1, geoshard-prod-us-west-reader-2, so reads never land on the standby.",
+                ],
+            ]);
+        });
+
+        it("catches a reader endpoint of the wrong type, and one without static members", () => {
+            const resources = copyOf(prod);
+            find(resources, "europe-readers-endpoint", endpoint).inputs.customEndpointType = "ANY";
+            delete find(resources, "asia-readers-endpoint", endpoint).inputs.staticMembers;
+            assert.deepStrictEqual(violations(resources, "shard-reader-endpoint"), [
+                ["europe", "Shard europe: reader endpoint is ANY; make it READER."],
+                [
+                    "asia",
+                    "Shard asia: reader endpoint lists no static members; list exactly the readers geoshard-prod-asia-reader-1, geoshard-prod-asia-reader-2, so reads never land on the standby.",
+                ],
+            ]);
+        });
+
+        it("catches a shard with readers but no custom endpoint", () => {
+            const resources = copyOf(prod);
+            remove(resources, "us-east-readers-endpoint", endpoint);
+            assert.deepStrictEqual(violations(resources, "shard-reader-endpoint"), [
+                ["us-east", "Shard us-east: has 0 custom endpoints; declare one READER endpoint."],
+            ]);
+        });
+    });
+
+    describe("prod-databases-protected", () => {
+        it("catches an unprotected cluster and standby in prod", () => {
+            const resources = copyOf(prod);
+            find(resources, "europe-cluster", auroraCluster).protect = false;
+            find(resources, "asia-standby", auroraInstance).protect = false;
+            find(resources, "asia-reader-1", auroraInstance).protect = false;
+            assert.deepStrictEqual(violations(resources, "prod-databases-protected"), [
+                [
+                    "europe-cluster",
+                    "Shard europe: europe-cluster is not protected; in prod a `pulumi destroy` must not reach it: set protect.",
+                ],
+                [
+                    "asia-standby",
+                    "Shard asia: asia-standby is not protected; in prod a `pulumi destroy` must not reach it: set protect.",
+                ],
+            ]);
+        });
+
+        it("catches an unprotected Multi-AZ master in prod", () => {
+            const resources = copyOf(postgres);
+            find(resources, "us-east-master", instance).protect = false;
+            assert.deepStrictEqual(violations(resources, "prod-databases-protected"), [
+                [
+                    "us-east-master",
+                    "Shard us-east: us-east-master is not protected; in prod a `pulumi destroy` must not reach it: set protect.",
+                ],
+            ]);
+        });
+
+        it("leaves dev unprotected, and covers the environments configured", () => {
+            const resources = copyOf(prod);
+            for (const r of resources.filter((r) => r.inputs.tags?.shard === "europe")) {
+                r.protect = false;
+                r.inputs.tags.environment = "dev";
+            }
+            assert.deepStrictEqual(violations(resources, "prod-databases-protected"), []);
+            assert.deepStrictEqual(
+                violations(resources, "prod-databases-protected", {
+                    "prod-databases-protected": { environments: ["prod", "dev"] },
+                }).map(([name]) => name),
+                ["europe-cluster", "europe-writer", "europe-standby"],
+            );
+        });
+    });
+
+    it("eu-residency: catches an EU transfer without exclusions, and lets a waiver through", () => {
+        const resources = copyOf(prod);
+        const europe = find(
+            resources,
+            "europe-cdc-replication",
+            "aws:dms/replicationConfig:ReplicationConfig",
+        );
         europe.inputs.tableMappings = JSON.stringify({
             rules: JSON.parse(europe.inputs.tableMappings).rules.slice(0, 2),
         });
-        const us = run.resources.indexOf(find("us-east-writer-secondary"));
-        (run.resources as RecordedResource[]).splice(us, 1);
-        const stackRules = policies.filter((p) =>
-            ["shard-topology", "eu-residency"].includes(p.name),
-        );
-        assert.deepStrictEqual(
-            evaluatePolicies(run.resources, stackRules).violations.map((v) => [
-                v.policy,
-                v.resource,
-                v.message,
-            ]),
+        assert.deepStrictEqual(violations(resources, "eu-residency"), [
             [
-                [
-                    "shard-topology",
-                    "us-east",
-                    "Shard us-east: lacks the writer PRIMARY/SECONDARY failover pair; applications would have no name that follows a failover.",
-                ],
-                [
-                    "shard-topology",
-                    "asia",
-                    "Shard asia: standby is db.r6g.4xlarge, master db.r6g.8xlarge; a standby must carry the master's load: use the master's class.",
-                ],
-                [
-                    "shard-topology",
-                    "asia",
-                    "Shard asia: standby shares the master's AZ ap-southeast-1a; place it in another AZ.",
-                ],
-                [
-                    "eu-residency",
-                    "europe-cdc-replication",
-                    "europe-cdc-replication streams an EU shard to us-east-1, outside the EU, with every column: exclude its personal-data columns (cdc.excludeColumns) or record a residency waiver.",
-                ],
+                "europe-cdc-replication",
+                "europe-cdc-replication streams an EU shard to us-east-1, outside the EU, with every column: exclude its personal-data columns (cdc.excludeColumns) or record a residency waiver.",
             ],
-        );
-    });
-
-    it("counts replicas against the configured minimum, and lets a waiver through", async () => {
-        const shards = referenceShardsWith(
-            { replicaCount: 1 },
-            { residency: "eu", cdc: { residencyWaiver: "TIA-2026-014 approved" } },
-        );
-        const run = await runProgram(shards, { stack: "test" });
-        const stackRules = policies.filter((p) =>
-            ["shard-topology", "eu-residency"].includes(p.name),
-        );
-        assert.deepStrictEqual(
-            evaluatePolicies(run.resources, stackRules).violations.map((v) => v.message),
-            ["Shard us-east: has 1 read replicas; raise replicaCount to at least 2."],
-        );
-        assert.deepStrictEqual(
-            evaluatePolicies(run.resources, stackRules, {
-                "shard-topology": { minimumReplicas: 1 },
-            }).violations,
-            [],
-        );
-        assert.strictEqual(
-            run.resources.find((r) => r.name === "europe-cdc-replication")!.inputs.tags[
-                "residency-waiver"
-            ],
-            "TIA-2026-014 approved",
-        );
+        ]);
+        europe.inputs.tags["residency-waiver"] = "TIA-2026-014 approved";
+        assert.deepStrictEqual(violations(resources, "eu-residency"), []);
     });
 });
-
-/** Raw prod-like config with the us-east shard and the europe shard changed. */
-function referenceShardsWith(
-    usEast: Record<string, unknown>,
-    europe: Record<string, unknown>,
-): Record<string, string> {
-    const config = readStackConfig("prod");
-    const shards = JSON.parse(config["geoshard:shards"]);
-    Object.assign(shards[0], usEast);
-    Object.assign(shards[2], europe);
-    delete shards[2].cdc.excludeColumns;
-    return { ...config, "geoshard:shards": JSON.stringify(shards) };
-}

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { policies } from "../policies/rules";
 import {
     isSecretValue,
     mockAccountId,
@@ -6,20 +7,20 @@ import {
     RecordedResource,
     reveal,
 } from "../tools/mockRuntime";
-import { instancesOf, named, ofType, referenceShards, run, types } from "./helpers";
+import { evaluatePolicies } from "../tools/policyEval";
+import { instancesOf, named, ofType, referenceShards, run, ShardEntry, types } from "./helpers";
 
 /** Resource types AWS cannot tag; every other aws: resource must carry the shard tags. */
 const untaggable = new Set([
     "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/route:Route",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    "aws:iam/rolePolicy:RolePolicy",
     "aws:kms/alias:Alias",
     "aws:secretsmanager/secretVersion:SecretVersion",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:lambda/permission:Permission",
-    "aws:cloudwatch/eventTarget:EventTarget",
-    "aws:route53/record:Record",
+    "aws:sns/topicPolicy:TopicPolicy",
     "aws:sns/topicSubscription:TopicSubscription",
-    "aws:ec2/route:Route",
+    "aws:route53/record:Record",
     "aws:route53/zoneAssociation:ZoneAssociation",
     "aws:cloudwatch/logStream:LogStream",
 ]);
@@ -44,13 +45,80 @@ const warehouseRegionSuffixes = [
     "cdc-latency-target",
 ];
 
-const urnOf = (r: RecordedResource) => r.urn;
+const regionOf: Record<string, string> = Object.fromEntries(
+    referenceShards().map((s) => [s.name, s.region]),
+);
+/** An instance's own host name, as the mocks compute it. */
+const host = (identifier: string, region: string) =>
+    `${identifier}.c0ffee12abcd.${region}.rds.amazonaws.com`;
+const clusterEndpoint = (shard: string) =>
+    `geoshard-prod-${shard}-cluster.cluster-c0ffee12abcd.${regionOf[shard]}.rds.amazonaws.com`;
+const clusterReaderEndpoint = (shard: string) =>
+    `geoshard-prod-${shard}-cluster.cluster-ro-c0ffee12abcd.${regionOf[shard]}.rds.amazonaws.com`;
+const readersEndpoint = (shard: string) =>
+    `geoshard-prod-${shard}-readers.cluster-custom-c0ffee12abcd.${regionOf[shard]}.rds.amazonaws.com`;
+const proxyEndpoint = (shard: string) =>
+    `geoshard-prod-${shard}-proxy.proxy-c0ffee12abcd.${regionOf[shard]}.rds.amazonaws.com`;
+const keyArn = (shard: string) =>
+    `arn:aws:kms:${regionOf[shard]}:${mockAccountId}:key/${shard}-key`;
+const topicArn = (shard: string) =>
+    `arn:aws:sns:${regionOf[shard]}:${mockAccountId}:geoshard-prod-${shard}-alarms`;
+const secretArn = (shard: string) =>
+    `arn:aws:secretsmanager:${regionOf[shard]}:${mockAccountId}:secret:geoshard-prod-${shard}-master-credentials-AbCdEf`;
+const warehouseKeyArn = `arn:aws:kms:us-east-1:${mockAccountId}:key/warehouse-key`;
+const shardTags = (shard: string, role: string, resource: string = role) => ({
+    Name: `geoshard-prod-${shard}-${resource}`,
+    environment: "prod",
+    shard,
+    role,
+});
 
-describe("RegionalShard, the reference stack in prod", () => {
+const childrenOf = (r: ProgramRun, shard: string) =>
+    r.resources.filter((x) => x.parent.endsWith(`RegionalShard::${shard}`));
+const childOf = (r: ProgramRun, shard: string, type: string) =>
+    childrenOf(r, shard).filter((x) => x.type === type);
+const rdsAlarmsOf = (r: ProgramRun, shard: string) =>
+    childOf(r, shard, types.alarm).filter((a) => a.inputs.namespace === "AWS/RDS");
+const recordsOf = (r: ProgramRun, shard: string) =>
+    ofType(r, types.record).filter((x) => x.name.startsWith(`${shard}-`));
+const secretValueOf = (r: ProgramRun, shard: string) =>
+    JSON.parse(
+        reveal(named(r, `${shard}-credentials-value`, types.secretVersion).inputs.secretString),
+    );
+const policyOf = (r: ProgramRun, name: string, type: string) =>
+    JSON.parse(named(r, name, type).inputs.policy);
+const pick = (o: Record<string, any>, keys: string[]) =>
+    Object.fromEntries(keys.map((k) => [k, o[k]]));
+const targetGroup = "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup";
+const shardMapOf = (r: ProgramRun) => (r.outputs.shardMap as any).shards;
+const summaryOf = (r: ProgramRun) => r.outputs.summary as Record<string, any>;
+const urnsOfTypes = (r: ProgramRun, typeList: string[]) =>
+    r.resources
+        .filter((x) => typeList.includes(x.type))
+        .map((x) => x.urn)
+        .sort();
+const alarmNames = (shard: string, labels: string[], perCluster: string[]) => [
+    ...labels.flatMap((label) => {
+        const metrics = ["cpu", "freeable-memory", "connections", "free-local-storage"];
+        return [...metrics, ...(label === "writer" ? [] : ["replica-lag"])].map(
+            (m) => `geoshard-prod-${shard}-${label}-${m}`,
+        );
+    }),
+    ...perCluster.map((what) => `geoshard-prod-${shard}-${what}`),
+];
+
+/**
+ * The prod run, shared by the describes that compare against it (one program run for the file's
+ * reference stack).
+ */
+let prodRun: Promise<ProgramRun> | undefined;
+const runProd = () => (prodRun ??= run({ backupRetentionDays: "14" }));
+
+describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one region: no dr)", () => {
     let prod: ProgramRun;
 
     before(async () => {
-        prod = await run({ backupRetentionDays: "14" });
+        prod = await runProd();
     });
 
     it("declares one component per shard and one provider per region", () => {
@@ -72,10 +140,9 @@ describe("RegionalShard, the reference stack in prod", () => {
 
     it("puts a shard's resources in its region, its CDC path in the warehouse's, Route 53 on the global provider", () => {
         for (const shard of referenceShards()) {
-            const children = prod.resources.filter((r) =>
-                r.parent.endsWith(`RegionalShard::${shard.name}`),
+            const awsChildren = childrenOf(prod, shard.name).filter((r) =>
+                r.type.startsWith("aws:"),
             );
-            const awsChildren = children.filter((r) => r.type.startsWith("aws:"));
             assert.ok(awsChildren.length > 20);
             for (const child of awsChildren) {
                 const inWarehouse = warehouseRegionSuffixes.some(
@@ -90,240 +157,343 @@ describe("RegionalShard, the reference stack in prod", () => {
         }
     });
 
-    it("gives each shard exactly one master, one standby and two replicas, of the design card's classes", () => {
-        assert.strictEqual(ofType(prod, types.instance).length, 16);
+    it("gives each shard one Aurora cluster: a writer and a standby of the design card's class at tier 0, two readers at tier 15", () => {
+        assert.deepStrictEqual(ofType(prod, types.instance), [], "no RDS instance on Aurora");
+        assert.strictEqual(ofType(prod, types.cluster).length, 4);
+        assert.strictEqual(ofType(prod, types.clusterInstance).length, 16);
         for (const shard of referenceShards()) {
-            const { masters, standbys, replicas } = instancesOf(prod, shard.name);
             assert.deepStrictEqual(
-                masters.map((m) => m.inputs.instanceClass),
-                ["db.r6g.8xlarge"],
+                childOf(prod, shard.name, types.cluster).map((c) => c.name),
+                [`${shard.name}-cluster`],
+            );
+            const { all, writers, standbys, readers } = instancesOf(prod, shard.name);
+            assert.deepStrictEqual(
+                all.map((i) => [
+                    i.name,
+                    i.type,
+                    i.inputs.identifier,
+                    i.inputs.instanceClass,
+                    i.inputs.promotionTier,
+                ]),
+                [
+                    ["writer", "db.r6g.8xlarge", 0],
+                    ["standby", "db.r6g.8xlarge", 0],
+                    ["reader-1", "db.r6g.4xlarge", 15],
+                    ["reader-2", "db.r6g.4xlarge", 15],
+                ].map(([label, instanceClass, tier]) => [
+                    `${shard.name}-${label}`,
+                    types.clusterInstance,
+                    `geoshard-prod-${shard.name}-${label}`,
+                    instanceClass,
+                    tier,
+                ]),
             );
             assert.deepStrictEqual(
-                standbys.map((s) => s.inputs.instanceClass),
-                ["db.r6g.8xlarge"],
+                [writers.length, standbys.length, readers.length],
+                [1, 1, 2],
+                "one writer, one standby, two readers by role tag",
             );
-            assert.deepStrictEqual(
-                replicas.map((r) => r.inputs.instanceClass),
-                ["db.r6g.4xlarge", "db.r6g.4xlarge"],
-            );
-            assert.deepStrictEqual(
-                [...masters, ...standbys, ...replicas].map((i) => i.inputs.identifier),
-                ["master", "standby", "replica-1", "replica-2"].map(
-                    (s) => `geoshard-prod-${shard.name}-${s}`,
-                ),
+            assert.notStrictEqual(
+                standbys[0].inputs.availabilityZone,
+                writers[0].inputs.availabilityZone,
+                `${shard.name}: the standby shares the writer's AZ`,
             );
         }
     });
 
-    it("places the standby apart from the master and spreads replicas over three AZs", () => {
-        const { masters, standbys, replicas } = instancesOf(prod, "us-east");
+    it("chooses AZs by zone ID and never the constrained use1-az3 (us-east-1a in this account)", () => {
+        // Zone IDs sorted: use1-az1 (1c), use1-az2 (1d), use1-az4 (1e); use1-az3 (1a) is left out.
+        const azsOf = (shard: string) =>
+            instancesOf(prod, shard).all.map((i) => [i.name, i.inputs.availabilityZone]);
+        assert.deepStrictEqual(azsOf("us-east"), [
+            ["us-east-writer", "us-east-1c"],
+            ["us-east-standby", "us-east-1d"],
+            ["us-east-reader-1", "us-east-1e"],
+            ["us-east-reader-2", "us-east-1c"],
+        ]);
         assert.deepStrictEqual(
-            [masters[0], standbys[0], ...replicas].map((i) => i.inputs.availabilityZone),
-            ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1a"],
-        );
-        assert.deepStrictEqual(
-            ofType(prod, types.subnet)
-                .filter((s) => s.inputs.tags.shard === "us-east")
-                .map((s) => [s.name, s.inputs.availabilityZone, s.inputs.cidrBlock]),
+            childOf(prod, "us-east", types.subnet).map((s) => [
+                s.name,
+                s.inputs.availabilityZone,
+                s.inputs.cidrBlock,
+            ]),
             [
-                ["us-east-subnet-us-east-1a", "us-east-1a", "10.10.0.0/18"],
-                ["us-east-subnet-us-east-1b", "us-east-1b", "10.10.64.0/18"],
-                ["us-east-subnet-us-east-1c", "us-east-1c", "10.10.128.0/18"],
+                ["us-east-subnet-us-east-1c", "us-east-1c", "10.10.0.0/18"],
+                ["us-east-subnet-us-east-1d", "us-east-1d", "10.10.64.0/18"],
+                ["us-east-subnet-us-east-1e", "us-east-1e", "10.10.128.0/18"],
             ],
         );
-    });
-
-    it("works in a region with only two AZs (us-west-1)", () => {
-        const { masters, standbys, replicas } = instancesOf(prod, "us-west");
-        assert.deepStrictEqual(
-            [masters[0], standbys[0], ...replicas].map((i) => i.inputs.availabilityZone),
-            ["us-west-1a", "us-west-1c", "us-west-1a", "us-west-1c"],
-        );
-        assert.deepStrictEqual(
-            ofType(prod, types.subnet)
-                .filter((s) => s.inputs.tags.shard === "us-west")
-                .map((s) => s.inputs.availabilityZone),
-            ["us-west-1a", "us-west-1c"],
-        );
-    });
-
-    it("configures the master for safety, recovery and observability", () => {
-        const master = named(prod, "europe-master");
-        const key = named(prod, "europe-key", types.key);
-        const role = named(prod, "europe-monitoring-role", types.role);
-        const expected: Record<string, unknown> = {
-            identifier: "geoshard-prod-europe-master",
-            engine: "postgres",
-            engineVersion: "17",
-            instanceClass: "db.r6g.8xlarge",
-            availabilityZone: "eu-west-2a",
-            multiAz: false,
-            storageType: "gp3",
-            allocatedStorage: 1000,
-            maxAllocatedStorage: 4000,
-            storageEncrypted: true,
-            kmsKeyId: `arn:aws:kms:eu-west-2:${mockAccountId}:key/europe-key`,
-            publiclyAccessible: false,
-            dbSubnetGroupName: "geoshard-prod-europe-subnets",
-            parameterGroupName: "europe-params-0a1b2c3",
-            vpcSecurityGroupIds: ["europe-db-sg-id"],
-            dbName: "geoshard",
-            username: "geoshard_admin",
-            backupRetentionPeriod: 14,
-            backupWindow: "03:00-04:00",
-            maintenanceWindow: "sun:04:30-sun:05:30",
-            deleteAutomatedBackups: false,
-            deletionProtection: true,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: "geoshard-prod-europe-master-final",
-            copyTagsToSnapshot: true,
-            iamDatabaseAuthenticationEnabled: true,
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: `arn:aws:kms:eu-west-2:${mockAccountId}:key/europe-key`,
-            performanceInsightsRetentionPeriod: 7,
-            monitoringInterval: 60,
-            monitoringRoleArn: `arn:aws:iam::${mockAccountId}:role/europe-monitoring-role`,
-            enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-            caCertIdentifier: "rds-ca-rsa2048-g1",
-            autoMinorVersionUpgrade: true,
-        };
-        for (const [input, value] of Object.entries(expected)) {
-            assert.deepStrictEqual(master.inputs[input], value, `master ${input}`);
-        }
-        assert.strictEqual(key.inputs.enableKeyRotation, true);
-        assert.ok(role);
         assert.ok(
-            isSecretValue(master.inputs.password),
-            "the master password reaches the engine as a secret",
+            !prod.resources.some(
+                (r) =>
+                    r.inputs.tags?.shard === "us-east" &&
+                    r.inputs.availabilityZone === "us-east-1a",
+            ),
+            "nothing of the us-east shard lies in us-east-1a (use1-az3)",
         );
-        assert.strictEqual(master.inputs.replicateSourceDb, undefined);
+        // euw2-az1 (2c), euw2-az2 (2a), euw2-az3 (2b); apse1-az1..3 are 1a..1c.
+        assert.deepStrictEqual(azsOf("europe"), [
+            ["europe-writer", "eu-west-2c"],
+            ["europe-standby", "eu-west-2a"],
+            ["europe-reader-1", "eu-west-2b"],
+            ["europe-reader-2", "eu-west-2c"],
+        ]);
+        assert.deepStrictEqual(azsOf("asia"), [
+            ["asia-writer", "ap-southeast-1a"],
+            ["asia-standby", "ap-southeast-1b"],
+            ["asia-reader-1", "ap-southeast-1c"],
+            ["asia-reader-2", "ap-southeast-1a"],
+        ]);
+        // The lookup asks for the region's standard, available AZs only (no Local Zones).
+        const lookups = prod.calls.filter(
+            (c) => c.token === "aws:index/getAvailabilityZones:getAvailabilityZones",
+        );
+        assert.deepStrictEqual(lookups.map((c) => c.region).sort(), [
+            "ap-southeast-1",
+            "eu-west-2",
+            "us-east-1",
+            "us-east-1",
+            "us-west-1",
+        ]);
+        for (const lookup of lookups) {
+            assert.deepStrictEqual(lookup.inputs, {
+                state: "available",
+                filters: [{ name: "zone-type", values: ["availability-zone"] }],
+            });
+        }
     });
 
-    it("creates replicas with only what AWS accepts on a replica", () => {
-        const forbidden = [
-            "username",
-            "password",
-            "dbName",
-            "engine",
-            "engineVersion",
-            "allocatedStorage",
-            "kmsKeyId",
-            "dbSubnetGroupName",
-            "backupWindow",
-            "maintenanceWindow",
-            "finalSnapshotIdentifier",
-        ];
+    it("works in a region with only two AZs (us-west-1): the standby and the readers use the other one", () => {
+        assert.deepStrictEqual(
+            instancesOf(prod, "us-west").all.map((i) => [i.name, i.inputs.availabilityZone]),
+            [
+                ["us-west-writer", "us-west-1c"],
+                ["us-west-standby", "us-west-1a"],
+                ["us-west-reader-1", "us-west-1c"],
+                ["us-west-reader-2", "us-west-1a"],
+            ],
+        );
+        assert.deepStrictEqual(
+            childOf(prod, "us-west", types.subnet).map((s) => s.inputs.availabilityZone),
+            ["us-west-1c", "us-west-1a"],
+        );
+        assert.ok(!("availabilityZones" in named(prod, "us-west-cluster", types.cluster).inputs));
+    });
+
+    it("creates the writer alone first; the standby and every reader wait for it", () => {
         for (const shard of referenceShards()) {
-            const { standbys, replicas } = instancesOf(prod, shard.name);
-            for (const replica of [...standbys, ...replicas]) {
-                for (const input of forbidden) {
-                    assert.strictEqual(
-                        replica.inputs[input],
-                        undefined,
-                        `${replica.name} sets ${input}`,
-                    );
-                }
-                assert.strictEqual(
-                    replica.inputs.replicateSourceDb,
-                    `geoshard-prod-${shard.name}-master`,
+            const { writers, standbys, readers } = instancesOf(prod, shard.name);
+            const writer = writers[0];
+            for (const other of [...standbys, ...readers]) {
+                assert.ok(
+                    other.dependencies.includes(writer.urn),
+                    `${other.name} waits for the writer`,
                 );
-                assert.strictEqual(
-                    replica.inputs.storageEncrypted,
-                    true,
-                    "stated as inherited, or the provider plans a replacement",
-                );
-                assert.strictEqual(
-                    replica.inputs.skipFinalSnapshot,
-                    true,
-                    "RDS takes no final snapshot of a replica",
-                );
-                assert.strictEqual(replica.inputs.storageType, "gp3");
-                assert.strictEqual(replica.inputs.maxAllocatedStorage, 4000);
-                assert.strictEqual(replica.inputs.publiclyAccessible, false);
-                assert.strictEqual(replica.inputs.iamDatabaseAuthenticationEnabled, true);
-                assert.strictEqual(replica.inputs.performanceInsightsEnabled, true);
-                assert.strictEqual(replica.inputs.monitoringInterval, 60);
-                assert.strictEqual(replica.inputs.caCertIdentifier, "rds-ca-rsa2048-g1");
-                assert.deepStrictEqual(replica.inputs.enabledCloudwatchLogsExports, [
-                    "postgresql",
-                    "upgrade",
-                ]);
             }
-            assert.strictEqual(
-                standbys[0].inputs.backupRetentionPeriod,
-                14,
-                "a promoted standby has backups at once",
-            );
-            assert.strictEqual(standbys[0].inputs.deletionProtection, true);
-            assert.deepStrictEqual(
-                replicas.map((r) => r.inputs.deletionProtection),
-                [false, false],
-                "a replica can be removed in one pulumi up",
-            );
-            assert.deepStrictEqual(
-                replicas.map((r) => r.inputs.backupRetentionPeriod),
-                [undefined, undefined],
+            assert.ok(
+                ![...standbys, ...readers].some((i) => writer.dependencies.includes(i.urn)),
+                "the writer waits for no other instance",
             );
         }
     });
 
-    it("creates the standby first, then the replicas one after another", () => {
-        const { masters, standbys, replicas } = instancesOf(prod, "asia");
-        assert.ok(standbys[0].dependencies.includes(masters[0].urn));
-        assert.ok(replicas[0].dependencies.includes(standbys[0].urn));
-        assert.ok(replicas[1].dependencies.includes(replicas[0].urn));
-        assert.ok(!standbys[0].dependencies.some((d) => replicas.map(urnOf).includes(d)));
+    it("configures the cluster exactly: encrypted with the shard key, 14 days of backups, protected, IAM auth, logs exported, no AZs", () => {
+        const cluster = named(prod, "europe-cluster", types.cluster);
+        assert.ok(isSecretValue(cluster.inputs.masterPassword), "the password is a secret");
+        // An allowlist: a new input (applyImmediately, availabilityZones...) fails here until
+        // it is reviewed. ignoreChanges, a resource option, is not visible to the mocks.
+        assert.deepStrictEqual(
+            { ...cluster.inputs, masterPassword: reveal(cluster.inputs.masterPassword) },
+            {
+                clusterIdentifier: "geoshard-prod-europe-cluster",
+                engine: "aurora-postgresql",
+                engineMode: "provisioned",
+                engineVersion: "17.7",
+                databaseName: "geoshard",
+                masterUsername: "geoshard_admin",
+                masterPassword: "mock-password-not-secret",
+                port: 5432,
+                storageEncrypted: true,
+                kmsKeyId: keyArn("europe"),
+                storageType: "aurora",
+                dbSubnetGroupName: "geoshard-prod-europe-subnets",
+                vpcSecurityGroupIds: ["europe-db-sg-id"],
+                dbClusterParameterGroupName: "europe-cluster-params-0a1b2c3",
+                iamDatabaseAuthenticationEnabled: true,
+                backupRetentionPeriod: 14,
+                preferredBackupWindow: "03:00-04:00",
+                preferredMaintenanceWindow: "sun:04:30-sun:05:30",
+                copyTagsToSnapshot: true,
+                deletionProtection: true,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: "geoshard-prod-europe-cluster-final",
+                enabledCloudwatchLogsExports: ["postgresql"],
+                tags: shardTags("europe", "database", "cluster"),
+            },
+        );
+        for (const shard of referenceShards()) {
+            const inputs = named(prod, `${shard.name}-cluster`, types.cluster).inputs;
+            assert.strictEqual(inputs.kmsKeyId, keyArn(shard.name));
+            assert.strictEqual(inputs.backupRetentionPeriod, 14);
+            assert.strictEqual(inputs.availabilityZones, undefined);
+        }
     });
 
-    it("protects the master and the standby in prod, and nothing else", () => {
-        const protectedNames = prod.resources.filter((r) => r.protect).map((r) => r.name);
+    it("configures each cluster instance exactly: explicit tier, private, no self-upgrade, PI with the key, monitoring, CA pinned", () => {
+        for (const shard of referenceShards()) {
+            const tiers: Record<string, number> = { writer: 0, standby: 0, reader: 15 };
+            for (const instance of instancesOf(prod, shard.name).all) {
+                const role = instance.inputs.tags.role as string;
+                const label = instance.name.slice(shard.name.length + 1);
+                assert.deepStrictEqual(instance.inputs, {
+                    identifier: `geoshard-prod-${shard.name}-${label}`,
+                    clusterIdentifier: `${shard.name}-cluster-id`,
+                    engine: "aurora-postgresql",
+                    instanceClass: role === "reader" ? "db.r6g.4xlarge" : "db.r6g.8xlarge",
+                    promotionTier: tiers[role],
+                    availabilityZone: instance.inputs.availabilityZone,
+                    dbSubnetGroupName: `geoshard-prod-${shard.name}-subnets`,
+                    dbParameterGroupName: `${shard.name}-instance-params-0a1b2c3`,
+                    publiclyAccessible: false,
+                    autoMinorVersionUpgrade: false,
+                    caCertIdentifier: "rds-ca-rsa2048-g1",
+                    performanceInsightsEnabled: true,
+                    performanceInsightsKmsKeyId: keyArn(shard.name),
+                    performanceInsightsRetentionPeriod: 7,
+                    monitoringInterval: 60,
+                    monitoringRoleArn: `arn:aws:iam::${mockAccountId}:role/${shard.name}-monitoring-role`,
+                    copyTagsToSnapshot: true,
+                    tags: shardTags(shard.name, role, label),
+                });
+            }
+        }
+    });
+
+    it("protects the cluster, the writer and the standby in prod, and nothing else", () => {
         assert.deepStrictEqual(
-            protectedNames.sort(),
+            prod.resources
+                .filter((r) => r.protect)
+                .map((r) => r.name)
+                .sort(),
             referenceShards()
-                .flatMap((s) => [`${s.name}-master`, `${s.name}-standby`])
+                .flatMap((s) => [`${s.name}-cluster`, `${s.name}-writer`, `${s.name}-standby`])
                 .sort(),
         );
-    });
-
-    it("exports each instance's logs into an encrypted group with a retention, created before it", () => {
-        const master = named(prod, "us-east-master");
-        const groups = ofType(prod, types.logGroup).filter(
-            (g) => g.inputs.tags.shard === "us-east" && g.inputs.name.startsWith("/aws/rds/"),
-        );
-        assert.strictEqual(groups.length, 8);
-        const masterGroups = groups.filter((g) => g.name.startsWith("us-east-master-"));
-        assert.deepStrictEqual(
-            masterGroups.map((g) => [g.inputs.name, g.inputs.retentionInDays, g.inputs.kmsKeyId]),
-            ["postgresql", "upgrade"].map((t) => [
-                `/aws/rds/instance/geoshard-prod-us-east-master/${t}`,
-                30,
-                `arn:aws:kms:us-east-1:${mockAccountId}:key/us-east-key`,
-            ]),
-        );
-        for (const group of masterGroups) {
-            assert.ok(master.dependencies.includes(group.urn));
+        for (const reader of instancesOf(prod, "asia").readers) {
+            assert.strictEqual(reader.protect, false, `${reader.name} can be scaled away`);
         }
     });
 
-    it("gives each shard a rotating customer key that CloudWatch Logs may use only for its RDS logs", () => {
+    it("sets the cluster parameters CDC, TLS and cluster cache management need, and the instance parameters", () => {
+        const clusterParams = named(prod, "asia-cluster-params", types.clusterParameterGroup);
+        assert.deepStrictEqual(clusterParams.inputs, {
+            family: "aurora-postgresql17",
+            description: "geoshard shard asia, Aurora PostgreSQL cluster",
+            parameters: [
+                { name: "rds.force_ssl", value: "1" },
+                { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+                {
+                    name: "shared_preload_libraries",
+                    value: "pg_stat_statements",
+                    applyMethod: "pending-reboot",
+                },
+                // A quarter of volumeAlarmGiB (4000 GiB), in MB.
+                { name: "max_slot_wal_keep_size", value: String((4000 * 1024) / 4) },
+                { name: "apg_ccm_enabled", value: "1" },
+            ],
+            tags: shardTags("asia", "database", "cluster-params"),
+        });
+        assert.strictEqual(
+            named(prod, "asia-cluster", types.cluster).inputs.dbClusterParameterGroupName,
+            "asia-cluster-params-0a1b2c3",
+        );
+        assert.deepStrictEqual(named(prod, "asia-instance-params", types.parameterGroup).inputs, {
+            family: "aurora-postgresql17",
+            description: "geoshard shard asia, Aurora PostgreSQL instances",
+            parameters: [
+                { name: "log_min_duration_statement", value: "1000" },
+                { name: "log_lock_waits", value: "1" },
+            ],
+            tags: shardTags("asia", "database", "instance-params"),
+        });
+    });
+
+    it("routes reads through a custom READER endpoint that lists exactly the two readers, never the writer or the standby", () => {
+        for (const shard of referenceShards()) {
+            const endpoints = childOf(prod, shard.name, types.clusterEndpoint);
+            assert.deepStrictEqual(
+                endpoints.map((e) => e.inputs),
+                [
+                    {
+                        clusterEndpointIdentifier: `geoshard-prod-${shard.name}-readers`,
+                        clusterIdentifier: `${shard.name}-cluster-id`,
+                        customEndpointType: "READER",
+                        staticMembers: [1, 2].map((n) => `geoshard-prod-${shard.name}-reader-${n}`),
+                        tags: shardTags(shard.name, "database", "readers-endpoint"),
+                    },
+                ],
+            );
+            const { writers, standbys, readers } = instancesOf(prod, shard.name);
+            for (const excluded of [...writers, ...standbys]) {
+                assert.ok(!endpoints[0].inputs.staticMembers.includes(excluded.inputs.identifier));
+            }
+            for (const reader of readers) {
+                assert.ok(endpoints[0].dependencies.includes(reader.urn));
+            }
+        }
+    });
+
+    it("exports the PostgreSQL log into a group under the shard key with a retention, created before the cluster", () => {
+        const groups = childOf(prod, "us-east", types.logGroup).filter((g) =>
+            g.inputs.name.startsWith("/aws/rds/"),
+        );
+        assert.deepStrictEqual(
+            groups.map((g) => [g.name, g.inputs]),
+            [
+                [
+                    "us-east-cluster-postgresql-logs",
+                    {
+                        name: "/aws/rds/cluster/geoshard-prod-us-east-cluster/postgresql",
+                        retentionInDays: 30,
+                        kmsKeyId: keyArn("us-east"),
+                        tags: shardTags("us-east", "logs", "cluster-postgresql-logs"),
+                    },
+                ],
+            ],
+        );
+        assert.ok(
+            named(prod, "us-east-cluster", types.cluster).dependencies.includes(groups[0].urn),
+        );
+    });
+
+    it("gives each shard a rotating key that CloudWatch Logs may use for its RDS logs, and alarms and RDS events for its topic", () => {
         const key = named(prod, "us-west-key", types.key);
         assert.strictEqual(key.inputs.enableKeyRotation, true);
         assert.strictEqual(key.inputs.deletionWindowInDays, 30);
-        const policy = JSON.parse(key.inputs.policy);
-        assert.deepStrictEqual(policy.Statement[0].Principal, {
+        const statements = JSON.parse(key.inputs.policy).Statement;
+        assert.deepStrictEqual(statements[0].Principal, {
             AWS: `arn:aws:iam::${mockAccountId}:root`,
         });
-        assert.deepStrictEqual(policy.Statement[1].Principal, {
+        assert.deepStrictEqual(statements[1].Principal, {
             Service: "logs.us-west-1.amazonaws.com",
         });
-        assert.deepStrictEqual(policy.Statement[1].Condition, {
+        assert.deepStrictEqual(statements[1].Condition, {
             ArnLike: {
                 "kms:EncryptionContext:aws:logs:arn": [
+                    `arn:aws:logs:us-west-1:${mockAccountId}:log-group:/aws/rds/cluster/geoshard-prod-us-west-*`,
                     `arn:aws:logs:us-west-1:${mockAccountId}:log-group:/aws/rds/instance/geoshard-prod-us-west-*`,
-                    `arn:aws:logs:us-west-1:${mockAccountId}:log-group:/aws/lambda/geoshard-prod-us-west-*`,
                 ],
             },
         });
+        assert.deepStrictEqual(statements[2], {
+            Sid: "AlarmsAndRdsEventsPublishToEncryptedTopics",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"] },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceAccount": mockAccountId } },
+        });
+        assert.strictEqual(statements.length, 3);
         assert.deepStrictEqual(
             ofType(prod, "aws:kms/alias:Alias").map((a) => a.inputs.name),
             [
@@ -333,77 +503,199 @@ describe("RegionalShard, the reference stack in prod", () => {
         );
     });
 
-    it("sets the parameters CDC and TLS need from the first boot", () => {
-        const params = named(prod, "asia-params", types.parameterGroup);
-        assert.strictEqual(params.inputs.family, "postgres17");
-        assert.deepStrictEqual(params.inputs.parameters, [
-            { name: "rds.force_ssl", value: "1" },
-            { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
-            {
-                name: "shared_preload_libraries",
-                value: "pg_stat_statements",
-                applyMethod: "pending-reboot",
-            },
-            // 20% of 1000 GiB, in MB: a stuck slot never holds more WAL.
-            { name: "max_slot_wal_keep_size", value: "204800" },
-        ]);
-    });
-
-    it("admits PostgreSQL from the shard's VPC and the warehouse only, with no inline rules", () => {
-        const group = named(prod, "europe-db-sg", "aws:ec2/securityGroup:SecurityGroup");
-        assert.strictEqual(group.inputs.ingress, undefined);
-        assert.strictEqual(group.inputs.egress, undefined);
-        const rules = ofType(prod, types.ingress).filter(
-            (r) =>
-                r.inputs.securityGroupId === "europe-db-sg-id" && r.inputs.cidrIpv4 !== undefined,
-        );
-        assert.deepStrictEqual(
-            rules.map((r) => [
-                r.name,
-                r.inputs.cidrIpv4,
-                r.inputs.ipProtocol,
-                r.inputs.fromPort,
-                r.inputs.toPort,
-            ]),
-            [
-                ["europe-postgres-from-10-30-0-0-16", "10.30.0.0/16", "tcp", 5432, 5432],
-                ["europe-postgres-from-warehouse", "10.100.0.0/16", "tcp", 5432, 5432],
-            ],
-        );
-        const vpc = named(prod, "europe-vpc", types.vpc);
-        assert.strictEqual(vpc.inputs.cidrBlock, "10.30.0.0/16");
-        assert.ok(
-            ofType(prod, types.subnet).every((s) => s.inputs.mapPublicIpOnLaunch === false),
-            "no subnet hands out public addresses",
-        );
-        assert.strictEqual(ofType(prod, "aws:ec2/internetGateway:InternetGateway").length, 0);
-    });
-
-    it("keeps the credentials in Secrets Manager under the shard's key, and out of every output", () => {
-        const secret = named(prod, "asia-credentials", types.secret);
-        assert.strictEqual(
-            secret.inputs.kmsKeyId,
-            `arn:aws:kms:ap-southeast-1:${mockAccountId}:key/asia-key`,
-        );
-        assert.strictEqual(secret.inputs.name, "geoshard-prod-asia-master-credentials");
-        const version = named(prod, "asia-credentials-value", types.secretVersion);
-        assert.ok(isSecretValue(version.inputs.secretString));
-        assert.deepStrictEqual(JSON.parse(reveal(version.inputs.secretString)), {
-            username: "geoshard_admin",
-            password: "mock-password-not-secret",
-            engine: "postgres",
-            host: "geoshard-prod-asia-master.c0ffee12abcd.ap-southeast-1.rds.amazonaws.com",
-            port: 5432,
-            dbname: "geoshard",
+    it("keeps the credentials in Secrets Manager: host is the cluster endpoint, a replica only outside the warehouse region", () => {
+        for (const shard of referenceShards()) {
+            const secret = named(prod, `${shard.name}-credentials`, types.secret);
+            assert.strictEqual(secret.inputs.kmsKeyId, keyArn(shard.name));
+            assert.strictEqual(
+                secret.inputs.name,
+                `geoshard-prod-${shard.name}-master-credentials`,
+            );
+            // The warehouse is in us-east-1: Secrets Manager refuses a replica in the secret's
+            // own region, so the us-east shard has none.
+            assert.deepStrictEqual(
+                secret.inputs.replicas,
+                shard.region === "us-east-1"
+                    ? undefined
+                    : [{ region: "us-east-1", kmsKeyId: warehouseKeyArn }],
+                `${shard.name} replicas`,
+            );
+            const version = named(prod, `${shard.name}-credentials-value`, types.secretVersion);
+            assert.ok(isSecretValue(version.inputs.secretString), "the value is a secret");
+            assert.deepStrictEqual(secretValueOf(prod, shard.name), {
+                username: "geoshard_admin",
+                password: "mock-password-not-secret",
+                engine: "postgres",
+                host: clusterEndpoint(shard.name),
+                port: 5432,
+                dbname: "geoshard",
+            });
+        }
+        const password = named(prod, "asia-master-password", types.password);
+        // Letters, digits, '-' and '_': RDS refuses / @ " and space; DMS's connection string
+        // breaks on ; { } + %.
+        assert.deepStrictEqual(password.inputs, {
+            length: 40,
+            special: true,
+            overrideSpecial: "-_",
         });
-        const password = named(
-            prod,
-            "asia-master-password",
-            "random:index/randomPassword:RandomPassword",
-        );
-        assert.strictEqual(password.inputs.length, 40);
-        assert.ok(!/[/@" ]/.test(password.inputs.overrideSpecial), 'RDS refuses / @ " and space');
         assert.ok(!JSON.stringify(prod.outputs).includes("mock-password-not-secret"));
+    });
+
+    it("reports each cluster's failover, failure, maintenance and notification events into the shard's encrypted topic", () => {
+        for (const shard of referenceShards()) {
+            assert.deepStrictEqual(
+                childOf(prod, shard.name, types.eventSubscription).map((e) => e.inputs),
+                [
+                    {
+                        name: `geoshard-prod-${shard.name}-events`,
+                        snsTopic: topicArn(shard.name),
+                        sourceType: "db-cluster",
+                        sourceIds: [`${shard.name}-cluster-id`],
+                        eventCategories: ["failover", "failure", "maintenance", "notification"],
+                        enabled: true,
+                        tags: shardTags(shard.name, "alarms", "events"),
+                    },
+                ],
+            );
+            assert.strictEqual(
+                named(prod, `${shard.name}-alarms`, types.topic).inputs.kmsMasterKeyId,
+                keyArn(shard.name),
+            );
+        }
+        const topicPolicy = policyOf(prod, "europe-alarms-policy", types.topicPolicy);
+        assert.deepStrictEqual(topicPolicy.Statement[1], {
+            Sid: "AlarmsAndRdsEventsPublish",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"] },
+            Action: "sns:Publish",
+            Resource: topicArn("europe"),
+            Condition: { StringEquals: { "aws:SourceAccount": mockAccountId } },
+        });
+        assert.deepStrictEqual(topicPolicy.Statement[0].Principal, {
+            AWS: `arn:aws:iam::${mockAccountId}:root`,
+        });
+    });
+
+    it("raises the Aurora alarms of each shard, 22 with two readers, all into the shard's topic", () => {
+        for (const shard of referenceShards()) {
+            const alarms = rdsAlarmsOf(prod, shard.name);
+            const expected = alarmNames(
+                shard.name,
+                ["writer", "standby", "reader-1", "reader-2"],
+                ["volume-used", "replication-slot-lag", "transaction-logs-disk"],
+            );
+            assert.strictEqual(expected.length, 22);
+            assert.deepStrictEqual(alarms.map((a) => a.inputs.name).sort(), [...expected].sort());
+            assert.deepStrictEqual(
+                [...summaryOf(prod)[shard.name].alarms].sort(),
+                [...expected].sort(),
+            );
+            for (const alarm of alarms) {
+                assert.deepStrictEqual(alarm.inputs.alarmActions, [topicArn(shard.name)]);
+                assert.deepStrictEqual(alarm.inputs.okActions, [topicArn(shard.name)]);
+                assert.strictEqual(alarm.inputs.period, 60);
+            }
+        }
+        const alarm = (name: string, keys: string[]) =>
+            pick(named(prod, name, types.alarm).inputs, keys);
+        const keys = [
+            "metricName",
+            "dimensions",
+            "statistic",
+            "comparisonOperator",
+            "threshold",
+            "evaluationPeriods",
+        ];
+        const cluster = "geoshard-prod-europe-cluster";
+        for (const label of ["standby", "reader-1", "reader-2"]) {
+            assert.deepStrictEqual(alarm(`europe-${label}-replica-lag`, keys), {
+                metricName: "AuroraReplicaLag",
+                dimensions: { DBInstanceIdentifier: `geoshard-prod-europe-${label}` },
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: 30000, // milliseconds: 30 s
+                evaluationPeriods: 3,
+            });
+        }
+        const halfTheSlotCapBytes = Math.floor((4000 * 1024) / 4 / 2) * 2 ** 20;
+        assert.deepStrictEqual(alarm("europe-replication-slot-lag", keys), {
+            metricName: "ReplicationSlotDiskUsage",
+            dimensions: { DBClusterIdentifier: cluster, Role: "WRITER" },
+            statistic: "Maximum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: halfTheSlotCapBytes,
+            evaluationPeriods: 5,
+        });
+        assert.deepStrictEqual(alarm("europe-transaction-logs-disk", keys), {
+            metricName: "TransactionLogsDiskUsage",
+            dimensions: { DBClusterIdentifier: cluster, Role: "WRITER" },
+            statistic: "Maximum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: halfTheSlotCapBytes,
+            evaluationPeriods: 5,
+        });
+        assert.deepStrictEqual(alarm("europe-volume-used", keys), {
+            metricName: "VolumeBytesUsed",
+            dimensions: { DBClusterIdentifier: cluster },
+            statistic: "Maximum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 4000 * 2 ** 30,
+            evaluationPeriods: 5,
+        });
+        assert.deepStrictEqual(alarm("europe-writer-free-local-storage", keys), {
+            metricName: "FreeLocalStorage",
+            dimensions: { DBInstanceIdentifier: "geoshard-prod-europe-writer" },
+            statistic: "Minimum",
+            comparisonOperator: "LessThanThreshold",
+            threshold: 10 * 2 ** 30,
+            evaluationPeriods: 5,
+        });
+    });
+
+    it("names writer.<shard> and reader.<shard> by simple CNAMEs with a 5 s TTL: the cluster endpoint and the custom endpoint", () => {
+        for (const shard of referenceShards()) {
+            const common = { zoneId: "ZPRIVATEZONE", type: "CNAME", ttl: 5 };
+            assert.deepStrictEqual(
+                recordsOf(prod, shard.name).map((r) => [r.name, r.region, r.inputs]),
+                [
+                    [
+                        `${shard.name}-writer`,
+                        "us-east-1",
+                        {
+                            ...common,
+                            name: `writer.${shard.name}.db.internal`,
+                            records: [clusterEndpoint(shard.name)],
+                        },
+                    ],
+                    [
+                        `${shard.name}-reader`,
+                        "us-east-1",
+                        {
+                            ...common,
+                            name: `reader.${shard.name}.db.internal`,
+                            records: [readersEndpoint(shard.name)],
+                        },
+                    ],
+                ],
+            );
+            assert.deepStrictEqual(
+                named(prod, `${shard.name}-zone-association`, types.zoneAssociation).inputs,
+                { zoneId: "ZPRIVATEZONE", vpcId: `${shard.name}-vpc-id`, vpcRegion: shard.region },
+            );
+        }
+        assert.deepStrictEqual(ofType(prod, types.healthCheck), [], "no health checks on Aurora");
+    });
+
+    it("starts DMS only once the writer and the secret's value exist, and reads the secret, never a proxy", () => {
+        for (const shard of referenceShards()) {
+            const replication = named(prod, `${shard.name}-cdc-replication`, types.replication);
+            assert.ok(replication.parent.endsWith(`RegionalShard::${shard.name}`));
+            const writer = named(prod, `${shard.name}-writer`, types.clusterInstance);
+            const value = named(prod, `${shard.name}-credentials-value`, types.secretVersion);
+            assert.ok(replication.dependencies.includes(writer.urn), "waits for the writer");
+            assert.ok(replication.dependencies.includes(value.urn), "waits for the secret value");
+        }
     });
 
     it("lets RDS publish Enhanced Monitoring through a role only this account's RDS can assume", () => {
@@ -433,6 +725,35 @@ describe("RegionalShard, the reference stack in prod", () => {
         }
     });
 
+    it("admits PostgreSQL from the shard's VPC and the warehouse only, with no inline rules", () => {
+        const group = named(prod, "europe-db-sg", types.securityGroup);
+        assert.strictEqual(group.inputs.ingress, undefined);
+        assert.strictEqual(group.inputs.egress, undefined);
+        const rules = ofType(prod, types.ingress).filter(
+            (r) => r.inputs.securityGroupId === "europe-db-sg-id",
+        );
+        assert.deepStrictEqual(
+            rules.map((r) => [
+                r.name,
+                r.inputs.cidrIpv4,
+                r.inputs.ipProtocol,
+                r.inputs.fromPort,
+                r.inputs.toPort,
+            ]),
+            [
+                ["europe-postgres-from-10-30-0-0-16", "10.30.0.0/16", "tcp", 5432, 5432],
+                ["europe-postgres-from-warehouse", "10.100.0.0/16", "tcp", 5432, 5432],
+            ],
+        );
+        assert.strictEqual(named(prod, "europe-vpc", types.vpc).inputs.cidrBlock, "10.30.0.0/16");
+        assert.ok(
+            ofType(prod, types.subnet).every((s) => s.inputs.mapPublicIpOnLaunch === false),
+            "no subnet hands out public addresses",
+        );
+        assert.strictEqual(ofType(prod, "aws:ec2/internetGateway:InternetGateway").length, 0);
+        assert.strictEqual(ofType(prod, types.proxy).length, 0, "no proxy unless asked");
+    });
+
     it("tags every taggable resource with environment, shard and role", () => {
         const taggable = prod.resources.filter(
             (r) =>
@@ -460,7 +781,7 @@ describe("RegionalShard, the reference stack in prod", () => {
         }
     });
 
-    it("exports the shard map applications read", () => {
+    it("exports the shard map: the names that follow a failover first, AWS's endpoints, then the direct instance endpoints", () => {
         const shardMap = prod.outputs.shardMap as any;
         assert.deepStrictEqual(shardMap.cityToShard, {
             new_york: "us-east",
@@ -474,114 +795,819 @@ describe("RegionalShard, the reference stack in prod", () => {
             singapore: "asia",
             mumbai: "asia",
         });
-        const host = (id: string, region: string) =>
-            `geoshard-prod-${id}.c0ffee12abcd.${region}.rds.amazonaws.com`;
-        assert.deepStrictEqual(shardMap.shards.europe, {
-            region: "eu-west-2",
-            cities: ["london", "paris", "berlin"],
-            writerName: "writer.europe.db.internal",
-            readerName: "reader.europe.db.internal",
-            writer: host("europe-master", "eu-west-2"),
-            readers: [host("europe-replica-1", "eu-west-2"), host("europe-replica-2", "eu-west-2")],
-            standby: host("europe-standby", "eu-west-2"),
-            port: 5432,
-            credentialsSecretArn: `arn:aws:secretsmanager:eu-west-2:${mockAccountId}:secret:geoshard-prod-europe-master-credentials-AbCdEf`,
-        });
         assert.deepStrictEqual(Object.keys(shardMap.shards), [
             "us-east",
             "us-west",
             "europe",
             "asia",
         ]);
+        for (const shard of referenceShards()) {
+            const instance = (label: string) =>
+                host(`geoshard-prod-${shard.name}-${label}`, shard.region);
+            assert.deepStrictEqual(shardMap.shards[shard.name], {
+                region: shard.region,
+                cities: shard.cities,
+                engine: "aurora-postgresql",
+                writer: `writer.${shard.name}.db.internal`,
+                reader: `reader.${shard.name}.db.internal`,
+                port: 5432,
+                credentialsSecretArn: secretArn(shard.name),
+                endpoints: {
+                    writer: clusterEndpoint(shard.name),
+                    reader: readersEndpoint(shard.name),
+                },
+                direct: {
+                    writer: instance("writer"),
+                    standby: instance("standby"),
+                    "reader-1": instance("reader-1"),
+                    "reader-2": instance("reader-2"),
+                },
+            });
+            assert.deepStrictEqual(Object.keys(shardMap.shards[shard.name]).slice(0, 5), [
+                "region",
+                "cities",
+                "engine",
+                "writer",
+                "reader",
+            ]);
+        }
+    });
+
+    it("publishes each shard's summary: engine, instances with role, class, AZ, tier and protection, and the failover budget in AWS's words", () => {
+        const summary = summaryOf(prod).europe;
+        const instance = (
+            role: string,
+            label: string,
+            instanceClass: string,
+            availabilityZone: string,
+            promotionTier: number,
+            protect: boolean,
+        ) => ({
+            role,
+            identifier: `geoshard-prod-europe-${label}`,
+            instanceClass,
+            availabilityZone,
+            promotionTier,
+            protect,
+            deletionProtection: true,
+        });
+        assert.deepStrictEqual(
+            { ...summary, alarms: summary.alarms.length },
+            {
+                engine: "aurora-postgresql",
+                engineVersion: "17.7",
+                region: "eu-west-2",
+                storage: "Aurora Standard",
+                backupRetentionDays: 14,
+                instances: [
+                    instance("writer", "writer", "db.r6g.8xlarge", "eu-west-2c", 0, true),
+                    instance("standby", "standby", "db.r6g.8xlarge", "eu-west-2a", 0, true),
+                    instance("reader", "reader-1", "db.r6g.4xlarge", "eu-west-2b", 15, false),
+                    instance("reader", "reader-2", "db.r6g.4xlarge", "eu-west-2c", 15, false),
+                ],
+                writes: "the cluster writer endpoint, which follows a failover",
+                reads: "the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 (never the standby)",
+                proxy: false,
+                names: {
+                    writer: "writer.europe.db.internal",
+                    reader: "reader.europe.db.internal",
+                    ttlSeconds: 5,
+                },
+                failoverBudget: {
+                    engine: "aurora-postgresql",
+                    typicalMaxSeconds: 60,
+                    typical: "often under 30 s, typically under 60 s",
+                    awsWording:
+                        "service is typically restored in less than 60 seconds, and often less than 30 seconds",
+                    source: "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.AuroraHighAvailability.html",
+                    dnsTtlSeconds: 5,
+                    committedWritesAtRisk:
+                        "none: a commit returns only once Aurora has written it to the shared cluster volume (six copies over three AZs), which the promoted standby reads",
+                    againstReference:
+                        "meets the reference's 30 s often, not always; the AWS Advanced JDBC/Node.js wrappers cut the client-visible outage to seconds",
+                },
+                alarms: 22,
+                events: ["failover", "failure", "maintenance", "notification"],
+            },
+        );
+        for (const shard of referenceShards()) {
+            assert.deepStrictEqual(
+                summaryOf(prod)[shard.name].instances.map((i: any) => i.availabilityZone),
+                instancesOf(prod, shard.name).all.map((i) => i.inputs.availabilityZone),
+                "the summary shows the AZs the instances were given",
+            );
+        }
+    });
+});
+
+describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
+    let pg: ProgramRun;
+
+    before(async () => {
+        pg = await run({ engine: "postgres" });
+    });
+
+    it("declares a Multi-AZ master and two read replicas per shard: no standby instance, no cluster", () => {
+        for (const type of [
+            types.cluster,
+            types.clusterInstance,
+            types.clusterEndpoint,
+            types.clusterParameterGroup,
+        ]) {
+            assert.deepStrictEqual(ofType(pg, type), [], `no ${type}`);
+        }
+        for (const shard of referenceShards()) {
+            const { all, standbys } = instancesOf(pg, shard.name);
+            assert.deepStrictEqual(standbys, [], "AWS runs the standby");
+            assert.deepStrictEqual(
+                all.map((i) => [i.name, i.type, i.inputs.instanceClass, i.inputs.multiAz]),
+                [
+                    [`${shard.name}-master`, types.instance, "db.r6g.8xlarge", true],
+                    [`${shard.name}-reader-1`, types.instance, "db.r6g.4xlarge", false],
+                    [`${shard.name}-reader-2`, types.instance, "db.r6g.4xlarge", false],
+                ],
+            );
+        }
+    });
+
+    it("configures the master exactly: Multi-AZ, gp3 1000 GiB growing to 4000, the shard key, backups, deletion safety", () => {
+        const master = named(pg, "europe-master");
+        assert.ok(isSecretValue(master.inputs.password));
+        assert.deepStrictEqual(
+            { ...master.inputs, password: reveal(master.inputs.password) },
+            {
+                identifier: "geoshard-prod-europe-master",
+                engine: "postgres",
+                engineVersion: "17",
+                instanceClass: "db.r6g.8xlarge",
+                multiAz: true,
+                storageType: "gp3",
+                allocatedStorage: 1000,
+                maxAllocatedStorage: 4000,
+                storageEncrypted: true,
+                kmsKeyId: keyArn("europe"),
+                publiclyAccessible: false,
+                dbSubnetGroupName: "geoshard-prod-europe-subnets",
+                parameterGroupName: "europe-params-0a1b2c3",
+                vpcSecurityGroupIds: ["europe-db-sg-id"],
+                dbName: "geoshard",
+                username: "geoshard_admin",
+                password: "mock-password-not-secret",
+                backupRetentionPeriod: 7,
+                backupWindow: "03:00-04:00",
+                maintenanceWindow: "sun:04:30-sun:05:30",
+                deleteAutomatedBackups: false,
+                deletionProtection: true,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: "geoshard-prod-europe-master-final",
+                copyTagsToSnapshot: true,
+                iamDatabaseAuthenticationEnabled: true,
+                performanceInsightsEnabled: true,
+                performanceInsightsKmsKeyId: keyArn("europe"),
+                performanceInsightsRetentionPeriod: 7,
+                monitoringInterval: 60,
+                monitoringRoleArn: `arn:aws:iam::${mockAccountId}:role/europe-monitoring-role`,
+                enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+                caCertIdentifier: "rds-ca-rsa2048-g1",
+                autoMinorVersionUpgrade: true,
+                tags: shardTags("europe", "writer", "master"),
+            },
+        );
+    });
+
+    it("leaves both AZs of the Multi-AZ master to RDS, which refuses an AvailabilityZone with MultiAZ", () => {
+        for (const shard of referenceShards()) {
+            assert.ok(!("availabilityZone" in named(pg, `${shard.name}-master`).inputs));
+            const azs = instancesOf(pg, shard.name).readers.map((r) => r.inputs.availabilityZone);
+            assert.strictEqual(new Set(azs).size, 2, `${shard.name}: replicas in two AZs`);
+        }
+    });
+
+    it("creates read replicas with only what AWS accepts on a replica, one after another", () => {
+        for (const shard of referenceShards()) {
+            const { writers, readers } = instancesOf(pg, shard.name);
+            readers.forEach((replica, i) => {
+                const label = `reader-${i + 1}`;
+                assert.deepStrictEqual(replica.inputs, {
+                    identifier: `geoshard-prod-${shard.name}-${label}`,
+                    replicateSourceDb: `geoshard-prod-${shard.name}-master`,
+                    instanceClass: "db.r6g.4xlarge",
+                    multiAz: false,
+                    availabilityZone: replica.inputs.availabilityZone,
+                    storageType: "gp3",
+                    maxAllocatedStorage: 4000,
+                    storageEncrypted: true,
+                    publiclyAccessible: false,
+                    parameterGroupName: `${shard.name}-params-0a1b2c3`,
+                    vpcSecurityGroupIds: [`${shard.name}-db-sg-id`],
+                    iamDatabaseAuthenticationEnabled: true,
+                    performanceInsightsEnabled: true,
+                    performanceInsightsKmsKeyId: keyArn(shard.name),
+                    performanceInsightsRetentionPeriod: 7,
+                    monitoringInterval: 60,
+                    monitoringRoleArn: `arn:aws:iam::${mockAccountId}:role/${shard.name}-monitoring-role`,
+                    enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+                    caCertIdentifier: "rds-ca-rsa2048-g1",
+                    autoMinorVersionUpgrade: true,
+                    copyTagsToSnapshot: true,
+                    deletionProtection: false,
+                    skipFinalSnapshot: true,
+                    tags: shardTags(shard.name, "reader", label),
+                });
+                for (const inherited of [
+                    "engine",
+                    "engineVersion",
+                    "username",
+                    "password",
+                    "dbName",
+                    "allocatedStorage",
+                    "kmsKeyId",
+                    "finalSnapshotIdentifier",
+                ]) {
+                    assert.ok(!(inherited in replica.inputs), `${replica.name} sets ${inherited}`);
+                }
+            });
+            assert.ok(readers[0].dependencies.includes(writers[0].urn));
+            assert.ok(readers[1].dependencies.includes(readers[0].urn), "one after another");
+        }
+    });
+
+    it("exports each instance's logs into groups under the shard key, created before the instance", () => {
+        const master = named(pg, "us-east-master");
+        const groups = childOf(pg, "us-east", types.logGroup).filter((g) =>
+            g.inputs.name.startsWith("/aws/rds/"),
+        );
+        assert.deepStrictEqual(
+            groups.map((g) => g.inputs.name).sort(),
+            ["master", "reader-1", "reader-2"]
+                .flatMap((label) =>
+                    ["postgresql", "upgrade"].map(
+                        (log) => `/aws/rds/instance/geoshard-prod-us-east-${label}/${log}`,
+                    ),
+                )
+                .sort(),
+        );
+        for (const group of groups) {
+            assert.strictEqual(group.inputs.kmsKeyId, keyArn("us-east"));
+            assert.strictEqual(group.inputs.retentionInDays, 30);
+        }
+        for (const group of groups.filter((g) => g.name.startsWith("us-east-master-"))) {
+            assert.ok(master.dependencies.includes(group.urn));
+        }
+    });
+
+    it("protects only the master in prod", () => {
+        assert.deepStrictEqual(
+            pg.resources
+                .filter((r) => r.protect)
+                .map((r) => r.name)
+                .sort(),
+            referenceShards()
+                .map((s) => `${s.name}-master`)
+                .sort(),
+        );
+    });
+
+    it("names writer.<shard> the Multi-AZ endpoint, which the secret's host and DMS use too", () => {
+        for (const shard of referenceShards()) {
+            const masterHost = host(`geoshard-prod-${shard.name}-master`, shard.region);
+            assert.deepStrictEqual(named(pg, `${shard.name}-writer`, types.record).inputs, {
+                zoneId: "ZPRIVATEZONE",
+                name: `writer.${shard.name}.db.internal`,
+                type: "CNAME",
+                ttl: 5,
+                records: [masterHost],
+            });
+            assert.strictEqual(secretValueOf(pg, shard.name).host, masterHost);
+            const replication = named(pg, `${shard.name}-cdc-replication`, types.replication);
+            assert.ok(replication.dependencies.includes(named(pg, `${shard.name}-master`).urn));
+        }
+    });
+
+    it("spreads reader.<shard> over the replicas by weight, each behind a CloudWatch health check on its ReplicaLag alarm", () => {
+        for (const shard of referenceShards()) {
+            const readers = recordsOf(pg, shard.name).filter(
+                (r) => r.inputs.name === `reader.${shard.name}.db.internal`,
+            );
+            assert.deepStrictEqual(
+                readers.map((r) => [r.name, r.inputs]),
+                [1, 2].map((n) => [
+                    `${shard.name}-reader-reader-${n}`,
+                    {
+                        zoneId: "ZPRIVATEZONE",
+                        name: `reader.${shard.name}.db.internal`,
+                        type: "CNAME",
+                        ttl: 5,
+                        records: [host(`geoshard-prod-${shard.name}-reader-${n}`, shard.region)],
+                        setIdentifier: `reader-${n}`,
+                        weightedRoutingPolicies: [{ weight: 1 }],
+                        healthCheckId: `${shard.name}-reader-${n}-health-id`,
+                    },
+                ]),
+            );
+            for (const n of [1, 2]) {
+                const check = named(pg, `${shard.name}-reader-${n}-health`, types.healthCheck);
+                assert.deepStrictEqual(check.inputs, {
+                    type: "CLOUDWATCH_METRIC",
+                    cloudwatchAlarmName: `geoshard-prod-${shard.name}-reader-${n}-replica-lag`,
+                    cloudwatchAlarmRegion: shard.region,
+                    insufficientDataHealthStatus: "Unhealthy",
+                    referenceName: `${shard.name}-reader-${n}`,
+                    tags: shardTags(shard.name, "dns", `reader-${n}-health`),
+                });
+                // The provider appends a 37-character suffix within Route 53's 64.
+                assert.ok(check.inputs.referenceName.length <= 27);
+                const lag = named(pg, `${shard.name}-reader-${n}-replica-lag`, types.alarm);
+                assert.deepStrictEqual(
+                    [
+                        lag.inputs.metricName,
+                        lag.inputs.dimensions,
+                        lag.inputs.threshold,
+                        lag.inputs.treatMissingData,
+                    ],
+                    [
+                        "ReplicaLag",
+                        { DBInstanceIdentifier: `geoshard-prod-${shard.name}-reader-${n}` },
+                        30, // seconds
+                        "breaching",
+                    ],
+                );
+            }
+        }
+    });
+
+    it("subscribes to the events of the master and each replica", () => {
+        assert.deepStrictEqual(named(pg, "asia-events", types.eventSubscription).inputs, {
+            name: "geoshard-prod-asia-events",
+            snsTopic: topicArn("asia"),
+            sourceType: "db-instance",
+            sourceIds: ["master", "reader-1", "reader-2"].map((l) => `geoshard-prod-asia-${l}`),
+            eventCategories: ["failover", "failure", "maintenance", "notification"],
+            enabled: true,
+            tags: shardTags("asia", "alarms", "events"),
+        });
+    });
+
+    it("raises the RDS alarms, with the CDC slot's lag on the master", () => {
+        const alarms = rdsAlarmsOf(pg, "asia");
+        const perInstance = (label: string) =>
+            ["cpu", "freeable-memory", "connections", "free-storage"]
+                .concat(label === "master" ? [] : ["replica-lag"])
+                .map((m) => `geoshard-prod-asia-${label}-${m}`);
+        const expected = [
+            ...perInstance("master"),
+            ...perInstance("reader-1"),
+            ...perInstance("reader-2"),
+            "geoshard-prod-asia-replication-slot-lag",
+            "geoshard-prod-asia-transaction-logs-disk",
+        ];
+        assert.deepStrictEqual(alarms.map((a) => a.inputs.name).sort(), [...expected].sort());
+        assert.deepStrictEqual([...summaryOf(pg).asia.alarms].sort(), [...expected].sort());
+        const slot = named(pg, "asia-replication-slot-lag", types.alarm).inputs;
+        assert.deepStrictEqual(
+            [slot.metricName, slot.dimensions, slot.threshold],
+            [
+                "OldestReplicationSlotLag",
+                { DBInstanceIdentifier: "geoshard-prod-asia-master" },
+                // Half of max_slot_wal_keep_size: 20% of 1000 GiB, in bytes.
+                102400 * 2 ** 20,
+            ],
+        );
+        for (const alarm of alarms) {
+            assert.deepStrictEqual(alarm.inputs.alarmActions, [topicArn("asia")]);
+        }
+        assert.strictEqual(
+            named(pg, "asia-params", types.parameterGroup).inputs.parameters.find(
+                (p: { name: string }) => p.name === "max_slot_wal_keep_size",
+            ).value,
+            "204800",
+        );
+    });
+
+    it("publishes the shard map and summary of the Multi-AZ engine", () => {
+        const direct = (label: string) => host(`geoshard-prod-us-west-${label}`, "us-west-1");
+        const entry = shardMapOf(pg)["us-west"];
+        assert.deepStrictEqual(
+            [entry.engine, entry.writer, entry.reader, entry.endpoints, entry.direct],
+            [
+                "postgres",
+                "writer.us-west.db.internal",
+                "reader.us-west.db.internal",
+                { writer: direct("master") },
+                {
+                    master: direct("master"),
+                    "reader-1": direct("reader-1"),
+                    "reader-2": direct("reader-2"),
+                },
+            ],
+        );
+        const summary = summaryOf(pg)["us-west"];
+        assert.strictEqual(summary.storage, "gp3 1000 GiB -> 4000 GiB");
+        assert.deepStrictEqual(
+            summary.instances.map((i: any) => [i.role, i.identifier, i.promotionTier, i.protect]),
+            [
+                ["writer", "geoshard-prod-us-west-master", undefined, true],
+                ["reader", "geoshard-prod-us-west-reader-1", undefined, false],
+                ["reader", "geoshard-prod-us-west-reader-2", undefined, false],
+            ],
+        );
+        assert.deepStrictEqual(
+            [
+                summary.failoverBudget.engine,
+                summary.failoverBudget.typicalMaxSeconds,
+                summary.failoverBudget.awsWording,
+                summary.failoverBudget.source,
+            ],
+            [
+                "postgres",
+                120,
+                "Failover times are typically 60-120 seconds",
+                "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html",
+            ],
+        );
+        assert.match(
+            summary.failoverBudget.committedWritesAtRisk,
+            /^none: the Multi-AZ standby is synchronous/,
+        );
+    });
+
+    it("passes the policy pack, but for the recovery region prod requires of every shard", () => {
+        // These shards have no `dr`; Pulumi.prod.yaml gives each one, and passes clean
+        // (policies.test.ts).
+        const report = evaluatePolicies(pg.resources, policies);
+        assert.deepStrictEqual(
+            report.violations.map((v) => [v.policy, v.resource]),
+            referenceShards().map((s) => ["region-loss-recovery", s.name]),
+        );
+        assert.deepStrictEqual(report.skipped, []);
+    });
+});
+
+describe("RegionalShard, per-shard overrides: RDS Proxy on both engines, no readers, three readers", () => {
+    let mixed: ProgramRun;
+    const extraCidr = "10.60.0.0/16";
+
+    before(async () => {
+        const shards: ShardEntry[] = referenceShards();
+        shards[0] = { ...shards[0], proxy: true, allowedCidrs: ["10.10.0.0/16", extraCidr] };
+        shards[1] = { ...shards[1], engine: "postgres", proxy: true };
+        shards[2] = {
+            ...shards[2],
+            replicaCount: 0,
+            storageType: "aurora-iopt1",
+            volumeAlarmGiB: 500,
+        };
+        shards[3] = { ...shards[3], replicaCount: 3 };
+        mixed = await run({}, shards);
+    });
+
+    it("puts RDS Proxy in front of the Aurora cluster: TLS, the shard's secret, SCRAM; writer.<shard> names the proxy", () => {
+        const proxy = named(mixed, "us-east-proxy", types.proxy);
+        assert.deepStrictEqual(proxy.inputs, {
+            name: "geoshard-prod-us-east-proxy",
+            engineFamily: "POSTGRESQL",
+            roleArn: `arn:aws:iam::${mockAccountId}:role/us-east-proxy-role`,
+            vpcSubnetIds: ["1c", "1d", "1e"].map((az) => `us-east-subnet-us-east-${az}-id`),
+            vpcSecurityGroupIds: ["us-east-proxy-sg-id"],
+            requireTls: true,
+            idleClientTimeout: 1800,
+            debugLogging: false,
+            auths: [
+                {
+                    authScheme: "SECRETS",
+                    secretArn: secretArn("us-east"),
+                    iamAuth: "DISABLED",
+                    clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+                    description: "The shard's master credentials",
+                },
+            ],
+            tags: shardTags("us-east", "proxy"),
+        });
+        const target = named(mixed, "us-east-proxy-target", types.proxyTarget);
+        // targetGroupName is the default target group's name ("default"), computed by AWS and
+        // not by the mocks, so it is left out here.
+        assert.deepStrictEqual(pick(target.inputs, ["dbProxyName", "dbClusterIdentifier"]), {
+            dbProxyName: "geoshard-prod-us-east-proxy",
+            dbClusterIdentifier: "us-east-cluster-id",
+        });
+        assert.strictEqual(target.inputs.dbInstanceIdentifier, undefined);
+        assert.ok(
+            target.dependencies.includes(named(mixed, "us-east-writer", types.clusterInstance).urn),
+            "the proxy targets the cluster once its writer exists",
+        );
+        assert.deepStrictEqual(named(mixed, "us-east-writer", types.record).inputs.records, [
+            proxyEndpoint("us-east"),
+        ]);
+        assert.deepStrictEqual(
+            named(mixed, "us-east-reader", types.record).inputs.records,
+            [readersEndpoint("us-east")],
+            "reads bypass the proxy",
+        );
+        assert.deepStrictEqual(shardMapOf(mixed)["us-east"].endpoints, {
+            writer: clusterEndpoint("us-east"),
+            reader: readersEndpoint("us-east"),
+            proxy: proxyEndpoint("us-east"),
+        });
+        assert.strictEqual(summaryOf(mixed)["us-east"].proxy, true);
+        assert.match(summaryOf(mixed)["us-east"].failoverBudget.proxy, /^RDS Proxy "bypasses/);
+    });
+
+    it("puts RDS Proxy in front of a Multi-AZ master, targeting the instance", () => {
+        const target = named(mixed, "us-west-proxy-target", types.proxyTarget);
+        assert.deepStrictEqual(pick(target.inputs, ["dbProxyName", "dbInstanceIdentifier"]), {
+            dbProxyName: "geoshard-prod-us-west-proxy",
+            dbInstanceIdentifier: "geoshard-prod-us-west-master",
+        });
+        assert.strictEqual(target.inputs.dbClusterIdentifier, undefined);
+        assert.ok(target.dependencies.includes(named(mixed, "us-west-master").urn));
+        assert.deepStrictEqual(
+            named(mixed, "us-west-proxy-target-group", targetGroup).inputs.connectionPoolConfig,
+            {
+                maxConnectionsPercent: 90,
+                maxIdleConnectionsPercent: 50,
+                connectionBorrowTimeout: 120,
+            },
+        );
+        assert.strictEqual(
+            named(mixed, "us-west-proxy", types.proxy).inputs.engineFamily,
+            "POSTGRESQL",
+        );
+        assert.deepStrictEqual(named(mixed, "us-west-writer", types.record).inputs.records, [
+            proxyEndpoint("us-west"),
+        ]);
+        assert.deepStrictEqual(
+            ofType(mixed, types.proxy).map((p) => p.name),
+            ["us-east-proxy", "us-west-proxy"],
+        );
+    });
+
+    it("lets each proxy read only its shard's secret, and decrypt it only through Secrets Manager", () => {
+        for (const shard of ["us-east", "us-west"]) {
+            assert.deepStrictEqual(
+                policyOf(mixed, `${shard}-proxy-policy`, types.rolePolicy).Statement,
+                [
+                    {
+                        Sid: "ReadCredentials",
+                        Effect: "Allow",
+                        Action: "secretsmanager:GetSecretValue",
+                        Resource: secretArn(shard),
+                    },
+                    {
+                        Sid: "DecryptCredentials",
+                        Effect: "Allow",
+                        Action: "kms:Decrypt",
+                        Resource: keyArn(shard),
+                        Condition: {
+                            StringEquals: {
+                                "kms:ViaService": `secretsmanager.${regionOf[shard]}.amazonaws.com`,
+                            },
+                        },
+                    },
+                ],
+            );
+            assert.deepStrictEqual(
+                JSON.parse(named(mixed, `${shard}-proxy-role`, types.role).inputs.assumeRolePolicy)
+                    .Statement[0].Principal,
+                { Service: "rds.amazonaws.com" },
+            );
+        }
+    });
+
+    it("admits clients to the proxy from the allowed networks, and the proxy to the database", () => {
+        assert.deepStrictEqual(
+            ofType(mixed, types.ingress)
+                .filter((r) => r.inputs.securityGroupId === "us-east-proxy-sg-id")
+                .map((r) => r.inputs.cidrIpv4),
+            ["10.10.0.0/16", extraCidr],
+        );
+        assert.deepStrictEqual(
+            ofType(mixed, types.ingress)
+                .filter((r) => r.inputs.securityGroupId === "us-east-db-sg-id")
+                .map((r) => r.inputs.cidrIpv4 ?? `sg ${r.inputs.referencedSecurityGroupId}`),
+            ["10.10.0.0/16", extraCidr, "10.100.0.0/16", "sg us-east-proxy-sg-id"],
+        );
+    });
+
+    it("keeps CDC off the proxy: the secret DMS reads names the cluster endpoint or the Multi-AZ endpoint", () => {
+        assert.strictEqual(secretValueOf(mixed, "us-east").host, clusterEndpoint("us-east"));
+        assert.strictEqual(
+            secretValueOf(mixed, "us-west").host,
+            host("geoshard-prod-us-west-master", "us-west-1"),
+        );
+        for (const shard of ["us-east", "us-west"]) {
+            const value = named(mixed, `${shard}-credentials-value`, types.secretVersion);
+            const replication = named(mixed, `${shard}-cdc-replication`, types.replication);
+            assert.ok(replication.dependencies.includes(value.urn));
+            assert.ok(!JSON.stringify(replication.inputs).includes("proxy"));
+        }
+    });
+
+    it("without readers: no custom endpoint, and reader.<shard> is the cluster reader endpoint", () => {
+        assert.deepStrictEqual(childOf(mixed, "europe", types.clusterEndpoint), []);
+        assert.deepStrictEqual(
+            instancesOf(mixed, "europe").all.map((i) => i.name),
+            ["europe-writer", "europe-standby"],
+        );
+        assert.deepStrictEqual(named(mixed, "europe-reader", types.record).inputs.records, [
+            clusterReaderEndpoint("europe"),
+        ]);
+        assert.deepStrictEqual(shardMapOf(mixed).europe.endpoints, {
+            writer: clusterEndpoint("europe"),
+            reader: clusterReaderEndpoint("europe"),
+        });
+        assert.strictEqual(
+            summaryOf(mixed).europe.reads,
+            "the cluster reader endpoint (the standby; no readers)",
+        );
+        assert.deepStrictEqual(
+            rdsAlarmsOf(mixed, "europe")
+                .map((a) => a.inputs.name)
+                .sort(),
+            alarmNames(
+                "europe",
+                ["writer", "standby"],
+                ["volume-used", "replication-slot-lag", "transaction-logs-disk"],
+            ).sort(),
+        );
+    });
+
+    it("sizes the WAL cap and the volume alarm from volumeAlarmGiB, and sets I/O-Optimized storage", () => {
+        const europe = named(mixed, "europe-cluster-params", types.clusterParameterGroup);
+        assert.deepStrictEqual(
+            europe.inputs.parameters.find(
+                (p: { name: string }) => p.name === "max_slot_wal_keep_size",
+            ),
+            { name: "max_slot_wal_keep_size", value: String((500 * 1024) / 4) },
+        );
+        assert.strictEqual(
+            named(mixed, "europe-volume-used", types.alarm).inputs.threshold,
+            500 * 2 ** 30,
+        );
+        assert.strictEqual(
+            named(mixed, "europe-cluster", types.cluster).inputs.storageType,
+            "aurora-iopt1",
+        );
+        assert.strictEqual(summaryOf(mixed).europe.storage, "Aurora I/O-Optimized");
+    });
+
+    it("with three readers: all three in the READER endpoint, one per AZ, all at tier 15", () => {
+        const { readers } = instancesOf(mixed, "asia");
+        assert.deepStrictEqual(
+            readers.map((r) => [r.name, r.inputs.availabilityZone, r.inputs.promotionTier]),
+            [
+                ["asia-reader-1", "ap-southeast-1c", 15],
+                ["asia-reader-2", "ap-southeast-1a", 15],
+                ["asia-reader-3", "ap-southeast-1b", 15],
+            ],
+        );
+        assert.deepStrictEqual(
+            named(mixed, "asia-readers-endpoint", types.clusterEndpoint).inputs.staticMembers,
+            [1, 2, 3].map((n) => `geoshard-prod-asia-reader-${n}`),
+        );
+    });
+
+    it("passes the policy pack but for the shard without readers (and the recovery region prod requires)", () => {
+        assert.deepStrictEqual(
+            evaluatePolicies(mixed.resources, policies)
+                .violations.filter((v) => v.policy !== "region-loss-recovery")
+                .map((v) => [v.policy, v.message]),
+            [["shard-topology", "Shard europe: has 0 readers; raise replicaCount to at least 2."]],
+        );
+    });
+});
+
+describe("RegionalShard, scaling replaces nothing: a larger writer class, a fifth shard, shards reordered", () => {
+    /** Every resource whose replacement would lose data or keys. */
+    const stateful = [types.cluster, types.clusterInstance, types.key];
+    const fifth: ShardEntry = {
+        name: "brazil",
+        region: "sa-east-1",
+        vpcCidr: "10.50.0.0/16",
+        cities: ["sao_paulo"],
+    };
+    let prod: ProgramRun;
+    let scaled: ProgramRun;
+
+    before(async () => {
+        prod = await runProd();
+        // All three changes in one run (one program run for the describe): a URN that depended
+        // on a class or on a shard's position would show here.
+        scaled = await run({ backupRetentionDays: "14", masterInstanceClass: "db.r6g.12xlarge" }, [
+            fifth,
+            ...referenceShards().reverse(),
+        ]);
+    });
+
+    it("keeps every URN of the existing shards; the only new ones are the fifth shard's and its region's provider", () => {
+        const before = new Set(prod.resources.map((r) => r.urn));
+        const after = new Set(scaled.resources.map((r) => r.urn));
+        assert.deepStrictEqual(
+            [...before].filter((urn) => !after.has(urn)),
+            [],
+            "a resource of the existing shards would be deleted or replaced",
+        );
+        assert.deepStrictEqual(
+            [...after]
+                .filter((urn) => !before.has(urn))
+                .filter((urn) => !/::brazil(-|$)/.test(urn) && !urn.endsWith("::aws-sa-east-1")),
+            [],
+        );
+        assert.deepStrictEqual(
+            urnsOfTypes(scaled, stateful).filter((urn) => !urn.includes("::brazil-")),
+            urnsOfTypes(prod, stateful),
+            "no cluster, instance or key of the existing shards changes its URN",
+        );
+    });
+
+    it("changes only instanceClass of the writer and the standby, nothing of the cluster or the readers", () => {
+        for (const shard of referenceShards()) {
+            for (const label of ["cluster", "writer", "standby", "reader-1", "reader-2"]) {
+                const type = label === "cluster" ? types.cluster : types.clusterInstance;
+                const before = named(prod, `${shard.name}-${label}`, type).inputs;
+                const after = named(scaled, `${shard.name}-${label}`, type).inputs;
+                const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+                    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+                    .sort();
+                assert.deepStrictEqual(
+                    changed,
+                    ["writer", "standby"].includes(label) ? ["instanceClass"] : [],
+                    `${shard.name}-${label}`,
+                );
+                if (changed.length > 0) {
+                    assert.strictEqual(after.instanceClass, "db.r6g.12xlarge");
+                }
+            }
+            assert.deepStrictEqual(
+                named(scaled, `${shard.name}-key`, types.key).inputs,
+                named(prod, `${shard.name}-key`, types.key).inputs,
+            );
+        }
+    });
+
+    it("builds the fifth shard like the others", () => {
+        assert.deepStrictEqual(
+            instancesOf(scaled, "brazil").all.map((i) => [
+                i.name,
+                i.inputs.instanceClass,
+                i.inputs.availabilityZone,
+                i.inputs.promotionTier,
+            ]),
+            [
+                ["brazil-writer", "db.r6g.12xlarge", "sa-east-1a", 0],
+                ["brazil-standby", "db.r6g.12xlarge", "sa-east-1b", 0],
+                ["brazil-reader-1", "db.r6g.4xlarge", "sa-east-1c", 15],
+                ["brazil-reader-2", "db.r6g.4xlarge", "sa-east-1a", 15],
+            ],
+        );
+        assert.deepStrictEqual(Object.keys(shardMapOf(scaled)), [
+            "brazil",
+            "asia",
+            "europe",
+            "us-west",
+            "us-east",
+        ]);
     });
 });
 
 describe("RegionalShard, variations", () => {
-    it("protects nothing outside prod", async () => {
-        const dev = await run({ environment: "dev" });
+    it("protects nothing outside prod, and turns deletion protection off where a dev stack asks", async () => {
+        const dev = await run({ environment: "dev", deletionProtection: "false" }, [
+            referenceShards()[3],
+        ]);
         assert.deepStrictEqual(
             dev.resources.filter((r) => r.protect).map((r) => r.name),
             [],
         );
-        assert.strictEqual(named(dev, "asia-master").inputs.identifier, "geoshard-dev-asia-master");
-    });
-
-    it("turns deletion protection off where a dev stack asks, to tear it down", async () => {
-        const dev = await run({ environment: "dev", deletionProtection: "false" });
         assert.deepStrictEqual(
-            instancesOf(dev, "europe").all.map((i) => [i.name, i.inputs.deletionProtection]),
+            ofType(dev, types.cluster).map((c) => [
+                c.inputs.clusterIdentifier,
+                c.inputs.deletionProtection,
+                c.inputs.backupRetentionPeriod,
+            ]),
+            [["geoshard-dev-asia-cluster", false, 7]],
+        );
+        assert.deepStrictEqual(
+            instancesOf(dev, "asia").all.map((i) => i.inputs.identifier),
+            ["writer", "standby", "reader-1", "reader-2"].map((l) => `geoshard-dev-asia-${l}`),
+        );
+        assert.deepStrictEqual(
+            summaryOf(dev).asia.instances.map((i: any) => [i.protect, i.deletionProtection]),
             [
-                ["europe-master", false],
-                ["europe-standby", false],
-                ["europe-replica-1", false],
-                ["europe-replica-2", false],
+                [false, false],
+                [false, false],
+                [false, false],
+                [false, false],
             ],
         );
     });
 
-    it("honours per-shard overrides: replica count, standby class, storage", async () => {
-        const shards = referenceShards();
-        shards[0] = { ...shards[0], replicaCount: 3, standbyInstanceClass: "db.r6g.4xlarge" };
-        shards[1] = {
-            ...shards[1],
-            replicaCount: 0,
-            allocatedStorageGiB: 200,
-            maxAllocatedStorageGiB: 1000,
-        };
-        const result = await run({}, shards);
-        const east = instancesOf(result, "us-east");
-        assert.strictEqual(east.replicas.length, 3);
-        assert.deepStrictEqual(
-            east.replicas.map((r) => r.inputs.availabilityZone),
-            ["us-east-1c", "us-east-1a", "us-east-1b"],
-        );
-        assert.strictEqual(east.standbys[0].inputs.instanceClass, "db.r6g.4xlarge");
-        const west = instancesOf(result, "us-west");
-        assert.strictEqual(west.replicas.length, 0);
-        assert.strictEqual(west.standbys.length, 1);
-        assert.strictEqual(west.masters[0].inputs.allocatedStorage, 200);
-        assert.strictEqual(west.standbys[0].inputs.maxAllocatedStorage, 1000);
-        assert.deepStrictEqual((result.outputs.shardMap as any).shards["us-west"].readers, []);
-    });
-
-    it("admits extra networks when a shard lists them", async () => {
-        const shards = referenceShards();
-        shards[2] = { ...shards[2], allowedCidrs: ["10.30.0.0/16", "10.100.0.0/16"] };
-        const result = await run({}, shards);
-        assert.deepStrictEqual(
-            ofType(result, types.ingress)
-                .filter((r) => r.inputs.tags.shard === "europe" && r.inputs.cidrIpv4 !== undefined)
-                .map((r) => r.inputs.cidrIpv4),
-            ["10.30.0.0/16", "10.100.0.0/16"],
-        );
-    });
-
-    it("uses the first three AZs of a region with more, and two where there are two", async () => {
-        const result = await run({}, referenceShards(), {
-            zones: {
-                "eu-west-2": ["eu-west-2c", "eu-west-2a"],
-                "ap-southeast-1": [
-                    "ap-southeast-1d",
-                    "ap-southeast-1b",
-                    "ap-southeast-1a",
-                    "ap-southeast-1c",
-                ],
+    it("refuses a region whose only other AZ is the constrained use1-az3", async () => {
+        await assert.rejects(
+            run({}, referenceShards(), { zones: { "us-east-1": ["us-east-1a", "us-east-1b"] } }),
+            {
+                message:
+                    'geoshard:shards[0].region: "us-east-1": a shard needs at least two usable availability zones, got ["us-east-1a (use1-az3)","us-east-1b (use1-az6)"]; the standby must not share the writer\'s AZ, and use1-az3 is never used',
             },
-        });
-        const azsOf = (shard: string) =>
-            ofType(result, types.subnet)
-                .filter((s) => s.inputs.tags.shard === shard)
-                .map((s) => s.inputs.availabilityZone);
-        assert.deepStrictEqual(azsOf("europe"), ["eu-west-2a", "eu-west-2c"]);
-        assert.deepStrictEqual(azsOf("asia"), [
-            "ap-southeast-1a",
-            "ap-southeast-1b",
-            "ap-southeast-1c",
-        ]);
-        const europe = instancesOf(result, "europe");
-        assert.notStrictEqual(
-            europe.standbys[0].inputs.availabilityZone,
-            europe.masters[0].inputs.availabilityZone,
         );
     });
 
@@ -612,19 +1638,17 @@ describe("RegionalShard, variations", () => {
                 cidrBlock: "10.30.32.0/20",
             },
         };
-
-        it("creates no network of its own and places instances by the subnets' AZs", async () => {
+        const withEurope = (vpc: typeof existingVpc) => {
             const shards = referenceShards();
-            shards[2] = { ...shards[2], existingVpc };
-            const result = await run({}, shards, { subnets });
-            const europe = result.resources.filter((r) =>
-                r.parent.endsWith("RegionalShard::europe"),
-            );
+            shards[2] = { ...shards[2], existingVpc: vpc };
+            return shards;
+        };
+
+        it("creates no network of its own and places the instances by the subnets' AZs", async () => {
+            const result = await run({}, [withEurope(existingVpc)[2]], { subnets });
             assert.deepStrictEqual(
-                europe.filter((r) =>
-                    ["aws:ec2/vpc:Vpc", types.subnet, "aws:ec2/routeTable:RouteTable"].includes(
-                        r.type,
-                    ),
+                childrenOf(result, "europe").filter((r) =>
+                    [types.vpc, types.subnet, "aws:ec2/routeTable:RouteTable"].includes(r.type),
                 ),
                 [],
             );
@@ -633,25 +1657,31 @@ describe("RegionalShard, variations", () => {
                 existingVpc.subnetIds,
             );
             assert.strictEqual(
-                named(result, "europe-db-sg", "aws:ec2/securityGroup:SecurityGroup").inputs.vpcId,
+                named(result, "europe-db-sg", types.securityGroup).inputs.vpcId,
                 existingVpc.vpcId,
             );
-            const { masters, standbys } = instancesOf(result, "europe");
             assert.deepStrictEqual(
-                [masters[0].inputs.availabilityZone, standbys[0].inputs.availabilityZone],
-                ["eu-west-2a", "eu-west-2b"],
+                instancesOf(result, "europe").all.map((i) => [i.name, i.inputs.availabilityZone]),
+                [
+                    ["europe-writer", "eu-west-2b"],
+                    ["europe-standby", "eu-west-2a"],
+                    ["europe-reader-1", "eu-west-2b"],
+                    ["europe-reader-2", "eu-west-2a"],
+                ],
+            );
+            assert.deepStrictEqual(
+                result.calls
+                    .filter((c) => c.token === "aws:ec2/getSubnet:getSubnet")
+                    .map((c) => [c.inputs.id, c.region]),
+                existingVpc.subnetIds.map((id) => [id, "eu-west-2"]),
             );
         });
 
         it("refuses a subnet of another VPC before declaring any shard", async () => {
-            const shards = referenceShards();
-            shards[2] = {
-                ...shards[2],
-                existingVpc: {
-                    ...existingVpc,
-                    subnetIds: ["subnet-0aaa0aaa0aaa0aaa0", "subnet-0ccc0ccc0ccc0ccc0"],
-                },
-            };
+            const shards = withEurope({
+                ...existingVpc,
+                subnetIds: ["subnet-0aaa0aaa0aaa0aaa0", "subnet-0ccc0ccc0ccc0ccc0"],
+            });
             await assert.rejects(run({}, shards, { subnets }), (error: any) => {
                 assert.strictEqual(
                     error.message,
@@ -666,28 +1696,14 @@ describe("RegionalShard, variations", () => {
         });
 
         it("refuses subnets that all lie in one AZ", async () => {
-            const shards = referenceShards();
-            shards[2] = {
-                ...shards[2],
-                existingVpc: {
-                    ...existingVpc,
-                    subnetIds: ["subnet-0aaa0aaa0aaa0aaa0", "subnet-0ddd0ddd0ddd0ddd0"],
-                },
-            };
+            const shards = withEurope({
+                ...existingVpc,
+                subnetIds: ["subnet-0aaa0aaa0aaa0aaa0", "subnet-0ddd0ddd0ddd0ddd0"],
+            });
             await assert.rejects(run({}, shards, { subnets }), {
                 message:
-                    'geoshard:shards[2].existingVpc.subnetIds: ["subnet-0aaa0aaa0aaa0aaa0","subnet-0ddd0ddd0ddd0ddd0"] lie in one AZ (eu-west-2b); allowed: subnets in at least two AZs, so the standby never shares the master\'s AZ',
+                    'geoshard:shards[2].existingVpc.subnetIds: ["subnet-0aaa0aaa0aaa0aaa0","subnet-0ddd0ddd0ddd0ddd0"] lie in one AZ (eu-west-2b); allowed: subnets in at least two AZs, so the standby never shares the writer\'s AZ',
             });
         });
-    });
-
-    it("refuses a region that offers one AZ", async () => {
-        await assert.rejects(
-            run({}, referenceShards(), { zones: { "ap-southeast-1": ["ap-southeast-1a"] } }),
-            {
-                message:
-                    'geoshard:shards[3].region: "ap-southeast-1" offers 1 availability zone(s) to this account; at least two are needed',
-            },
-        );
     });
 });
