@@ -167,6 +167,10 @@ export interface ShardSummary {
     readonly region: string;
     /** `Aurora Standard`, `Aurora I/O-Optimized`, or `gp3 1000 GiB -> 4000 GiB`. */
     readonly storage: string;
+    /** Aurora: the storage type. */
+    readonly storageType?: AuroraStorageType;
+    /** RDS: gp3 GiB allocated to the master. */
+    readonly allocatedStorageGiB?: number;
     readonly backupRetentionDays: number;
     readonly instances: readonly InstanceSummary[];
     /** What `writer.<shard>` resolves to, across a failover and, with a recovery region, a region loss. */
@@ -427,21 +431,24 @@ export class RegionalShard extends pulumi.ComponentResource {
             recovery,
             // With a recovery region, the writer's name may move: Route 53 needs to know when
             // the home writer stops reporting.
-            writerHealthAlarm: recovery
-                ? createAlarm(scope, topic.arn, {
-                      what: "writer-reporting",
-                      metricName: "CPUUtilization",
-                      dimensions: tier.writerDimensions,
-                      statistic: "SampleCount",
-                      comparison: "LessThanThreshold",
-                      threshold: 1,
-                      // Longer than an in-region failover (up to 120 s on Multi-AZ), so only a
-                      // silent region moves the writer's name.
-                      minutes: 5,
-                      description: `${tier.identifier}: the writer has reported nothing for 5 minutes`,
-                      treatMissingData: "breaching",
-                  }).name
-                : undefined,
+            // (Aurora's writer name follows the global writer endpoint instead, unless a proxy
+            // stands in front of it.)
+            writerHealthAlarm:
+                recovery && (s.engine === "postgres" || s.proxy)
+                    ? createAlarm(scope, topic.arn, {
+                          what: "writer-reporting",
+                          metricName: "CPUUtilization",
+                          dimensions: tier.writerDimensions,
+                          statistic: "SampleCount",
+                          comparison: "LessThanThreshold",
+                          threshold: 1,
+                          // Longer than an in-region failover (up to 120 s on Multi-AZ), so only a
+                          // silent region moves the writer's name.
+                          minutes: 5,
+                          description: `${tier.identifier}: the writer has reported nothing for 5 minutes`,
+                          treatMissingData: "breaching",
+                      }).name
+                    : undefined,
         });
 
         if (args.warehouse) {
@@ -504,6 +511,9 @@ export class RegionalShard extends pulumi.ComponentResource {
                         ? "Aurora I/O-Optimized"
                         : "Aurora Standard"
                     : `gp3 ${s.allocatedStorageGiB} GiB -> ${s.maxAllocatedStorageGiB} GiB`,
+            ...(s.engine === "aurora-postgresql"
+                ? { storageType: s.storageType }
+                : { allocatedStorageGiB: s.allocatedStorageGiB }),
             backupRetentionDays: s.backupRetentionDays,
             instances: tier.instances.map((db) => ({
                 role: db.role,

@@ -78,6 +78,8 @@ export interface StackConfig {
     readonly shards: readonly ShardConfig[];
     readonly warehouse: WarehouseConfig;
     readonly operations: OperationSettings;
+    /** The monthly budget in USD; the plan and an advisory rule report an estimate above it. */
+    readonly maxMonthlyUsd?: number;
 }
 
 /**
@@ -122,6 +124,7 @@ export const stackKeys: readonly string[] = [
     "globalStack",
     "engineVersion",
     "deletionProtection",
+    "maxMonthlyUsd",
     "shards",
     "warehouse",
     ...inheritedSettingKeys,

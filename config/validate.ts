@@ -127,6 +127,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
             : readShards(raw.shards, stackSettings, raw.engineVersion, problems);
     const warehouse = readWarehouse(raw.warehouse, problems);
     const operations = readOperationSettings(raw, problems);
+    const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
     checkStackWideEngineSettings(raw, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
     checkResidency(shards, warehouse, problems);
@@ -142,6 +143,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
         shards: shards.map((s) => s.config),
         warehouse: warehouse!,
         operations,
+        ...(maxMonthlyUsd !== undefined ? { maxMonthlyUsd } : {}),
     };
 }
 
@@ -205,6 +207,22 @@ function refuseShardsInGlobalStack(value: string | undefined, problems: Problems
         );
     }
     return [];
+}
+
+function readBudget(value: string | undefined, problems: Problems): number | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    const budget = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(budget > 0)) {
+        problems.add(
+            `${namespace}:maxMonthlyUsd`,
+            value,
+            "is not a budget; allowed: a positive number of USD a month, e.g. 46000",
+        );
+        return undefined;
+    }
+    return budget;
 }
 
 function readDeletionProtection(

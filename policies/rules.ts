@@ -4,6 +4,7 @@
  */
 
 import { Policies } from "@pulumi/policy";
+import { monthlyBudget } from "./rules/budget";
 import { dataPolicies } from "./rules/data";
 import { dnsPolicies } from "./rules/dns";
 import { rdsPolicies } from "./rules/rds";
@@ -19,4 +20,5 @@ export const policies: Policies = [
     ...tagPolicies,
     ...stackPolicies,
     ...recoveryPolicies.stack,
+    monthlyBudget,
 ];

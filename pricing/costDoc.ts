@@ -136,8 +136,14 @@ function referenceComparison(cost: StackCost): string {
         [
             "transfer",
             referenceCosts.transfer,
-            pick((_c, l) => l.kind === "transfer"),
+            pick((c, l) => l.kind === "transfer" && c !== "recovery"),
             "Replication between AZs is not billed on AWS (Aurora replicates its volume itself). What is billed is CDC leaving each shard's region for the warehouse, and crossing AZs in us-east-1.",
+        ],
+        [
+            "recovery copy (priced by the reference nowhere)",
+            undefined,
+            pick((c) => c === "recovery"),
+            "An Aurora Global Database secondary of one db.r6g.8xlarge per shard in its recovery region, its volume, the WAL shipped to it and its key. The reference promises a 5-minute multi-region failover and prices no second region.",
         ],
         [
             "CDC path (not in the reference)",

@@ -115,7 +115,8 @@ export interface ShardCostInput {
 
 export interface StackCostInput {
     readonly shards: readonly ShardCostInput[];
-    readonly warehouse: { readonly region: string; readonly redshift: boolean };
+    /** The warehouse, where this stack declares it (a shards stack's is its global stack's). */
+    readonly warehouse?: { readonly region: string; readonly redshift: boolean };
     /** Route 53 hosted zones (the stack's one private zone). */
     readonly zones: number;
     /** The budget; with it the estimate carries a finding when it exceeds the budget. */
@@ -790,7 +791,7 @@ function monitoringOf({ shard }: Context): CostLine[] {
 /** Interface endpoints the warehouse keeps for DMS: kinesis-streams and secretsmanager. */
 const warehouseInterfaceEndpoints = 2;
 
-function warehouseOf(warehouse: StackCostInput["warehouse"]): ComponentCost {
+function warehouseOf(warehouse: NonNullable<StackCostInput["warehouse"]>): ComponentCost {
     const region = warehouse.region;
     const lines = [
         charge("fixed", items.kmsKey, region, "warehouse customer key", 1, "key-months"),
@@ -844,7 +845,10 @@ function unpricedOf(scope: string, components: readonly ComponentCost[]): Unpric
 /** The monthly cost of a stack: its shards, the warehouse and the zone. */
 export function estimateStack(input: StackCostInput): StackCost {
     const shards = input.shards.map(estimateShard);
-    const stackWide = [warehouseOf(input.warehouse), zoneOf(input.zones)];
+    const stackWide = [
+        ...(input.warehouse ? [warehouseOf(input.warehouse)] : []),
+        zoneOf(input.zones),
+    ];
     const monthlyUsd = cents(
         shards.reduce((sum, s) => sum + s.monthlyUsd, 0) +
             stackWide.reduce((sum, c) => sum + c.monthlyUsd, 0),

@@ -1,8 +1,10 @@
 /**
  * The prod stack as the cost model sees it: the four shards and warehouse of `Pulumi.prod.yaml`
  * on the default data tier (one Aurora PostgreSQL cluster per shard: a db.r6g.8xlarge writer, a
- * db.r6g.8xlarge standby at tier 0 and two db.r6g.4xlarge readers), without a proxy or a
- * recovery copy. docs/cost.md is computed from it; a test keeps it in step with the stack file.
+ * db.r6g.8xlarge standby at tier 0 and two db.r6g.4xlarge readers), without a proxy, each with
+ * an Aurora Global Database secondary of one db.r6g.8xlarge in its recovery region.
+ * docs/cost.md is computed from it; a test holds it equal to what the offline plan of
+ * `Pulumi.prod.yaml` feeds the cost model.
  */
 
 import { ShardCostInput, StackCostInput } from "./estimate";
@@ -10,9 +12,26 @@ import { ShardCostInput, StackCostInput } from "./estimate";
 /**
  * CloudWatch alarms per Aurora shard: CPU, freeable memory, connections and local storage on
  * each of the 4 instances (16), AuroraReplicaLag on the standby and both readers (3), the
- * cluster volume (1), the CDC slot's lag (1), and DMS source and target latency (2).
+ * cluster volume (1), the CDC slot's disk use and WAL (2), DMS source and target latency (2).
  */
-export const auroraAlarmsPerShard = 23;
+export const auroraAlarmsPerShard = 24;
+
+/** A recovery copy's alarms: the global database's replication and RPO lag. */
+export const recoveryAlarmsPerShard = 2;
+
+/**
+ * Route 53 health checks of an Aurora shard with a recovery region: one per reader's lag
+ * alarm, and the calculated check over them that keeps reads home.
+ */
+export const recoveryHealthChecksPerShard = 3;
+
+/** Where each prod shard recovers (Pulumi.prod.yaml). */
+export const prodRecoveryRegions: Record<string, string> = {
+    "us-east": "us-west-1",
+    "us-west": "us-east-1",
+    europe: "eu-west-1",
+    asia: "ap-northeast-1",
+};
 
 /** The reference's shard on Aurora, in a region. */
 export function referenceShard(
@@ -44,11 +63,22 @@ export const prodWarehouseRegion = "us-east-1";
 
 /** Pulumi.prod.yaml: 14 days of backups, every shard streaming to the warehouse in us-east-1. */
 export function prodStackCostInput(): StackCostInput {
-    const shard = (name: string, region: string) =>
-        referenceShard(name, region, {
+    // The plan knows an Aurora shard's storage tier, not its volume: the usage assumption sizes it.
+    const shard = (name: string, region: string): ShardCostInput => {
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { storageGiB, ...withoutVolume } = referenceShard(name, region, {
+            storageType: "aurora",
             backupRetentionDays: 14,
             cdc: { warehouseRegion: prodWarehouseRegion },
+            recovery: {
+                region: prodRecoveryRegions[name],
+                instances: [{ instanceClass: "db.r6g.8xlarge" }],
+            },
+            alarms: auroraAlarmsPerShard + recoveryAlarmsPerShard,
+            healthChecks: recoveryHealthChecksPerShard,
         });
+        return withoutVolume;
+    };
     return {
         shards: [
             shard("us-east", "us-east-1"),

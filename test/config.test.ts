@@ -334,6 +334,13 @@ describe("config validation", () => {
             ],
         },
         {
+            name: "a budget that is not a positive number of USD",
+            settings: { maxMonthlyUsd: "-5" },
+            problems: [
+                'geoshard:maxMonthlyUsd: "-5" is not a budget; allowed: a positive number of USD a month, e.g. 46000',
+            ],
+        },
+        {
             name: "an unknown engine",
             settings: { engine: "mysql" },
             problems: [

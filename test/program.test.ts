@@ -132,7 +132,7 @@ describe("offline plan", () => {
         );
         assert.match(
             text,
-            /^  alarms    23: geoshard-prod-europe-writer-cpu, geoshard-prod-europe-writer-freeable-memory, /m,
+            /^  alarms    22: geoshard-prod-europe-writer-cpu, geoshard-prod-europe-writer-freeable-memory, /m,
         );
         assert.match(text, /^Total: \d+ resources$/m);
         assert.match(

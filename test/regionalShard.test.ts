@@ -858,6 +858,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 engineVersion: "17.7",
                 region: "eu-west-2",
                 storage: "Aurora Standard",
+                storageType: "aurora",
                 backupRetentionDays: 14,
                 instances: [
                     instance("writer", "writer", "db.r6g.8xlarge", "eu-west-2c", 0, true),

@@ -5,14 +5,19 @@
  *   npm run plan -- --stack prod [--json]
  *
  * It then evaluates the policy pack (policies/rules.ts) against what it planned, as
- * `pulumi preview --policy-pack policies` would.
+ * `pulumi preview --policy-pack policies` would, compares the engines for each shard, and ends
+ * with the estimated monthly bill (pricing/): per shard and component, stack-wide, in total,
+ * naming what it could not price.
  *
  * Exit codes: 0 planned and compliant; 1 the program refused the config, or a mandatory policy
  * is violated (the messages are printed); 2 usage.
  */
 
 import * as pulumi from "@pulumi/pulumi";
-import { describeBudget, describeRegionLoss } from "../components/failoverBudget";
+import { describeBudget, describeRegionLoss, failoverBudget } from "../components/failoverBudget";
+import { compareEngines, renderCostTable } from "../pricing";
+import { usd } from "../pricing/format";
+import { planCost, shardCostInput } from "./planCost";
 import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import { evaluatePolicies, hasMandatoryViolation, PolicyReport } from "./policyEval";
@@ -331,7 +336,7 @@ export async function planCommand(
         err(`plan: stack ${args.stack} would not deploy:\n${message}`);
         return 1;
     }
-    const { code, text } = reportPlan(args.stack, run, args.json);
+    const { code, text } = reportPlan(args.stack, run, args.json, maxMonthlyUsdOf(config));
     out(text);
     if (code !== 0) {
         err(
@@ -341,18 +346,103 @@ export async function planCommand(
     return code;
 }
 
+/** The stack's monthly budget, from its validated config (the program accepted it already). */
+function maxMonthlyUsdOf(config: Record<string, string>): number | undefined {
+    const raw = config["geoshard:maxMonthlyUsd"];
+    return raw === undefined ? undefined : Number(raw);
+}
+
 /** The plan and its policy report, as text or JSON, with the exit code CI gates on. */
 export function reportPlan(
     stack: string,
     run: ProgramRun,
     json: boolean,
+    maxMonthlyUsd?: number,
 ): { code: number; text: string } {
     const plan = buildPlan(stack, run);
-    const policy = evaluatePolicies(run.resources, policies);
+    const cost = planCost(plan, run, maxMonthlyUsd);
+    // The budget rule reads the estimate from its config, as `--policy-pack-config` would pass it.
+    const policy = evaluatePolicies(run.resources, policies, {
+        "monthly-budget": {
+            ...(maxMonthlyUsd !== undefined ? { maxMonthlyUsd } : {}),
+            estimatedMonthlyUsd: cost.monthlyUsd,
+            unpriced: cost.unpriced.map((u) => `${u.scope} ${u.component}: ${u.description}`),
+        },
+    });
+    const engineChoice = engineChoiceOf(plan);
     const text = json
-        ? JSON.stringify({ ...plan, policy }, null, 2)
-        : `${renderPlan(plan)}\n\n${renderPolicy(policy)}`;
+        ? JSON.stringify({ ...plan, policy, cost, engineChoice }, null, 2)
+        : [
+              renderPlan(plan),
+              renderPolicy(policy),
+              renderEngineChoice(engineChoice),
+              renderCostTable(cost),
+          ].join("\n\n");
     return { code: hasMandatoryViolation(policy) ? 1 : 0, text };
+}
+
+/** One shard on each engine: what it costs a month, against its failover time and data at risk. */
+export interface EngineChoice {
+    readonly shard: string;
+    readonly options: readonly {
+        readonly label: string;
+        /** Instances, storage and I/O, backups and proxy: the part the engine decides. */
+        readonly databaseUsd: number;
+        readonly shardUsd: number;
+        /** Whether the figure leaves out unpriced items. */
+        readonly incomplete: boolean;
+        readonly failover: string;
+        readonly committedWritesAtRisk: string;
+        readonly current: boolean;
+    }[];
+}
+
+function engineChoiceOf(plan: Plan): EngineChoice[] {
+    return plan.shards.map((shard) => ({
+        shard: shard.name,
+        options: compareEngines(shardCostInput(shard, plan)).map((option) => {
+            const budget = failoverBudget(option.engine, shard.names.ttlSeconds, shard.proxy);
+            return {
+                label: option.label,
+                databaseUsd: option.databaseUsd,
+                shardUsd: option.cost.monthlyUsd,
+                incomplete: option.cost.unpriced.length > 0,
+                failover: budget.typical,
+                committedWritesAtRisk: budget.committedWritesAtRisk.split(":")[0],
+                current:
+                    option.engine === shard.engine &&
+                    (option.engine === "postgres" || option.storageType === shard.storageType),
+            };
+        }),
+    }));
+}
+
+function renderEngineChoice(choices: readonly EngineChoice[]): string {
+    const rows = choices.flatMap((choice) =>
+        choice.options.map((o) => [
+            choice.shard,
+            `${o.label}${o.current ? " (planned)" : ""}`,
+            `${usd(o.databaseUsd)}${o.incomplete ? "*" : ""}`,
+            `${usd(o.shardUsd)}${o.incomplete ? "*" : ""}`,
+            o.failover,
+            o.committedWritesAtRisk,
+        ]),
+    );
+    return [
+        "Engine choice per shard, USD a month (database: instances, storage and I/O, backups, proxy; * leaves out unpriced items)",
+        table(
+            [
+                "shard",
+                "engine",
+                "database",
+                "shard",
+                "writer failover (AWS)",
+                "committed writes lost",
+            ],
+            rows,
+            "  ",
+        ),
+    ].join("\n");
 }
 
 export function renderPolicy(report: PolicyReport): string {
