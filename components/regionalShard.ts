@@ -186,8 +186,11 @@ export interface ShardSummary {
     readonly failoverBudget: FailoverBudget;
     /** CloudWatch names of the shard's alarms, as operators search for them. */
     readonly alarms: readonly string[];
-    /** RDS event subscription: the categories reported into the alarm topic. */
-    readonly events: readonly string[];
+    /** RDS event subscriptions: what they watch and the categories reported into the topic. */
+    readonly events: readonly {
+        readonly sourceType: string;
+        readonly categories: readonly string[];
+    }[];
     /** The copy in the recovery region and what a region loss costs, when there is one. */
     readonly recovery?: {
         readonly region: string;
@@ -196,9 +199,6 @@ export interface ShardSummary {
         readonly alarms: readonly string[];
     };
 }
-
-/** The RDS event categories a shard reports: AWS's failover itself, and what leads to one. */
-export const eventCategories = ["failover", "failure", "maintenance", "notification"] as const;
 
 /**
  * One geographic shard of the PostgreSQL tier, in one region: a private network, a customer
@@ -372,22 +372,26 @@ export class RegionalShard extends pulumi.ComponentResource {
             port: postgresPort,
             dbname: instanceDefaults.databaseName,
         });
-        new aws.rds.EventSubscription(
-            `${name}-events`,
-            {
-                name: identifier("events"),
-                snsTopic: topic.arn,
-                sourceType: tier.events.sourceType,
-                sourceIds: tier.events.sourceIds,
-                eventCategories: [...eventCategories],
-                enabled: true,
-                tags: tags("alarms", "events"),
-            },
-            { parent: this },
-        );
+        tier.events.forEach((events, i) => {
+            const what = i === 0 ? "events" : "instance-events";
+            new aws.rds.EventSubscription(
+                `${name}-${what}`,
+                {
+                    name: identifier(what),
+                    snsTopic: topic.arn,
+                    sourceType: events.sourceType,
+                    sourceIds: events.sourceIds,
+                    eventCategories: [...events.categories],
+                    enabled: true,
+                    tags: tags("alarms", what),
+                },
+                { parent: this },
+            );
+        });
         this.proxyEndpoint = s.proxy
             ? createProxy(scope, {
                   tier,
+                  accountId: identity.accountId,
                   credentialsSecretArn: secret.arn,
                   vpcId: network.vpcId,
                   subnetIds: network.subnetIds,
@@ -529,7 +533,10 @@ export class RegionalShard extends pulumi.ComponentResource {
             names: { ...names, ttlSeconds: s.operations.dnsTtlSeconds },
             failoverBudget: this.failoverBudget,
             alarms: alarmNames,
-            events: [...eventCategories],
+            events: tier.events.map((e) => ({
+                sourceType: e.sourceType,
+                categories: [...e.categories],
+            })),
             ...(recovery
                 ? {
                       recovery: {

@@ -542,7 +542,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
         assert.ok(!JSON.stringify(prod.outputs).includes("mock-password-not-secret"));
     });
 
-    it("reports each cluster's failover, failure, maintenance and notification events into the shard's encrypted topic", () => {
+    it("reports each cluster's failover, failure, maintenance and notification events, and its instances', into the shard's encrypted topic", () => {
         for (const shard of referenceShards()) {
             assert.deepStrictEqual(
                 childOf(prod, shard.name, types.eventSubscription).map((e) => e.inputs),
@@ -555,6 +555,18 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                         eventCategories: ["failover", "failure", "maintenance", "notification"],
                         enabled: true,
                         tags: shardTags(shard.name, "alarms", "events"),
+                    },
+                    {
+                        name: `geoshard-prod-${shard.name}-instance-events`,
+                        snsTopic: topicArn(shard.name),
+                        sourceType: "db-instance",
+                        sourceIds: ["writer", "standby", "reader-1", "reader-2"].map(
+                            (label) => `geoshard-prod-${shard.name}-${label}`,
+                        ),
+                        // Aurora reports a failover as a cluster event only.
+                        eventCategories: ["failure", "maintenance", "notification"],
+                        enabled: true,
+                        tags: shardTags(shard.name, "alarms", "instance-events"),
                     },
                 ],
             );
@@ -888,7 +900,16 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                         "meets the reference's 30 s often, not always; the AWS Advanced JDBC/Node.js wrappers cut the client-visible outage to seconds",
                 },
                 alarms: 22,
-                events: ["failover", "failure", "maintenance", "notification"],
+                events: [
+                    {
+                        sourceType: "db-cluster",
+                        categories: ["failover", "failure", "maintenance", "notification"],
+                    },
+                    {
+                        sourceType: "db-instance",
+                        categories: ["failure", "maintenance", "notification"],
+                    },
+                ],
             },
         );
         for (const shard of referenceShards()) {

@@ -219,6 +219,9 @@ function computedState(
                 endpoint: `${inputs.name}.proxy-c0ffee12abcd.${region}.rds.amazonaws.com`,
                 arn: arnOf("rds", `db-proxy:prx-${inputs.name}`),
             };
+        case "aws:rds/proxyDefaultTargetGroup:ProxyDefaultTargetGroup":
+            // Every proxy has one target group, named `default`.
+            return { name: "default", arn: arnOf("rds", `target-group:${inputs.dbProxyName}`) };
         case "aws:rds/clusterParameterGroup:ClusterParameterGroup":
             return { name: `${name}-0a1b2c3`, arn: arnOf("rds", `cluster-pg:${name}-0a1b2c3`) };
         case "aws:kms/key:Key":

@@ -210,7 +210,9 @@ export function renderPlan(plan: Plan): string {
             );
         }
         lines.push(`  alarms    ${shard.alarms.length}: ${shard.alarms.join(", ")}`);
-        lines.push(`  events    RDS ${shard.events.join(", ")} events into the alarm topic`);
+        lines.push(
+            `  events    ${shard.events.map((e) => `${e.sourceType} ${e.categories.join(", ")}`).join("; ")} -> the alarm topic`,
+        );
         const recovery = shard.recovery;
         lines.push(
             recovery

@@ -247,7 +247,22 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         })),
         writerReady: writer.resource,
         proxyTarget: { dbClusterIdentifier: cluster.id },
-        events: { sourceType: "db-cluster", sourceIds: [cluster.id] },
+        // Aurora's db-instance events have no failover category: failover is a cluster event.
+        // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
+        events: [
+            {
+                sourceType: "db-cluster",
+                sourceIds: [cluster.id],
+                categories: ["failover", "failure", "maintenance", "notification"],
+            },
+            {
+                sourceType: "db-instance",
+                sourceIds: instances.map(
+                    (db) => (db.resource as aws.rds.ClusterInstance).identifier,
+                ),
+                categories: ["failure", "maintenance", "notification"],
+            },
+        ],
     };
 }
 

@@ -177,10 +177,15 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
         })),
         writerReady: master,
         proxyTarget: { dbInstanceIdentifier: master.identifier },
-        events: {
-            sourceType: "db-instance",
-            sourceIds: [master.identifier, ...replicas.map((r) => r.identifier)],
-        },
+        // RDS reports a Multi-AZ failover on the master itself.
+        // Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.Messages.html
+        events: [
+            {
+                sourceType: "db-instance",
+                sourceIds: [master.identifier, ...replicas.map((r) => r.identifier)],
+                categories: ["failover", "failure", "maintenance", "notification"],
+            },
+        ],
     };
 }
 

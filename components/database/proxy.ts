@@ -12,11 +12,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { postgresPort } from "../defaults";
-import { assumableBy } from "../security";
 import { DatabaseTier, ShardScope } from "./tier";
 
 export interface ProxyArgs {
     readonly tier: DatabaseTier;
+    readonly accountId: pulumi.Output<string>;
     readonly credentialsSecretArn: pulumi.Output<string>;
     readonly vpcId: pulumi.Input<string>;
     readonly subnetIds: pulumi.Input<string>[];
@@ -32,7 +32,18 @@ export function createProxy(scope: ShardScope, args: ProxyArgs): pulumi.Output<s
         `${name}-proxy-role`,
         {
             description: `RDS Proxy of geoshard shard ${name}: reads the master credentials`,
-            assumeRolePolicy: assumableBy("rds.amazonaws.com"),
+            // Only RDS acting for this account may assume it (the confused-deputy guard).
+            assumeRolePolicy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Effect: "Allow",
+                        Principal: { Service: "rds.amazonaws.com" },
+                        Action: "sts:AssumeRole",
+                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                    },
+                ],
+            }),
             tags: scope.tags("proxy", "proxy-role"),
         },
         { parent },

@@ -84,11 +84,16 @@ export interface DatabaseTier {
     readonly proxyTarget:
         | { readonly dbClusterIdentifier: pulumi.Output<string> }
         | { readonly dbInstanceIdentifier: pulumi.Output<string> };
-    /** What the RDS event subscription watches. */
-    readonly events: {
+    /**
+     * What the RDS event subscriptions watch: the cluster and its instances (Aurora reports a
+     * failover as a cluster event), or the instances (RDS reports a Multi-AZ failover on the
+     * master). The first is the shard's `<shard>-events`, a second `<shard>-instance-events`.
+     */
+    readonly events: readonly {
         readonly sourceType: "db-cluster" | "db-instance";
         readonly sourceIds: pulumi.Output<string>[];
-    };
+        readonly categories: readonly string[];
+    }[];
 }
 
 /** What both engines take. */

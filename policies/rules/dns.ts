@@ -6,13 +6,15 @@ import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy
 export const route53RoutingRecords: ResourceValidationPolicy = {
     name: "route53-failover-records",
     description:
-        "Failover and weighted records have a TTL of at most a minute; a PRIMARY is health-checked.",
+        "CNAME, failover and weighted records have a TTL of at most a minute; a PRIMARY is health-checked.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { maxTtlSeconds: { type: "integer", default: 60, minimum: 1 } } },
     validateResource: validateResourceOfType(aws.route53.Record, (record, args, report) => {
         const failover = record.failoverRoutingPolicies?.[0]?.type;
         const weighted = (record.weightedRoutingPolicies ?? []).length > 0;
-        if (!failover && !weighted) {
+        // A CNAME names an endpoint that moves on a failover (the cluster, Multi-AZ or global
+        // writer endpoint): a long TTL keeps clients on the old writer.
+        if (!failover && !weighted && record.type !== "CNAME") {
             return;
         }
         const { maxTtlSeconds } = args.getConfig<{ maxTtlSeconds: number }>();
