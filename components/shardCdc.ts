@@ -173,7 +173,11 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
             secretsManagerArn: replicaSecretArn,
             secretsManagerAccessRoleArn: dmsRole.arn,
             postgresSettings: {
-                pluginName: "test_decoding",
+                // PluginNameValue is no-preference | test-decoding | pglogical, with hyphens: the
+                // provider refuses the underscore at plan time.
+                // Sources: https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html,
+                // hashicorp/terraform-provider-aws internal/service/dms/endpoint.go (plugin_name).
+                pluginName: "test-decoding",
                 // A heartbeat keeps the slot moving while the shard is idle, so WAL is released.
                 heartbeatEnable: true,
                 heartbeatFrequency: 5,
@@ -302,7 +306,9 @@ function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
                 `${name}-postgres-from-warehouse`,
                 {
                     securityGroupId: ctx.dbSecurityGroup.id,
-                    description: "PostgreSQL from the warehouse's DMS replications",
+                    // No apostrophe: EC2 accepts a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* only.
+                    // Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html
+                    description: "PostgreSQL from the DMS replications of the geoshard warehouse",
                     ipProtocol: "tcp",
                     fromPort: 5432,
                     toPort: 5432,

@@ -116,7 +116,9 @@ export class Warehouse extends pulumi.ComponentResource {
             `${name}-dms-to-endpoints`,
             {
                 securityGroupId: dmsGroup.id,
-                description: "HTTPS to the warehouse's AWS API endpoints",
+                // No apostrophe: EC2 accepts a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* only.
+                // Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html
+                description: "HTTPS to the AWS API endpoints of the geoshard warehouse",
                 ipProtocol: "tcp",
                 fromPort: 443,
                 toPort: 443,

@@ -294,7 +294,7 @@ describe("CDC under mocks", () => {
             },
         );
         assert.deepStrictEqual(source.inputs.postgresSettings, {
-            pluginName: "test_decoding",
+            pluginName: "test-decoding",
             heartbeatEnable: true,
             heartbeatFrequency: 5,
         });
