@@ -6,7 +6,9 @@
  *
  * DMS writes Kinesis, S3 and Redshift targets in its own region, so the replication runs in the
  * warehouse region and reaches the master across regions, over VPC peering. It reads the master
- * credentials from a replica of the shard's secret in the warehouse region.
+ * credentials from a replica of the shard's secret in the warehouse region, or from the secret
+ * itself when the shard lives in the warehouse region (Secrets Manager replicates only to other
+ * regions: https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
  * Sources: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html (same region),
  * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Limitations.html (endpoints).
  *
@@ -44,6 +46,14 @@ export const slotLagAlarmPercent = 10;
  */
 export const slotWalLimitPercent = 20;
 
+/** Where DMS connects: the database tier's writer. DMS itself reads host and port from the secret. */
+export interface CdcSource {
+    /** The writer's host name, as the secret holds it; tagged on the DMS source endpoint. */
+    readonly host: pulumi.Input<string>;
+    /** The PostgreSQL port: the warehouse network is admitted on it, and DMS leaves on it. */
+    readonly port: number;
+}
+
 export interface ShardCdcContext {
     readonly parent: pulumi.Resource;
     readonly name: string;
@@ -60,18 +70,42 @@ export interface ShardCdcContext {
     readonly dbSecurityGroup: aws.ec2.SecurityGroup;
     /** The shard already admits the warehouse network (it is in its allowedCidrs). */
     readonly admitsWarehouse: boolean;
-    readonly master: aws.rds.Instance;
+    readonly source: CdcSource;
+    /**
+     * What must exist before DMS connects: the writer and the secret's value (the secret's
+     * `host` is the writer's address). A replication that starts earlier fails its connection
+     * test, and the provider reports the replication as failed.
+     */
+    readonly sourceReady: readonly pulumi.Resource[];
     readonly databaseName: string;
-    /** The shard's credentials secret, replicated to the warehouse region. */
+    /**
+     * The shard's credentials secret. In another region than the warehouse it must replicate
+     * to the warehouse region under the warehouse key; in the warehouse region it must not.
+     */
     readonly credentialsSecret: aws.secretsmanager.Secret;
+    /** The key of the shard's secret: DMS decrypts the primary secret with it in the warehouse region. */
+    readonly shardKmsKeyArn: pulumi.Input<string>;
     readonly selection: CdcSelection;
     /** `eu` for a shard holding EU personal data; tagged on its replication for the policy pack. */
     readonly residency?: string;
     /** The reference of an approved EU transfer, if any. */
     readonly residencyWaiver?: string;
+    readonly logRetentionDays: number;
+}
+
+/**
+ * The context RegionalShard passes until the database tier hands over `source`, `sourceReady`
+ * and `shardKmsKeyArn` (and owns the replication slot alarms). Remove it, with
+ * `fromLegacyContext` and `createMasterSlotAlarms`, once no caller passes `master`.
+ * @deprecated Pass a ShardCdcContext.
+ */
+export interface LegacyShardCdcContext extends Omit<
+    ShardCdcContext,
+    "source" | "sourceReady" | "shardKmsKeyArn"
+> {
+    readonly master: aws.rds.Instance;
     readonly allocatedStorageGiB: number;
     readonly shardAlarmTopicArn: pulumi.Input<string>;
-    readonly logRetentionDays: number;
 }
 
 export interface CdcOutputs {
@@ -81,7 +115,30 @@ export interface CdcOutputs {
     readonly lakePrefix: string;
 }
 
-export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
+/**
+ * The shard's CDC path. With a LegacyShardCdcContext (a caller that still passes the RDS
+ * master) the context is completed from the master, and the master's slot alarms are kept.
+ */
+export function createShardCdc(ctx: ShardCdcContext | LegacyShardCdcContext): CdcOutputs {
+    if ("master" in ctx) {
+        createMasterSlotAlarms(ctx);
+        return createCdc(fromLegacyContext(ctx));
+    }
+    return createCdc(ctx);
+}
+
+/** The secret DMS reads: the primary in its own region, else its replica in the warehouse region. */
+export function cdcSecretArn(primaryArn: string, shardRegion: string, warehouseRegion: string) {
+    // A replica's ARN is the primary's with the replica's region.
+    return shardRegion === warehouseRegion
+        ? primaryArn
+        : primaryArn.replace(
+              `:secretsmanager:${shardRegion}:`,
+              `:secretsmanager:${warehouseRegion}:`,
+          );
+}
+
+function createCdc(ctx: ShardCdcContext): CdcOutputs {
     const { name, parent, warehouse } = ctx;
     const inWarehouse = { parent, provider: warehouse.provider };
     const network = connectNetworks(ctx);
@@ -102,9 +159,9 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
         },
         inWarehouse,
     );
-    // The replica's ARN is the primary's with the warehouse region.
-    const replicaSecretArn = ctx.credentialsSecret.arn.apply((arn) =>
-        arn.replace(`:secretsmanager:${ctx.region}:`, `:secretsmanager:${warehouse.region}:`),
+    const inWarehouseRegion = ctx.region === warehouse.region;
+    const secretArn = ctx.credentialsSecret.arn.apply((arn) =>
+        cdcSecretArn(arn, ctx.region, warehouse.region),
     );
 
     const dmsRole = new aws.iam.Role(
@@ -139,8 +196,27 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                         Sid: "ReadCredentials",
                         Effect: "Allow",
                         Action: "secretsmanager:GetSecretValue",
-                        Resource: replicaSecretArn,
+                        Resource: secretArn,
                     },
+                    // The primary secret is encrypted with the shard key (the replica with the
+                    // warehouse key): GetSecretValue needs kms:Decrypt on it, and only through
+                    // Secrets Manager in the shard's region.
+                    // Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+                    ...(inWarehouseRegion
+                        ? [
+                              {
+                                  Sid: "DecryptShardCredentials",
+                                  Effect: "Allow",
+                                  Action: "kms:Decrypt",
+                                  Resource: ctx.shardKmsKeyArn,
+                                  Condition: {
+                                      StringEquals: {
+                                          "kms:ViaService": `secretsmanager.${ctx.region}.amazonaws.com`,
+                                      },
+                                  },
+                              },
+                          ]
+                        : []),
                     {
                         Sid: "WriteStream",
                         Effect: "Allow",
@@ -170,7 +246,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
             engineName: "postgres",
             databaseName: ctx.databaseName,
             sslMode: "require",
-            secretsManagerArn: replicaSecretArn,
+            secretsManagerArn: secretArn,
             secretsManagerAccessRoleArn: dmsRole.arn,
             postgresSettings: {
                 // PluginNameValue is no-preference | test-decoding | pglogical, with hyphens: the
@@ -182,7 +258,11 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                 heartbeatEnable: true,
                 heartbeatFrequency: 5,
             },
-            tags: ctx.tags("cdc", "cdc-source"),
+            tags: {
+                ...ctx.tags("cdc", "cdc-source"),
+                // The writer the secret named at deployment: compare after a failover.
+                "source-host": ctx.source.host,
+            },
         },
         { ...inWarehouse, dependsOn: [dmsPolicy] },
     );
@@ -239,13 +319,18 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                     : {}),
             },
         },
-        // DMS connects as soon as it starts: the path to the master must exist first.
-        { ...inWarehouse, dependsOn: [...network, ...warehouse.readyForReplication] },
+        // DMS connects as soon as it starts (Testing Connection): the path to the writer, the
+        // writer itself and the secret's value must exist first.
+        // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html
+        {
+            ...inWarehouse,
+            dependsOn: [...network, ...warehouse.readyForReplication, ...ctx.sourceReady],
+        },
     );
 
     const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;
     createDelivery(ctx, stream, lakePrefix);
-    createCdcAlarms(ctx, replicationIdentifier);
+    createCdcLatencyAlarms(ctx, replicationIdentifier);
     return { streamName, replicationIdentifier, lakePrefix };
 }
 
@@ -283,8 +368,8 @@ function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
                 securityGroupId: warehouse.dmsSecurityGroupId,
                 description: `PostgreSQL on geoshard shard ${name}`,
                 ipProtocol: "tcp",
-                fromPort: 5432,
-                toPort: 5432,
+                fromPort: ctx.source.port,
+                toPort: ctx.source.port,
                 cidrIpv4: ctx.shardVpcCidr,
                 tags: ctx.tags("cdc", "cdc-dms-to-postgres"),
             },
@@ -310,8 +395,8 @@ function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
                     // Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html
                     description: "PostgreSQL from the DMS replications of the geoshard warehouse",
                     ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
+                    fromPort: ctx.source.port,
+                    toPort: ctx.source.port,
                     cidrIpv4: warehouse.vpcCidr,
                     tags: ctx.tags("security", "postgres-from-warehouse"),
                 },
@@ -477,46 +562,9 @@ function createDelivery(ctx: ShardCdcContext, stream: aws.kinesis.Stream, prefix
     );
 }
 
-/**
- * A replication slot nobody reads fills the master's storage; a stalled replication leaves the
- * lake behind. RDS metrics alarm in the shard's region, DMS metrics in the warehouse's.
- */
-function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
+/** A stalled replication leaves the lake behind. DMS metrics alarm in the warehouse's region. */
+function createCdcLatencyAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
     const { name, parent } = ctx;
-    const allocatedBytes = ctx.allocatedStorageGiB * 2 ** 30;
-    const onMaster = (what: string, metricName: string, percent: number, description: string) =>
-        new aws.cloudwatch.MetricAlarm(
-            `${name}-${what}`,
-            {
-                name: ctx.identifier(what),
-                alarmDescription: description,
-                namespace: "AWS/RDS",
-                metricName,
-                dimensions: { DBInstanceIdentifier: ctx.master.identifier },
-                statistic: "Maximum",
-                period: 60,
-                evaluationPeriods: 5,
-                threshold: Math.round((allocatedBytes * percent) / 100),
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "missing",
-                alarmActions: [ctx.shardAlarmTopicArn],
-                okActions: [ctx.shardAlarmTopicArn],
-                tags: ctx.tags("cdc", what),
-            },
-            { parent },
-        );
-    onMaster(
-        "replication-slot-lag",
-        "OldestReplicationSlotLag",
-        slotLagAlarmPercent,
-        `A replication slot on the master of ${name} holds back more than ${slotLagAlarmPercent}% of its storage in WAL: is CDC reading?`,
-    );
-    onMaster(
-        "transaction-logs-disk",
-        "TransactionLogsDiskUsage",
-        slotLagAlarmPercent,
-        `WAL on the master of ${name} uses more than ${slotLagAlarmPercent}% of its storage`,
-    );
     for (const metricName of ["CDCLatencySource", "CDCLatencyTarget"]) {
         const what =
             metricName === "CDCLatencySource" ? "cdc-latency-source" : "cdc-latency-target";
@@ -544,4 +592,66 @@ function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): v
             { parent, provider: ctx.warehouse.provider },
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitional: callers that still pass the RDS master. The database tier owns the master, its
+// WAL and its replication slots, so it owns these alarms too once it passes a ShardCdcContext.
+
+/** RDS's default PostgreSQL port, which RegionalShard does not override. */
+const legacyPostgresPort = 5432;
+
+/**
+ * A ShardCdcContext from the legacy fields: the master's address and port, the master as what
+ * must exist first, and the key that encrypts the secret. The secret's value (its
+ * SecretVersion) is not reachable from here: the database tier must add it to `sourceReady`.
+ */
+function fromLegacyContext(legacy: LegacyShardCdcContext): ShardCdcContext {
+    return {
+        ...legacy,
+        source: { host: legacy.master.address, port: legacyPostgresPort },
+        sourceReady: [legacy.master],
+        // RegionalShard always encrypts the secret with the shard key.
+        shardKmsKeyArn: legacy.credentialsSecret.kmsKeyId as pulumi.Output<string>,
+    };
+}
+
+/**
+ * A replication slot nobody reads fills the master's storage. RDS metrics alarm in the shard's
+ * region, into the shard's topic.
+ */
+function createMasterSlotAlarms(ctx: LegacyShardCdcContext): void {
+    const { name, parent } = ctx;
+    const allocatedBytes = ctx.allocatedStorageGiB * 2 ** 30;
+    const onMaster = (what: string, metricName: string, description: string) =>
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-${what}`,
+            {
+                name: ctx.identifier(what),
+                alarmDescription: description,
+                namespace: "AWS/RDS",
+                metricName,
+                dimensions: { DBInstanceIdentifier: ctx.master.identifier },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 5,
+                threshold: Math.round((allocatedBytes * slotLagAlarmPercent) / 100),
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "missing",
+                alarmActions: [ctx.shardAlarmTopicArn],
+                okActions: [ctx.shardAlarmTopicArn],
+                tags: ctx.tags("cdc", what),
+            },
+            { parent },
+        );
+    onMaster(
+        "replication-slot-lag",
+        "OldestReplicationSlotLag",
+        `A replication slot on the master of ${name} holds back more than ${slotLagAlarmPercent}% of its storage in WAL: is CDC reading?`,
+    );
+    onMaster(
+        "transaction-logs-disk",
+        "TransactionLogsDiskUsage",
+        `WAL on the master of ${name} uses more than ${slotLagAlarmPercent}% of its storage`,
+    );
 }
