@@ -620,7 +620,7 @@ describe("CDC under mocks", () => {
                 "AWS/DMS",
                 { ReplicationConfigId: "geoshard-prod-asia-cdc" },
                 300,
-                "breaching",
+                "missing",
                 [`arn:aws:sns:us-east-1:${mockAccountId}:geoshard-prod-warehouse-alarms`],
             ],
         );
