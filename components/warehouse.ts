@@ -14,8 +14,10 @@ export interface WarehouseArgs {
     readonly availabilityZones: readonly string[];
     /**
      * Create the account's `dms-vpc-role` and `dms-cloudwatch-logs-role`, which DMS needs before
-     * any replication exists. They are one per account: let exactly one stack per account create them.
-     * @default true
+     * any replication exists. They are one per account, with fixed names: a second stack in the
+     * account, or an account where the DMS console already created them, fails on CreateRole
+     * with EntityAlreadyExists. Set it in at most one stack per account.
+     * @default false: the account must have them; `prerequisites` says how to check and create them
      */
     readonly createDmsVpcRole?: boolean;
     /** Also create Redshift Serverless over the data lake. @default false */
@@ -33,6 +35,56 @@ export function warehouseNames(environment: string) {
         glueDatabase: `geoshard_${environment}`,
         athenaWorkgroup: `geoshard-${environment}`,
     };
+}
+
+/** Something the account must have before `pulumi up`, with the commands to check and create it. */
+export interface Prerequisite {
+    readonly what: string;
+    readonly check: string;
+    readonly create: readonly string[];
+    readonly source: string;
+}
+
+/**
+ * The roles DMS looks up by fixed name in the account: `dms-vpc-role` to place replications in
+ * a VPC, `dms-cloudwatch-logs-role` to write their logs. Each trusts dms.amazonaws.com and
+ * carries one AWS managed policy.
+ * Source: https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole
+ */
+export const dmsAccountRoles: readonly { name: string; policy: string; purpose: string }[] = [
+    {
+        name: "dms-vpc-role",
+        policy: "AmazonDMSVPCManagementRole",
+        purpose: "manage network interfaces in VPCs",
+    },
+    {
+        name: "dms-cloudwatch-logs-role",
+        policy: "AmazonDMSCloudWatchLogsRole",
+        purpose: "write replication logs to CloudWatch",
+    },
+];
+
+/** The AWS CLI commands that check for and create the DMS account roles. */
+export function dmsAccountRolePrerequisites(partition = "aws"): Prerequisite[] {
+    const trust = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "dms.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            },
+        ],
+    });
+    return dmsAccountRoles.map((role) => ({
+        what: `IAM role ${role.name} (lets AWS DMS ${role.purpose}), once per account`,
+        check: `aws iam get-role --role-name ${role.name}`,
+        create: [
+            `aws iam create-role --role-name ${role.name} --assume-role-policy-document '${trust}'`,
+            `aws iam attach-role-policy --role-name ${role.name} --policy-arn arn:${partition}:iam::aws:policy/service-role/${role.policy}`,
+        ],
+        source: "https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole",
+    }));
 }
 
 /**
@@ -60,6 +112,8 @@ export class Warehouse extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** The Kinesis and Secrets Manager endpoints a replication needs before it starts. */
     public readonly apiEndpoints: aws.ec2.VpcEndpoint[];
+    /** What the account must have that this warehouse does not create (the DMS account roles). */
+    public readonly prerequisites: readonly Prerequisite[];
 
     private readonly name: string;
     private readonly args: WarehouseArgs;
@@ -157,8 +211,12 @@ export class Warehouse extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const dmsServiceRoles =
-            (args.createDmsVpcRole ?? true) ? this.createDmsServiceRoles(partition.partition) : [];
+        const createDmsVpcRole = args.createDmsVpcRole ?? false;
+        const dmsServiceRoles = createDmsVpcRole
+            ? this.createDmsServiceRoles(partition.partition)
+            : [];
+        this.prerequisites = createDmsVpcRole ? [] : dmsAccountRolePrerequisites();
+        tellOperator(this, prerequisitesMessage(this.prerequisites));
         const subnetGroup = new aws.dms.ReplicationSubnetGroup(
             `${name}-dms-subnets`,
             {
@@ -242,6 +300,7 @@ export class Warehouse extends pulumi.ComponentResource {
             glueDatabaseName: this.glueDatabaseName,
             athenaWorkgroupName: this.athenaWorkgroupName,
             redshiftWorkgroupName: this.redshiftWorkgroupName,
+            prerequisites: this.prerequisites,
         });
     }
 
@@ -274,22 +333,9 @@ export class Warehouse extends pulumi.ComponentResource {
         });
     }
 
-    /** The role DMS needs in every account that uses DMS in a VPC, by this exact name. */
-    /**
-     * The two account-wide roles DMS looks up by name: `dms-vpc-role` to place replications in
-     * a VPC, `dms-cloudwatch-logs-role` to write their logs.
-     * Source: https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole
-     */
+    /** The two account-wide roles of `dmsAccountRoles`, for the one stack per account that owns them. */
     private createDmsServiceRoles(partition: pulumi.Output<string>): pulumi.Resource[] {
-        const roles: [string, string, string][] = [
-            ["dms-vpc-role", "AmazonDMSVPCManagementRole", "manage network interfaces in VPCs"],
-            [
-                "dms-cloudwatch-logs-role",
-                "AmazonDMSCloudWatchLogsRole",
-                "write replication logs to CloudWatch",
-            ],
-        ];
-        return roles.flatMap(([roleName, policyName, purpose]) => {
+        return dmsAccountRoles.flatMap(({ name: roleName, policy: policyName, purpose }) => {
             const role = new aws.iam.Role(
                 `${this.name}-${roleName}`,
                 {
@@ -560,6 +606,39 @@ export class Warehouse extends pulumi.ComponentResource {
             { parent: this },
         );
         return workgroup.workgroupName;
+    }
+}
+
+/**
+ * The operator's to-do list before `pulumi up`, or undefined when there is nothing to do. The
+ * stack cannot see IAM roles it does not declare, so it names them and how to check for them.
+ */
+export function prerequisitesMessage(prerequisites: readonly Prerequisite[]): string | undefined {
+    if (prerequisites.length === 0) {
+        return undefined;
+    }
+    return [
+        "Before `pulumi up`, the account must have what this stack does not create " +
+            "(set geoshard:warehouse.createDmsVpcRole in exactly one stack per account to create the DMS roles):",
+        ...prerequisites.flatMap((p) => [
+            `- ${p.what}. Check: ${p.check}`,
+            ...p.create.map((command) => `  Create: ${command}`),
+            `  Source: ${p.source}`,
+        ]),
+    ].join("\n");
+}
+
+const told = new Set<string>();
+
+/**
+ * A warning in `pulumi preview` and `up`, and on the offline plan's stderr (under the mocks the
+ * SDK prints it). Once per stack and process: the tests run many programs in one process.
+ */
+function tellOperator(resource: pulumi.Resource, message: string | undefined): void {
+    const key = `${pulumi.getStack()}\n${message}`;
+    if (message !== undefined && !told.has(key)) {
+        told.add(key);
+        void pulumi.log.warn(message, resource);
     }
 }
 

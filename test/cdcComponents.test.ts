@@ -2,6 +2,11 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cdcSecretArn, createShardCdc, ShardCdcContext } from "../components/shardCdc";
+import {
+    dmsAccountRolePrerequisites,
+    prerequisitesMessage,
+    Warehouse,
+} from "../components/warehouse";
 import { GeoshardMocks, mockAccountId } from "../tools/mockRuntime";
 
 /** A registration: what the engine would see, with its dependencies. */
@@ -209,6 +214,76 @@ describe("CDC with the database tier's context", () => {
                 .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
                 .map((r) => r.name),
             ["east-cdc-latency-source", "east-cdc-latency-target"],
+        );
+    });
+});
+
+describe("Warehouse defaults", () => {
+    let registered: Registered[];
+    let warehouse: Warehouse;
+    let warnings: string[];
+
+    before(async () => {
+        warnings = [];
+        const warn = console.warn;
+        console.warn = (message: string) => warnings.push(message);
+        try {
+            registered = await underMocks(() => {
+                const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+                warehouse = new Warehouse(
+                    "warehouse",
+                    {
+                        environment: "test",
+                        region: "us-east-1",
+                        vpcCidr: "10.100.0.0/16",
+                        availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+                    },
+                    { providers: [provider] },
+                );
+            });
+        } finally {
+            console.warn = warn;
+        }
+    });
+
+    it("creates no account-wide DMS role, and says which the account needs and how to make them", () => {
+        assert.deepStrictEqual(
+            registered
+                .filter((r) => r.type === "aws:iam/role:Role")
+                .map((r) => r.inputs.name)
+                .filter((n) => n !== undefined),
+            [],
+        );
+        assert.deepStrictEqual(warehouse.prerequisites, dmsAccountRolePrerequisites());
+        assert.deepStrictEqual(
+            warehouse.prerequisites.map((p) => [p.check, ...p.create]),
+            [
+                [
+                    "aws iam get-role --role-name dms-vpc-role",
+                    `aws iam create-role --role-name dms-vpc-role --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"dms.amazonaws.com"},"Action":"sts:AssumeRole"}]}'`,
+                    "aws iam attach-role-policy --role-name dms-vpc-role --policy-arn arn:aws:iam::aws:policy/service-role/AmazonDMSVPCManagementRole",
+                ],
+                [
+                    "aws iam get-role --role-name dms-cloudwatch-logs-role",
+                    `aws iam create-role --role-name dms-cloudwatch-logs-role --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"dms.amazonaws.com"},"Action":"sts:AssumeRole"}]}'`,
+                    "aws iam attach-role-policy --role-name dms-cloudwatch-logs-role --policy-arn arn:aws:iam::aws:policy/service-role/AmazonDMSCloudWatchLogsRole",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(warnings, [
+            `warning: [runtime] ${prerequisitesMessage(warehouse.prerequisites)}`,
+        ]);
+        assert.strictEqual(prerequisitesMessage([]), undefined);
+    });
+
+    it("describes its security groups and rules with what EC2 accepts", () => {
+        assert.strictEqual(
+            one(
+                registered,
+                "warehouse-dms-to-endpoints",
+                "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+            ).inputs.description,
+            "HTTPS to the AWS API endpoints of the geoshard warehouse",
         );
     });
 });
