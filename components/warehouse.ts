@@ -428,7 +428,9 @@ export class Warehouse extends pulumi.ComponentResource {
                     {
                         id: "expire-old-versions",
                         status: "Enabled",
-                        filter: {},
+                        // The whole bucket. An empty filter draws a provider warning that will
+                        // become an error: hashicorp/terraform-provider-aws#42714.
+                        filter: { prefix: "" },
                         noncurrentVersionExpiration: { noncurrentDays: 30 },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },

@@ -276,6 +276,18 @@ describe("Warehouse defaults", () => {
         assert.strictEqual(prerequisitesMessage([]), undefined);
     });
 
+    it("applies the lake's lifecycle rules with explicit filters", () => {
+        const lake = one(
+            registered,
+            "warehouse-lake-lifecycle",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        ).inputs.rules;
+        assert.deepStrictEqual(
+            lake.map((r: any) => r.filter),
+            [{ prefix: "cdc/" }, { prefix: "" }, { prefix: "athena-results/" }],
+        );
+    });
+
     it("describes its security groups and rules with what EC2 accepts", () => {
         assert.strictEqual(
             one(
