@@ -515,9 +515,15 @@ export class Warehouse extends pulumi.ComponentResource {
                 schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
                 configuration: JSON.stringify({
                     Version: 1.0,
-                    // cdc/table=<schema_table>/shard=<shard>/dt=<date>/: one Glue table per
-                    // source table, partitioned by shard and date, so one query spans all shards.
-                    Grouping: { TableLevelConfiguration: 2 },
+                    // s3://<lake>/cdc/table=<schema_table>/shard=<shard>/dt=<date>/: the level
+                    // counts from the bucket, which is level 1 (cdc/ is 2), so level 3 gives one
+                    // Glue table per source table, partitioned by shard and date, and one query
+                    // spans all shards. Level 2 would make a single table of cdc/ with mixed schemas.
+                    // Sources: https://docs.aws.amazon.com/glue/latest/dg/crawler-table-level.html
+                    // ("created at that absolute level from the Amazon S3 bucket"), and
+                    // awslabs/data-solutions-framework-on-aws data-catalog-database.ts, whose
+                    // default level is the prefix depth plus 2.
+                    Grouping: { TableLevelConfiguration: crawlerTableLevel },
                 }),
                 tags: this.tags("analytics", "crawler"),
             },
@@ -643,6 +649,9 @@ function tellOperator(resource: pulumi.Resource, message: string | undefined): v
         void pulumi.log.warn(message, resource);
     }
 }
+
+/** The Glue crawler's table level for `cdc/table=<t>/...`: bucket 1, `cdc/` 2, table 3. */
+export const crawlerTableLevel = 3;
 
 /** What reading the lake's CDC takes: list the bucket, read `cdc/`, decrypt with the key. */
 function lakeReader(lake: aws.s3.Bucket, key: aws.kms.Key): Record<string, unknown>[] {

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cdcSecretArn, createShardCdc, ShardCdcContext } from "../components/shardCdc";
 import {
+    crawlerTableLevel,
     dmsAccountRolePrerequisites,
     prerequisitesMessage,
     Warehouse,
@@ -274,6 +275,17 @@ describe("Warehouse defaults", () => {
             `warning: [runtime] ${prerequisitesMessage(warehouse.prerequisites)}`,
         ]);
         assert.strictEqual(prerequisitesMessage([]), undefined);
+    });
+
+    it("crawls one Glue table per source table", () => {
+        assert.strictEqual(crawlerTableLevel, 3);
+        assert.deepStrictEqual(
+            JSON.parse(
+                one(registered, "warehouse-crawler", "aws:glue/crawler:Crawler").inputs
+                    .configuration,
+            ),
+            { Version: 1, Grouping: { TableLevelConfiguration: 3 } },
+        );
     });
 
     it("applies the lake's lifecycle rules with explicit filters", () => {
