@@ -112,6 +112,8 @@ export class Warehouse extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** The Kinesis and Secrets Manager endpoints a replication needs before it starts. */
     public readonly apiEndpoints: aws.ec2.VpcEndpoint[];
+    /** The bucket that receives the lake's server access logs, under `lake/`. */
+    public readonly accessLogBucketName: pulumi.Output<string>;
     /** What the account must have that this warehouse does not create (the DMS account roles). */
     public readonly prerequisites: readonly Prerequisite[];
 
@@ -229,6 +231,7 @@ export class Warehouse extends pulumi.ComponentResource {
         );
 
         const lake = this.createLake(key, identity.accountId);
+        const accessLogs = this.createAccessLogs(lake, identity.accountId);
         const glueDatabase = new aws.glue.CatalogDatabase(
             `${name}-glue-database`,
             {
@@ -293,6 +296,7 @@ export class Warehouse extends pulumi.ComponentResource {
         this.dmsSecurityGroupId = dmsGroup.id;
         this.glueDatabaseName = glueDatabase.name;
         this.athenaWorkgroupName = workgroup.name;
+        this.accessLogBucketName = accessLogs.bucket;
         this.registerOutputs({
             vpcId: this.vpcId,
             kmsKeyArn: this.kmsKeyArn,
@@ -300,6 +304,7 @@ export class Warehouse extends pulumi.ComponentResource {
             glueDatabaseName: this.glueDatabaseName,
             athenaWorkgroupName: this.athenaWorkgroupName,
             redshiftWorkgroupName: this.redshiftWorkgroupName,
+            accessLogBucketName: this.accessLogBucketName,
             prerequisites: this.prerequisites,
         });
     }
@@ -463,6 +468,105 @@ export class Warehouse extends pulumi.ComponentResource {
                 }),
             },
             { parent: this },
+        );
+        return bucket;
+    }
+
+    /**
+     * Server access logs of the lake, in a bucket of their own: who read or wrote the warehouse's
+     * data. S3 writes them as the logging service principal, which a bucket policy admits for
+     * this lake and account only (ACLs are disabled by BucketOwnerEnforced). The bucket keeps the
+     * default encryption S3 applies to every new bucket, SSE-S3: a log target supports default
+     * encryption with SSE-S3 only, not SSE-KMS. Logs expire after a year.
+     * Sources: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html,
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
+     */
+    private createAccessLogs(lake: aws.s3.Bucket, accountId: pulumi.Output<string>): aws.s3.Bucket {
+        const { name } = this;
+        const prefix = warehouseNames(this.args.environment).prefix;
+        const bucket = new aws.s3.Bucket(
+            `${name}-access-logs`,
+            {
+                bucket: pulumi.interpolate`${prefix}-access-logs-${accountId}`,
+                tags: this.tags("logs", "access-logs"),
+            },
+            { parent: this },
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-access-logs-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            { parent: this },
+        );
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-access-logs-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
+        // Versioned, so a deleted or overwritten log is kept for a month.
+        new aws.s3.BucketVersioning(
+            `${name}-access-logs-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-access-logs-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-logs",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        expiration: { days: accessLogRetentionDays },
+                        noncurrentVersionExpiration: { noncurrentDays: 30 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-access-logs-policy`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "S3ServerAccessLogsFromTheLake",
+                            Effect: "Allow",
+                            Principal: { Service: "logging.s3.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${bucket.arn}/lake/*`,
+                            Condition: {
+                                ArnLike: { "aws:SourceArn": lake.arn },
+                                StringEquals: { "aws:SourceAccount": accountId },
+                            },
+                        },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketLogging(
+            `${name}-lake-logging`,
+            { bucket: lake.id, targetBucket: bucket.bucket, targetPrefix: "lake/" },
+            // The grant and the ownership setting come first, before S3 delivers any log.
+            { parent: this, dependsOn: [policy, ownership] },
         );
         return bucket;
     }
@@ -652,6 +756,9 @@ function tellOperator(resource: pulumi.Resource, message: string | undefined): v
 
 /** The Glue crawler's table level for `cdc/table=<t>/...`: bucket 1, `cdc/` 2, table 3. */
 export const crawlerTableLevel = 3;
+
+/** Days the lake's server access logs are kept. */
+export const accessLogRetentionDays = 365;
 
 /** What reading the lake's CDC takes: list the bucket, read `cdc/`, decrypt with the key. */
 function lakeReader(lake: aws.s3.Bucket, key: aws.kms.Key): Record<string, unknown>[] {

@@ -441,7 +441,7 @@ describe("CDC under mocks", () => {
     });
 
     it("keeps the lake versioned, encrypted, private and TLS-only", () => {
-        assert.strictEqual(ofType(prod, "aws:s3/bucket:Bucket").length, 1);
+        assert.strictEqual(ofType(prod, "aws:s3/bucket:Bucket").length, 2, "the lake and its logs");
         assert.deepStrictEqual(
             named(prod, "warehouse-lake-versioning", "aws:s3/bucketVersioning:BucketVersioning")
                 .inputs.versioningConfiguration,

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { cdcSecretArn, createShardCdc, ShardCdcContext } from "../components/shardCdc";
 import {
+    accessLogRetentionDays,
     crawlerTableLevel,
     dmsAccountRolePrerequisites,
     prerequisitesMessage,
@@ -275,6 +276,66 @@ describe("Warehouse defaults", () => {
             `warning: [runtime] ${prerequisitesMessage(warehouse.prerequisites)}`,
         ]);
         assert.strictEqual(prerequisitesMessage([]), undefined);
+    });
+
+    it("logs the lake's server access into a private bucket of its own that S3 may write for this lake only", () => {
+        const bucket = one(registered, "warehouse-access-logs", "aws:s3/bucket:Bucket");
+        assert.strictEqual(
+            bucket.inputs.bucket,
+            `geoshard-test-warehouse-access-logs-${mockAccountId}`,
+        );
+        assert.deepStrictEqual(
+            one(registered, "warehouse-lake-logging", "aws:s3/bucketLogging:BucketLogging").inputs,
+            {
+                bucket: "warehouse-lake-id",
+                targetBucket: `geoshard-test-warehouse-access-logs-${mockAccountId}`,
+                targetPrefix: "lake/",
+            },
+        );
+        assert.strictEqual(
+            one(
+                registered,
+                "warehouse-access-logs-ownership",
+                "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+            ).inputs.rule.objectOwnership,
+            "BucketOwnerEnforced",
+        );
+        assert.deepStrictEqual(
+            registered
+                .filter(
+                    (r) =>
+                        r.type ===
+                        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                )
+                .map((r) => r.name),
+            ["warehouse-lake-encryption"],
+            "the log bucket keeps S3's default SSE-S3: a log target cannot use SSE-KMS",
+        );
+        const [allowLogs, denyPlain] = JSON.parse(
+            one(registered, "warehouse-access-logs-policy", "aws:s3/bucketPolicy:BucketPolicy")
+                .inputs.policy,
+        ).Statement;
+        assert.deepStrictEqual(allowLogs, {
+            Sid: "S3ServerAccessLogsFromTheLake",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `arn:aws:s3:::geoshard-test-warehouse-access-logs-${mockAccountId}/lake/*`,
+            Condition: {
+                ArnLike: {
+                    "aws:SourceArn": `arn:aws:s3:::geoshard-test-warehouse-lake-${mockAccountId}`,
+                },
+                StringEquals: { "aws:SourceAccount": mockAccountId },
+            },
+        });
+        assert.deepStrictEqual(denyPlain.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        const rules = one(
+            registered,
+            "warehouse-access-logs-lifecycle",
+            "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        ).inputs.rules;
+        assert.deepStrictEqual(rules[0].filter, { prefix: "" });
+        assert.deepStrictEqual(rules[0].expiration, { days: accessLogRetentionDays });
     });
 
     it("crawls one Glue table per source table", () => {
