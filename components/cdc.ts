@@ -11,18 +11,12 @@ export interface CdcSelection {
     readonly excludeColumns: readonly string[];
 }
 
-/**
- * Tables that exist for the stack's own machinery and never leave the shard: the write probe's
- * heartbeat row changes every 5 seconds and means nothing to analytics.
- */
-export const internalTables: readonly string[] = ["public.geoshard_heartbeat"];
-
 export const tablePattern = /^[a-z_][a-z0-9_$]*\.[a-z_%][a-z0-9_$%]*$/;
 export const columnPattern = /^[a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]*\.[a-z_][a-z0-9_$]*$/;
 
 /**
- * DMS table mappings: include every table of every schema, exclude the excluded and internal
- * tables, and remove the excluded columns.
+ * DMS table mappings: include every table of every schema, exclude the excluded tables, and
+ * remove the excluded columns.
  * Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Tasks.CustomizingTasks.TableMapping.SelectionTransformation.html
  */
 export function tableMappings(selection: CdcSelection): { rules: Record<string, unknown>[] } {
@@ -39,7 +33,7 @@ export function tableMappings(selection: CdcSelection): { rules: Record<string, 
         const id = String(rules.length + 1);
         rules.push({ "rule-id": id, ...rule });
     };
-    for (const table of [...internalTables, ...selection.excludeTables]) {
+    for (const table of selection.excludeTables) {
         const [schema, name] = table.split(".");
         add({
             "rule-type": "selection",

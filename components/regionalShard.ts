@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CdcSelection } from "./cdc";
 import { createAuroraTier } from "./database/aurora";
-import { createPostgresTier } from "./database/postgres";
+import { createPostgresTier, slotWalLimitPercent } from "./database/postgres";
 import { createProxy } from "./database/proxy";
 import { createRecovery, Recovery } from "./database/recovery";
 import { DatabaseTier, InstanceRole, ShardScope } from "./database/tier";
@@ -26,7 +26,7 @@ import {
 import { privateNetwork } from "./network";
 import { placeInstances } from "./placement";
 import { customerKey } from "./security";
-import { createShardCdc, slotWalLimitPercent, WarehouseLink } from "./shardCdc";
+import { createShardCdc, WarehouseLink } from "./shardCdc";
 
 /** A subnet of an existing VPC, with the AZ it lies in. */
 export interface ExistingSubnet {
@@ -473,7 +473,10 @@ export class RegionalShard extends pulumi.ComponentResource {
                 databaseName: instanceDefaults.databaseName,
                 credentialsSecret: secret,
                 shardKmsKeyArn: key.arn,
-                // DMS connects as it starts: the writer and the secret's value must exist.
+                // DMS reads the name that follows a failover, never the proxy (which does not
+                // carry the replication protocol), and connects as it starts: the writer and
+                // the secret's value must exist first.
+                source: { host: tier.writerEndpoint, port: tier.port },
                 sourceReady: [tier.writerReady, secretValue],
                 selection: args.cdc ?? { excludeTables: [], excludeColumns: [] },
                 residency: args.residency,

@@ -6,7 +6,9 @@
  *
  * DMS writes Kinesis, S3 and Redshift targets in its own region, so the replication runs in the
  * warehouse region and reaches the master across regions, over VPC peering. It reads the master
- * credentials from a replica of the shard's secret in the warehouse region.
+ * credentials from a replica of the shard's secret in the warehouse region, or from the secret
+ * itself when the shard lives in the warehouse region (Secrets Manager replicates only to other
+ * regions: https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html).
  * Sources: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Target.S3.html (same region),
  * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Limitations.html (endpoints).
  *
@@ -36,11 +38,14 @@ export interface WarehouseLink {
 
 /** The CDC latency (source or target) above which the shard's CDC alarm fires. */
 export const cdcLatencyAlarmSeconds = 300;
-/**
- * The most WAL a stuck slot may hold, as a share of allocated storage (`max_slot_wal_keep_size`).
- * Past it PostgreSQL drops the slot's claim: the master keeps running, and CDC must reload.
- */
-export const slotWalLimitPercent = 20;
+
+/** Where DMS connects: the database tier's writer. DMS itself reads host and port from the secret. */
+export interface CdcSource {
+    /** The writer's host name, as the secret holds it; tagged on the DMS source endpoint. */
+    readonly host: pulumi.Input<string>;
+    /** The PostgreSQL port: the warehouse network is admitted on it, and DMS leaves on it. */
+    readonly port: number;
+}
 
 export interface ShardCdcContext {
     readonly parent: pulumi.Resource;
@@ -58,18 +63,26 @@ export interface ShardCdcContext {
     readonly dbSecurityGroup: aws.ec2.SecurityGroup;
     /** The shard already admits the warehouse network (it is in its allowedCidrs). */
     readonly admitsWarehouse: boolean;
+    readonly source: CdcSource;
+    /**
+     * What must exist before DMS connects: the writer and the secret's value (the secret's
+     * `host` is the writer's address). A replication that starts earlier fails its connection
+     * test, and the provider reports the replication as failed.
+     */
+    readonly sourceReady: readonly pulumi.Resource[];
     readonly databaseName: string;
-    /** The shard's credentials secret, replicated to the warehouse region. */
+    /**
+     * The shard's credentials secret. In another region than the warehouse it must replicate
+     * to the warehouse region under the warehouse key; in the warehouse region it must not.
+     */
     readonly credentialsSecret: aws.secretsmanager.Secret;
+    /** The key of the shard's secret: DMS decrypts the primary secret with it in the warehouse region. */
+    readonly shardKmsKeyArn: pulumi.Input<string>;
     readonly selection: CdcSelection;
     /** `eu` for a shard holding EU personal data; tagged on its replication for the policy pack. */
     readonly residency?: string;
     /** The reference of an approved EU transfer, if any. */
     readonly residencyWaiver?: string;
-    /** The shard's key, which encrypts the primary secret DMS reads in the shard's own region. */
-    readonly shardKmsKeyArn: pulumi.Input<string>;
-    /** What must exist before DMS connects: the database's writer and the secret's value. */
-    readonly sourceReady: pulumi.Resource[];
     readonly logRetentionDays: number;
 }
 
@@ -80,7 +93,26 @@ export interface CdcOutputs {
     readonly lakePrefix: string;
 }
 
+/**
+ * The shard's CDC path. The slot's own alarms belong to the database tier, which knows its
+ * engine's metrics.
+ */
 export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
+    return createCdc(ctx);
+}
+
+/** The secret DMS reads: the primary in its own region, else its replica in the warehouse region. */
+export function cdcSecretArn(primaryArn: string, shardRegion: string, warehouseRegion: string) {
+    // A replica's ARN is the primary's with the replica's region.
+    return shardRegion === warehouseRegion
+        ? primaryArn
+        : primaryArn.replace(
+              `:secretsmanager:${shardRegion}:`,
+              `:secretsmanager:${warehouseRegion}:`,
+          );
+}
+
+function createCdc(ctx: ShardCdcContext): CdcOutputs {
     const { name, parent, warehouse } = ctx;
     const inWarehouse = { parent, provider: warehouse.provider };
     const network = connectNetworks(ctx);
@@ -101,15 +133,10 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
         },
         inWarehouse,
     );
-    // DMS reads the credentials in its own region: the secret's replica there, whose ARN is the
-    // primary's with the warehouse region, or, for a shard in the warehouse region (which has
-    // no replica), the primary itself, under the shard's key.
-    const sameRegion = ctx.region === warehouse.region;
-    const sourceSecretArn = sameRegion
-        ? ctx.credentialsSecret.arn
-        : ctx.credentialsSecret.arn.apply((arn) =>
-              arn.replace(`:secretsmanager:${ctx.region}:`, `:secretsmanager:${warehouse.region}:`),
-          );
+    const inWarehouseRegion = ctx.region === warehouse.region;
+    const secretArn = ctx.credentialsSecret.arn.apply((arn) =>
+        cdcSecretArn(arn, ctx.region, warehouse.region),
+    );
 
     const dmsRole = new aws.iam.Role(
         `${name}-cdc-dms-role`,
@@ -143,8 +170,27 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                         Sid: "ReadCredentials",
                         Effect: "Allow",
                         Action: "secretsmanager:GetSecretValue",
-                        Resource: sourceSecretArn,
+                        Resource: secretArn,
                     },
+                    // The primary secret is encrypted with the shard key (the replica with the
+                    // warehouse key): GetSecretValue needs kms:Decrypt on it, and only through
+                    // Secrets Manager in the shard's region.
+                    // Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+                    ...(inWarehouseRegion
+                        ? [
+                              {
+                                  Sid: "DecryptShardCredentials",
+                                  Effect: "Allow",
+                                  Action: "kms:Decrypt",
+                                  Resource: ctx.shardKmsKeyArn,
+                                  Condition: {
+                                      StringEquals: {
+                                          "kms:ViaService": `secretsmanager.${ctx.region}.amazonaws.com`,
+                                      },
+                                  },
+                              },
+                          ]
+                        : []),
                     {
                         Sid: "WriteStream",
                         Effect: "Allow",
@@ -161,16 +207,6 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                         Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
                         Resource: warehouse.kmsKeyArn,
                     },
-                    ...(sameRegion
-                        ? [
-                              {
-                                  Sid: "UseShardKey",
-                                  Effect: "Allow",
-                                  Action: ["kms:Decrypt", "kms:DescribeKey"],
-                                  Resource: ctx.shardKmsKeyArn,
-                              },
-                          ]
-                        : []),
                 ],
             }),
         },
@@ -184,15 +220,23 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
             engineName: "postgres",
             databaseName: ctx.databaseName,
             sslMode: "require",
-            secretsManagerArn: sourceSecretArn,
+            secretsManagerArn: secretArn,
             secretsManagerAccessRoleArn: dmsRole.arn,
             postgresSettings: {
-                pluginName: "test_decoding",
+                // PluginNameValue is no-preference | test-decoding | pglogical, with hyphens: the
+                // provider refuses the underscore at plan time.
+                // Sources: https://docs.aws.amazon.com/dms/latest/APIReference/API_PostgreSQLSettings.html,
+                // hashicorp/terraform-provider-aws internal/service/dms/endpoint.go (plugin_name).
+                pluginName: "test-decoding",
                 // A heartbeat keeps the slot moving while the shard is idle, so WAL is released.
                 heartbeatEnable: true,
                 heartbeatFrequency: 5,
             },
-            tags: ctx.tags("cdc", "cdc-source"),
+            tags: {
+                ...ctx.tags("cdc", "cdc-source"),
+                // The writer the secret named at deployment: compare after a failover.
+                "source-host": ctx.source.host,
+            },
         },
         { ...inWarehouse, dependsOn: [dmsPolicy] },
     );
@@ -249,7 +293,9 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
                     : {}),
             },
         },
-        // DMS connects as soon as it starts: the path to the master must exist first.
+        // DMS connects as soon as it starts (Testing Connection): the path to the writer, the
+        // writer itself and the secret's value must exist first.
+        // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html
         {
             ...inWarehouse,
             dependsOn: [...network, ...warehouse.readyForReplication, ...ctx.sourceReady],
@@ -258,7 +304,7 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
 
     const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;
     createDelivery(ctx, stream, lakePrefix);
-    createCdcAlarms(ctx, replicationIdentifier);
+    createCdcLatencyAlarms(ctx, replicationIdentifier);
     return { streamName, replicationIdentifier, lakePrefix };
 }
 
@@ -296,8 +342,8 @@ function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
                 securityGroupId: warehouse.dmsSecurityGroupId,
                 description: `PostgreSQL on geoshard shard ${name}`,
                 ipProtocol: "tcp",
-                fromPort: 5432,
-                toPort: 5432,
+                fromPort: ctx.source.port,
+                toPort: ctx.source.port,
                 cidrIpv4: ctx.shardVpcCidr,
                 tags: ctx.tags("cdc", "cdc-dms-to-postgres"),
             },
@@ -319,10 +365,12 @@ function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
                 `${name}-postgres-from-warehouse`,
                 {
                     securityGroupId: ctx.dbSecurityGroup.id,
-                    description: "PostgreSQL from the warehouse's DMS replications",
+                    // No apostrophe: EC2 accepts a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* only.
+                    // Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html
+                    description: "PostgreSQL from the DMS replications of the geoshard warehouse",
                     ipProtocol: "tcp",
-                    fromPort: 5432,
-                    toPort: 5432,
+                    fromPort: ctx.source.port,
+                    toPort: ctx.source.port,
                     cidrIpv4: warehouse.vpcCidr,
                     tags: ctx.tags("security", "postgres-from-warehouse"),
                 },
@@ -489,10 +537,20 @@ function createDelivery(ctx: ShardCdcContext, stream: aws.kinesis.Stream, prefix
 }
 
 /**
- * A stalled replication leaves the lake behind; DMS metrics alarm in the warehouse's region.
- * The slot's own alarms belong to the database tier, which knows its engine's metrics.
+ * CDC latency alarms, in the warehouse region where DMS publishes them.
+ *
+ * Missing data is `missing`, not `breaching`: DMS reports CDC latency only while it applies
+ * changes, so through the full load (hours for a large shard) and before the first start there
+ * are no data points. `missing` leaves the alarm in INSUFFICIENT_DATA then, instead of ALARM;
+ * `notBreaching` would instead show a replication that stopped reporting as healthy. A stopped
+ * or failed replication is watched through its status (docs/deploying.md), not this metric.
+ * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html
+ *
+ * The dimension `ReplicationConfigId` is not confirmed by a published AWS reference for DMS
+ * Serverless; docs/deploying.md has the check to run after the first start. The config's
+ * identifier and its ARN resource identifier are the same string, so either value matches.
  */
-function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
+function createCdcLatencyAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
     const { name, parent } = ctx;
     for (const metricName of ["CDCLatencySource", "CDCLatencyTarget"]) {
         const what =
@@ -501,9 +559,7 @@ function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): v
             `${name}-${what}`,
             {
                 name: ctx.identifier(what),
-                alarmDescription:
-                    `The CDC of ${name} is more than ${cdcLatencyAlarmSeconds} s behind its master, ` +
-                    `or has stopped reporting`,
+                alarmDescription: `The CDC of ${name} is more than ${cdcLatencyAlarmSeconds} s behind its writer`,
                 namespace: "AWS/DMS",
                 metricName,
                 dimensions: { ReplicationConfigId: replicationIdentifier },
@@ -512,8 +568,7 @@ function createCdcAlarms(ctx: ShardCdcContext, replicationIdentifier: string): v
                 evaluationPeriods: 5,
                 threshold: cdcLatencyAlarmSeconds,
                 comparisonOperator: "GreaterThanThreshold",
-                // A replication that reports nothing is not replicating.
-                treatMissingData: "breaching",
+                treatMissingData: "missing",
                 alarmActions: [ctx.warehouse.alarmTopicArn],
                 okActions: [ctx.warehouse.alarmTopicArn],
                 tags: ctx.tags("cdc", what),

@@ -13,8 +13,10 @@ export interface WarehouseArgs {
     readonly availabilityZones: readonly string[];
     /**
      * Create the account's `dms-vpc-role` and `dms-cloudwatch-logs-role`, which DMS needs before
-     * any replication exists. They are one per account: let exactly one stack per account create them.
-     * @default true
+     * any replication exists. They are one per account, with fixed names: a second stack in the
+     * account, or an account where the DMS console already created them, fails on CreateRole
+     * with EntityAlreadyExists. Set it in at most one stack per account.
+     * @default false: the account must have them; `prerequisites` says how to check and create them
      */
     readonly createDmsVpcRole?: boolean;
     /** Also create Redshift Serverless over the data lake. @default false */
@@ -32,6 +34,56 @@ export function warehouseNames(environment: string) {
         glueDatabase: `geoshard_${environment}`,
         athenaWorkgroup: `geoshard-${environment}`,
     };
+}
+
+/** Something the account must have before `pulumi up`, with the commands to check and create it. */
+export interface Prerequisite {
+    readonly what: string;
+    readonly check: string;
+    readonly create: readonly string[];
+    readonly source: string;
+}
+
+/**
+ * The roles DMS looks up by fixed name in the account: `dms-vpc-role` to place replications in
+ * a VPC, `dms-cloudwatch-logs-role` to write their logs. Each trusts dms.amazonaws.com and
+ * carries one AWS managed policy.
+ * Source: https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole
+ */
+export const dmsAccountRoles: readonly { name: string; policy: string; purpose: string }[] = [
+    {
+        name: "dms-vpc-role",
+        policy: "AmazonDMSVPCManagementRole",
+        purpose: "manage network interfaces in VPCs",
+    },
+    {
+        name: "dms-cloudwatch-logs-role",
+        policy: "AmazonDMSCloudWatchLogsRole",
+        purpose: "write replication logs to CloudWatch",
+    },
+];
+
+/** The AWS CLI commands that check for and create the DMS account roles. */
+export function dmsAccountRolePrerequisites(partition = "aws"): Prerequisite[] {
+    const trust = JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "dms.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            },
+        ],
+    });
+    return dmsAccountRoles.map((role) => ({
+        what: `IAM role ${role.name} (lets AWS DMS ${role.purpose}), once per account`,
+        check: `aws iam get-role --role-name ${role.name}`,
+        create: [
+            `aws iam create-role --role-name ${role.name} --assume-role-policy-document '${trust}'`,
+            `aws iam attach-role-policy --role-name ${role.name} --policy-arn arn:${partition}:iam::aws:policy/service-role/${role.policy}`,
+        ],
+        source: "https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole",
+    }));
 }
 
 /**
@@ -59,6 +111,10 @@ export class Warehouse extends pulumi.ComponentResource {
     public readonly alarmTopicArn: pulumi.Output<string>;
     /** The Kinesis and Secrets Manager endpoints a replication needs before it starts. */
     public readonly apiEndpoints: aws.ec2.VpcEndpoint[];
+    /** The bucket that receives the lake's server access logs, under `lake/`. */
+    public readonly accessLogBucketName: pulumi.Output<string>;
+    /** What the account must have that this warehouse does not create (the DMS account roles). */
+    public readonly prerequisites: readonly Prerequisite[];
 
     private readonly name: string;
     private readonly args: WarehouseArgs;
@@ -115,7 +171,9 @@ export class Warehouse extends pulumi.ComponentResource {
             `${name}-dms-to-endpoints`,
             {
                 securityGroupId: dmsGroup.id,
-                description: "HTTPS to the warehouse's AWS API endpoints",
+                // No apostrophe: EC2 accepts a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* only.
+                // Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html
+                description: "HTTPS to the AWS API endpoints of the geoshard warehouse",
                 ipProtocol: "tcp",
                 fromPort: 443,
                 toPort: 443,
@@ -154,8 +212,12 @@ export class Warehouse extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const dmsServiceRoles =
-            (args.createDmsVpcRole ?? true) ? this.createDmsServiceRoles(partition.partition) : [];
+        const createDmsVpcRole = args.createDmsVpcRole ?? false;
+        const dmsServiceRoles = createDmsVpcRole
+            ? this.createDmsServiceRoles(partition.partition)
+            : [];
+        this.prerequisites = createDmsVpcRole ? [] : dmsAccountRolePrerequisites();
+        tellOperator(this, prerequisitesMessage(this.prerequisites));
         const subnetGroup = new aws.dms.ReplicationSubnetGroup(
             `${name}-dms-subnets`,
             {
@@ -168,6 +230,7 @@ export class Warehouse extends pulumi.ComponentResource {
         );
 
         const lake = this.createLake(key, identity.accountId);
+        const accessLogs = this.createAccessLogs(lake, identity.accountId);
         const glueDatabase = new aws.glue.CatalogDatabase(
             `${name}-glue-database`,
             {
@@ -232,6 +295,7 @@ export class Warehouse extends pulumi.ComponentResource {
         this.dmsSecurityGroupId = dmsGroup.id;
         this.glueDatabaseName = glueDatabase.name;
         this.athenaWorkgroupName = workgroup.name;
+        this.accessLogBucketName = accessLogs.bucket;
         this.registerOutputs({
             vpcId: this.vpcId,
             kmsKeyArn: this.kmsKeyArn,
@@ -239,6 +303,8 @@ export class Warehouse extends pulumi.ComponentResource {
             glueDatabaseName: this.glueDatabaseName,
             athenaWorkgroupName: this.athenaWorkgroupName,
             redshiftWorkgroupName: this.redshiftWorkgroupName,
+            accessLogBucketName: this.accessLogBucketName,
+            prerequisites: this.prerequisites,
         });
     }
 
@@ -271,22 +337,9 @@ export class Warehouse extends pulumi.ComponentResource {
         });
     }
 
-    /** The role DMS needs in every account that uses DMS in a VPC, by this exact name. */
-    /**
-     * The two account-wide roles DMS looks up by name: `dms-vpc-role` to place replications in
-     * a VPC, `dms-cloudwatch-logs-role` to write their logs.
-     * Source: https://docs.aws.amazon.com/dms/latest/userguide/security-iam.html#CHAP_Security.APIRole
-     */
+    /** The two account-wide roles of `dmsAccountRoles`, for the one stack per account that owns them. */
     private createDmsServiceRoles(partition: pulumi.Output<string>): pulumi.Resource[] {
-        const roles: [string, string, string][] = [
-            ["dms-vpc-role", "AmazonDMSVPCManagementRole", "manage network interfaces in VPCs"],
-            [
-                "dms-cloudwatch-logs-role",
-                "AmazonDMSCloudWatchLogsRole",
-                "write replication logs to CloudWatch",
-            ],
-        ];
-        return roles.flatMap(([roleName, policyName, purpose]) => {
+        return dmsAccountRoles.flatMap(({ name: roleName, policy: policyName, purpose }) => {
             const role = new aws.iam.Role(
                 `${this.name}-${roleName}`,
                 {
@@ -379,7 +432,9 @@ export class Warehouse extends pulumi.ComponentResource {
                     {
                         id: "expire-old-versions",
                         status: "Enabled",
-                        filter: {},
+                        // The whole bucket. An empty filter draws a provider warning that will
+                        // become an error: hashicorp/terraform-provider-aws#42714.
+                        filter: { prefix: "" },
                         noncurrentVersionExpiration: { noncurrentDays: 30 },
                         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
                     },
@@ -412,6 +467,105 @@ export class Warehouse extends pulumi.ComponentResource {
                 }),
             },
             { parent: this },
+        );
+        return bucket;
+    }
+
+    /**
+     * Server access logs of the lake, in a bucket of their own: who read or wrote the warehouse's
+     * data. S3 writes them as the logging service principal, which a bucket policy admits for
+     * this lake and account only (ACLs are disabled by BucketOwnerEnforced). The bucket keeps the
+     * default encryption S3 applies to every new bucket, SSE-S3: a log target supports default
+     * encryption with SSE-S3 only, not SSE-KMS. Logs expire after a year.
+     * Sources: https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html,
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
+     */
+    private createAccessLogs(lake: aws.s3.Bucket, accountId: pulumi.Output<string>): aws.s3.Bucket {
+        const { name } = this;
+        const prefix = warehouseNames(this.args.environment).prefix;
+        const bucket = new aws.s3.Bucket(
+            `${name}-access-logs`,
+            {
+                bucket: pulumi.interpolate`${prefix}-access-logs-${accountId}`,
+                tags: this.tags("logs", "access-logs"),
+            },
+            { parent: this },
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-access-logs-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            { parent: this },
+        );
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-access-logs-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
+        // Versioned, so a deleted or overwritten log is kept for a month.
+        new aws.s3.BucketVersioning(
+            `${name}-access-logs-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            `${name}-access-logs-lifecycle`,
+            {
+                bucket: bucket.id,
+                rules: [
+                    {
+                        id: "expire-logs",
+                        status: "Enabled",
+                        filter: { prefix: "" },
+                        expiration: { days: accessLogRetentionDays },
+                        noncurrentVersionExpiration: { noncurrentDays: 30 },
+                        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+                    },
+                ],
+            },
+            { parent: this },
+        );
+        const policy = new aws.s3.BucketPolicy(
+            `${name}-access-logs-policy`,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "S3ServerAccessLogsFromTheLake",
+                            Effect: "Allow",
+                            Principal: { Service: "logging.s3.amazonaws.com" },
+                            Action: "s3:PutObject",
+                            Resource: pulumi.interpolate`${bucket.arn}/lake/*`,
+                            Condition: {
+                                ArnLike: { "aws:SourceArn": lake.arn },
+                                StringEquals: { "aws:SourceAccount": accountId },
+                            },
+                        },
+                        {
+                            Sid: "DenyInsecureTransport",
+                            Effect: "Deny",
+                            Principal: "*",
+                            Action: "s3:*",
+                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
+                            Condition: { Bool: { "aws:SecureTransport": "false" } },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketLogging(
+            `${name}-lake-logging`,
+            { bucket: lake.id, targetBucket: bucket.bucket, targetPrefix: "lake/" },
+            // The grant and the ownership setting come first, before S3 delivers any log.
+            { parent: this, dependsOn: [policy, ownership] },
         );
         return bucket;
     }
@@ -464,9 +618,15 @@ export class Warehouse extends pulumi.ComponentResource {
                 schemaChangePolicy: { updateBehavior: "LOG", deleteBehavior: "LOG" },
                 configuration: JSON.stringify({
                     Version: 1.0,
-                    // cdc/table=<schema_table>/shard=<shard>/dt=<date>/: one Glue table per
-                    // source table, partitioned by shard and date, so one query spans all shards.
-                    Grouping: { TableLevelConfiguration: 2 },
+                    // s3://<lake>/cdc/table=<schema_table>/shard=<shard>/dt=<date>/: the level
+                    // counts from the bucket, which is level 1 (cdc/ is 2), so level 3 gives one
+                    // Glue table per source table, partitioned by shard and date, and one query
+                    // spans all shards. Level 2 would make a single table of cdc/ with mixed schemas.
+                    // Sources: https://docs.aws.amazon.com/glue/latest/dg/crawler-table-level.html
+                    // ("created at that absolute level from the Amazon S3 bucket"), and
+                    // awslabs/data-solutions-framework-on-aws data-catalog-database.ts, whose
+                    // default level is the prefix depth plus 2.
+                    Grouping: { TableLevelConfiguration: crawlerTableLevel },
                 }),
                 tags: this.tags("analytics", "crawler"),
             },
@@ -559,6 +719,45 @@ export class Warehouse extends pulumi.ComponentResource {
         return workgroup.workgroupName;
     }
 }
+
+/**
+ * The operator's to-do list before `pulumi up`, or undefined when there is nothing to do. The
+ * stack cannot see IAM roles it does not declare, so it names them and how to check for them.
+ */
+export function prerequisitesMessage(prerequisites: readonly Prerequisite[]): string | undefined {
+    if (prerequisites.length === 0) {
+        return undefined;
+    }
+    return [
+        "Before `pulumi up`, the account must have what this stack does not create " +
+            "(set geoshard:warehouse.createDmsVpcRole in exactly one stack per account to create the DMS roles):",
+        ...prerequisites.flatMap((p) => [
+            `- ${p.what}. Check: ${p.check}`,
+            ...p.create.map((command) => `  Create: ${command}`),
+            `  Source: ${p.source}`,
+        ]),
+    ].join("\n");
+}
+
+const told = new Set<string>();
+
+/**
+ * A warning in `pulumi preview` and `up`, and on the offline plan's stderr (under the mocks the
+ * SDK prints it). Once per stack and process: the tests run many programs in one process.
+ */
+function tellOperator(resource: pulumi.Resource, message: string | undefined): void {
+    const key = `${pulumi.getStack()}\n${message}`;
+    if (message !== undefined && !told.has(key)) {
+        told.add(key);
+        void pulumi.log.warn(message, resource);
+    }
+}
+
+/** The Glue crawler's table level for `cdc/table=<t>/...`: bucket 1, `cdc/` 2, table 3. */
+export const crawlerTableLevel = 3;
+
+/** Days the lake's server access logs are kept. */
+export const accessLogRetentionDays = 365;
 
 /** What reading the lake's CDC takes: list the bucket, read `cdc/`, decrypt with the key. */
 function lakeReader(lake: aws.s3.Bucket, key: aws.kms.Key): Record<string, unknown>[] {

@@ -918,7 +918,9 @@ function readWarehouse(value: string | undefined, problems: Problems): Warehouse
         region: region ?? "",
         vpcCidr: cidr ? String(warehouse.vpcCidr) : "",
         redshift: warehouse.redshift === true,
-        createDmsVpcRole: warehouse.createDmsVpcRole !== false,
+        // The account-wide DMS roles: created only where a stack is told to, since a second
+        // stack, or an account that has used DMS, already has them (docs/deploying.md).
+        createDmsVpcRole: warehouse.createDmsVpcRole === true,
     };
 }
 

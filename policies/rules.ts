@@ -6,6 +6,7 @@
 import { Policies } from "@pulumi/policy";
 import { monthlyBudget } from "./rules/budget";
 import { dataPolicies } from "./rules/data";
+import { deployTimePolicies } from "./rules/deployTime";
 import { dnsPolicies } from "./rules/dns";
 import { rdsPolicies } from "./rules/rds";
 import { recoveryPolicies } from "./rules/recovery";
@@ -20,5 +21,6 @@ export const policies: Policies = [
     ...tagPolicies,
     ...stackPolicies,
     ...recoveryPolicies.stack,
+    ...deployTimePolicies,
     monthlyBudget,
 ];

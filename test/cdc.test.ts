@@ -18,7 +18,7 @@ const pick = (o: Record<string, any>, keys: string[]) =>
     Object.fromEntries(keys.map((k) => [k, o[k]]));
 
 describe("CDC rules", () => {
-    it("maps every table but the probe's heartbeat by default", () => {
+    it("maps every table by default", () => {
         assert.deepStrictEqual(tableMappings(none), {
             rules: [
                 {
@@ -27,16 +27,6 @@ describe("CDC rules", () => {
                     "rule-name": "include-all",
                     "object-locator": { "schema-name": "%", "table-name": "%" },
                     "rule-action": "include",
-                },
-                {
-                    "rule-id": "2",
-                    "rule-type": "selection",
-                    "rule-name": "exclude-public-geoshard_heartbeat",
-                    "object-locator": {
-                        "schema-name": "public",
-                        "table-name": "geoshard_heartbeat",
-                    },
-                    "rule-action": "exclude",
                 },
             ],
         });
@@ -47,16 +37,16 @@ describe("CDC rules", () => {
             excludeTables: ["audit.%"],
             excludeColumns: ["public.users.email"],
         }).rules;
-        assert.deepStrictEqual(rules.slice(2), [
+        assert.deepStrictEqual(rules.slice(1), [
             {
-                "rule-id": "3",
+                "rule-id": "2",
                 "rule-type": "selection",
                 "rule-name": "exclude-audit-%",
                 "object-locator": { "schema-name": "audit", "table-name": "%" },
                 "rule-action": "exclude",
             },
             {
-                "rule-id": "4",
+                "rule-id": "3",
                 "rule-type": "transformation",
                 "rule-name": "drop-public-users-email",
                 "rule-target": "column",
@@ -294,7 +284,7 @@ describe("CDC under mocks", () => {
             },
         );
         assert.deepStrictEqual(source.inputs.postgresSettings, {
-            pluginName: "test_decoding",
+            pluginName: "test-decoding",
             heartbeatEnable: true,
             heartbeatFrequency: 5,
         });
@@ -441,7 +431,7 @@ describe("CDC under mocks", () => {
     });
 
     it("keeps the lake versioned, encrypted, private and TLS-only", () => {
-        assert.strictEqual(ofType(prod, "aws:s3/bucket:Bucket").length, 1);
+        assert.strictEqual(ofType(prod, "aws:s3/bucket:Bucket").length, 2, "the lake and its logs");
         assert.deepStrictEqual(
             named(prod, "warehouse-lake-versioning", "aws:s3/bucketVersioning:BucketVersioning")
                 .inputs.versioningConfiguration,
@@ -622,7 +612,7 @@ describe("CDC under mocks", () => {
                 "AWS/DMS",
                 { ReplicationConfigId: "geoshard-prod-asia-cdc" },
                 300,
-                "breaching",
+                "missing",
                 [`arn:aws:sns:us-east-1:${mockAccountId}:geoshard-prod-warehouse-alarms`],
             ],
         );
@@ -650,23 +640,28 @@ describe("CDC under mocks", () => {
             [],
             "Redshift only behind its switch",
         );
+        // The account-wide DMS roles are left to the account unless a stack is told to create them.
         assert.deepStrictEqual(
-            ["dms-vpc-role", "dms-cloudwatch-logs-role"].map(
-                (role) => named(prod, `warehouse-${role}`, "aws:iam/role:Role").inputs.name,
-            ),
-            ["dms-vpc-role", "dms-cloudwatch-logs-role"],
+            ofType(prod, "aws:iam/role:Role").filter((r) => r.name.startsWith("warehouse-dms-")),
+            [],
         );
     });
 
-    it("adds Redshift Serverless behind the switch, and leaves the account's dms-vpc-role to another stack", async () => {
+    it("adds Redshift Serverless behind the switch, and creates the account's DMS roles where told to", async () => {
         const result = await run({
             warehouse: {
                 region: "us-east-1",
                 vpcCidr: "10.100.0.0/16",
                 redshift: true,
-                createDmsVpcRole: false,
+                createDmsVpcRole: true,
             },
         });
+        assert.deepStrictEqual(
+            ["dms-vpc-role", "dms-cloudwatch-logs-role"].map(
+                (role) => named(result, `warehouse-${role}`, "aws:iam/role:Role").inputs.name,
+            ),
+            ["dms-vpc-role", "dms-cloudwatch-logs-role"],
+        );
         const workgroup = named(
             result,
             "warehouse-redshift-workgroup",
@@ -685,11 +680,5 @@ describe("CDC under mocks", () => {
             manageAdminPassword: true,
             kmsKeyId: `arn:aws:kms:us-east-1:${mockAccountId}:key/warehouse-key`,
         });
-        assert.deepStrictEqual(
-            ofType(result, "aws:iam/role:Role").filter((r) =>
-                ["dms-vpc-role", "dms-cloudwatch-logs-role"].includes(r.inputs.name),
-            ),
-            [],
-        );
     });
 });

@@ -61,7 +61,7 @@ describe("config validation", () => {
             region: "us-east-1",
             vpcCidr: "10.100.0.0/16",
             redshift: false,
-            createDmsVpcRole: true,
+            createDmsVpcRole: false,
         });
     });
 

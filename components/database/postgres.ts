@@ -20,6 +20,13 @@ import {
     TierInstance,
 } from "./tier";
 
+/**
+ * The most WAL a stalled CDC slot may hold on RDS, as a share of the allocated storage
+ * (`max_slot_wal_keep_size`). Past it PostgreSQL gives up the slot rather than the storage: the
+ * master keeps running, and CDC must reload.
+ */
+export const slotWalLimitPercent = 20;
+
 /** RDS exports these logs into `/aws/rds/instance/<identifier>/<log>`. */
 export const postgresLogTypes = ["postgresql", "upgrade"] as const;
 
