@@ -672,4 +672,25 @@ describe("deploy-time rules over the stacks", () => {
             "asia-cdc-replication: startReplication is true, but the replication does not depend on a source database (aws:rds/instance:Instance without replicateSourceDb, or aws:rds/clusterInstance:ClusterInstance) or on the secret value (aws:secretsmanager/secretVersion:SecretVersion); DMS tests its connection to the source as it starts, so add them to dependsOn, or create the replication with startReplication: false.",
         ]);
     });
+
+    it("refuses an availability zone on a Multi-AZ master if it comes back", async () => {
+        const run = await runOf("prod");
+        const rules = rule("rds-multi-az-placement");
+        const master = {
+            ...find(run, "us-east-writer"),
+            type: "aws:rds/instance:Instance",
+            inputs: { identifier: "m", multiAz: true, availabilityZone: "us-east-1c" } as Record<
+                string,
+                unknown
+            >,
+        };
+        assert.deepStrictEqual(
+            evaluatePolicies([...run.resources, master], rules).violations.map((v) => v.message),
+            [
+                'us-east-writer: availabilityZone is "us-east-1c" on a Multi-AZ instance; AWS accepts no availability zone with multiAz: true.',
+            ],
+        );
+        delete master.inputs.availabilityZone;
+        assert.deepStrictEqual(evaluatePolicies([...run.resources, master], rules).violations, []);
+    });
 });

@@ -613,6 +613,35 @@ export const s3AccessLogTargetEncryption: StackValidationPolicy = {
 };
 
 /** The deploy-time rules the stack passes today: mandatory in the pack. */
+// ------------------------------------------------------------------------------------------------
+// Combinations AWS refuses
+
+/**
+ * CreateDBInstance refuses an AvailabilityZone together with MultiAZ: "Requesting a specific
+ * availability zone is not valid for Multi-AZ instances" (InvalidParameterCombination). AWS
+ * places the primary and its standby, and the primary's AZ changes with every failover.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html
+ * (AvailabilityZone: "You can't specify the AvailabilityZone parameter if the DB instance is a
+ * Multi-AZ deployment.")
+ */
+export const rdsMultiAzPlacement: ResourceValidationPolicy = {
+    name: "rds-multi-az-placement",
+    description:
+        "A Multi-AZ DB instance names no availability zone: AWS places it and its standby.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (
+            args.type === "aws:rds/instance:Instance" &&
+            args.props.multiAz === true &&
+            args.props.availabilityZone !== undefined
+        ) {
+            report(
+                `${args.name}: availabilityZone is ${JSON.stringify(args.props.availabilityZone)} on a Multi-AZ instance; AWS accepts no availability zone with multiAz: true.`,
+            );
+        }
+    },
+};
+
 export const deployTimePolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     ec2SecurityGroupDescription,
     ec2RuleDescription,
@@ -622,4 +651,5 @@ export const deployTimePolicies: (ResourceValidationPolicy | StackValidationPoli
     secretReplicaRegions,
     dmsReplicationStartOrder,
     s3AccessLogTargetEncryption,
+    rdsMultiAzPlacement,
 ];
