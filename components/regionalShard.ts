@@ -362,13 +362,44 @@ export class RegionalShard extends pulumi.ComponentResource {
                       slotWalLimitMb,
                   });
 
-        // The credentials, with the name that follows a failover: the proxy, the probe of an
-        // operator and DMS all connect through it.
+        const recovery = args.recovery
+            ? createRecovery(scope, {
+                  engine: s.engine,
+                  region: args.recovery.region,
+                  provider: args.recovery.provider,
+                  vpcCidr: args.recovery.vpcCidr,
+                  availabilityZones: args.recovery.availabilityZones.slice(0, 3),
+                  instances: s.engine === "postgres" ? 1 : (args.recovery.instances ?? 1),
+                  promoted: args.recovery.promoted ?? false,
+                  engineVersion: s.engineVersion,
+                  instanceClass: s.masterInstanceClass,
+                  storageType: s.storageType,
+                  maxAllocatedStorageGiB: s.maxAllocatedStorageGiB,
+                  source: { arn: tier.arn, ready: tier.writerReady },
+                  backupRetentionDays: s.backupRetentionDays,
+                  monitoringIntervalSeconds: s.monitoringIntervalSeconds,
+                  monitoringRoleArn: monitoring.role.arn,
+                  deletionProtection: s.deletionProtection,
+                  protect: s.protectDatabases,
+                  allowedCidrs: s.allowedCidrs,
+                  slotWalLimitMb,
+                  operations: s.operations,
+                  accountId: identity.accountId,
+                  partition: partition.partition,
+                  residency: args.residency,
+              })
+            : undefined;
+        const sourceHost =
+            (recovery?.promoted ? recovery.promotableAddress : recovery?.globalWriterEndpoint) ??
+            tier.writerEndpoint;
+        // The credentials, with the name that follows a failover: the proxy, an operator and
+        // DMS all connect through it. With a recovery region that is the global writer
+        // endpoint (or, once an RDS copy is promoted, the copy), so DMS follows a region move.
         const { secret, value: secretValue } = this.createCredentialsSecret(scope, args.warehouse, {
             username: instanceDefaults.masterUsername,
             password: password.result,
             engine: "postgres",
-            host: tier.writerEndpoint,
+            host: sourceHost,
             port: postgresPort,
             dbname: instanceDefaults.databaseName,
         });
@@ -397,33 +428,6 @@ export class RegionalShard extends pulumi.ComponentResource {
                   subnetIds: network.subnetIds,
                   allowedCidrs: s.allowedCidrs,
                   dbSecurityGroupId: securityGroup.id,
-              })
-            : undefined;
-        const recovery = args.recovery
-            ? createRecovery(scope, {
-                  engine: s.engine,
-                  region: args.recovery.region,
-                  provider: args.recovery.provider,
-                  vpcCidr: args.recovery.vpcCidr,
-                  availabilityZones: args.recovery.availabilityZones.slice(0, 3),
-                  instances: s.engine === "postgres" ? 1 : (args.recovery.instances ?? 1),
-                  promoted: args.recovery.promoted ?? false,
-                  engineVersion: s.engineVersion,
-                  instanceClass: s.masterInstanceClass,
-                  storageType: s.storageType,
-                  maxAllocatedStorageGiB: s.maxAllocatedStorageGiB,
-                  source: { arn: tier.arn, ready: tier.writerReady },
-                  backupRetentionDays: s.backupRetentionDays,
-                  monitoringIntervalSeconds: s.monitoringIntervalSeconds,
-                  monitoringRoleArn: monitoring.role.arn,
-                  deletionProtection: s.deletionProtection,
-                  protect: s.protectDatabases,
-                  allowedCidrs: s.allowedCidrs,
-                  slotWalLimitMb,
-                  operations: s.operations,
-                  accountId: identity.accountId,
-                  partition: partition.partition,
-                  residency: args.residency,
               })
             : undefined;
         const names = createShardNames(scope, {
@@ -476,7 +480,21 @@ export class RegionalShard extends pulumi.ComponentResource {
                 // DMS reads the name that follows a failover, never the proxy (which does not
                 // carry the replication protocol), and connects as it starts: the writer and
                 // the secret's value must exist first.
-                source: { host: tier.writerEndpoint, port: tier.port },
+                source: { host: sourceHost, port: tier.port },
+                recoveryNetwork:
+                    recovery && args.recovery
+                        ? {
+                              key: `${name}-recovery`,
+                              region: recovery.region,
+                              vpcId: recovery.network.vpcId,
+                              vpcCidr: args.recovery.vpcCidr,
+                              routeTableId: recovery.network.routeTableId,
+                              dbSecurityGroupId: recovery.network.dbSecurityGroupId,
+                              admitsWarehouse: s.allowedCidrs.includes(args.warehouse.vpcCidr),
+                              provider: args.recovery.provider,
+                              tags: recovery.network.tags,
+                          }
+                        : undefined,
                 sourceReady: [tier.writerReady, secretValue],
                 selection: args.cdc ?? { excludeTables: [], excludeColumns: [] },
                 residency: args.residency,

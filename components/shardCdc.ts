@@ -64,6 +64,8 @@ export interface ShardCdcContext {
     /** The shard already admits the warehouse network (it is in its allowedCidrs). */
     readonly admitsWarehouse: boolean;
     readonly source: CdcSource;
+    /** The recovery copy's network, peered with the warehouse as well. @default - none */
+    readonly recoveryNetwork?: PeeredNetwork;
     /**
      * What must exist before DMS connects: the writer and the secret's value (the secret's
      * `host` is the writer's address). A replication that starts earlier fails its connection
@@ -115,7 +117,21 @@ export function cdcSecretArn(primaryArn: string, shardRegion: string, warehouseR
 function createCdc(ctx: ShardCdcContext): CdcOutputs {
     const { name, parent, warehouse } = ctx;
     const inWarehouse = { parent, provider: warehouse.provider };
-    const network = connectNetworks(ctx);
+    const network = connectNetworks(ctx, {
+        key: ctx.name,
+        region: ctx.region,
+        vpcId: ctx.shardVpcId,
+        vpcCidr: ctx.shardVpcCidr,
+        routeTableId: ctx.shardRouteTableId,
+        dbSecurityGroupId: ctx.dbSecurityGroup.id,
+        admitsWarehouse: ctx.admitsWarehouse,
+        tags: ctx.tags,
+    });
+    // The recovery copy is peered too, so that after a region failover DMS reaches the new
+    // writer (and only needs a reload: its slot stayed in the lost region).
+    if (ctx.recoveryNetwork) {
+        connectNetworks(ctx, ctx.recoveryNetwork);
+    }
 
     const streamName = ctx.identifier("cdc");
     // One stream per shard, not one keyed by shard: each shard's throughput, retention, access
@@ -308,86 +324,106 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
     return { streamName, replicationIdentifier, lakePrefix };
 }
 
+/** One network the warehouse peers with: the shard's own, or its recovery copy's. */
+export interface PeeredNetwork {
+    /** Prefix of the children's names: the shard's name, or `<shard>-recovery`. */
+    readonly key: string;
+    readonly region: string;
+    readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: string;
+    /** The network's private route table; undefined for an existing VPC, whose owner routes. */
+    readonly routeTableId?: pulumi.Input<string>;
+    readonly dbSecurityGroupId: pulumi.Input<string>;
+    /** The database already admits the warehouse network (it is in its allowedCidrs). */
+    readonly admitsWarehouse: boolean;
+    /** The network's region provider; the shard's own when undefined. */
+    readonly provider?: aws.Provider;
+    readonly tags: (role: string, resource?: string) => Record<string, string>;
+}
+
 /**
- * Peering between the warehouse VPC (requester) and the shard VPC (accepter), routes both ways,
- * and PostgreSQL admitted from the warehouse network. Security groups cannot reference each
- * other across regions, so both sides name CIDRs.
+ * Peering between the warehouse VPC (requester) and a shard network (accepter), routes both
+ * ways, and PostgreSQL admitted from the warehouse network. Security groups cannot reference
+ * each other across regions, so both sides name CIDRs.
  */
-function connectNetworks(ctx: ShardCdcContext): pulumi.Resource[] {
-    const { name, parent, warehouse } = ctx;
+function connectNetworks(ctx: ShardCdcContext, side: PeeredNetwork): pulumi.Resource[] {
+    const { parent, warehouse } = ctx;
+    const { key } = side;
+    const here = { parent, provider: side.provider };
+    const port = ctx.source.port;
     const peering = new aws.ec2.VpcPeeringConnection(
-        `${name}-cdc-peering`,
+        `${key}-cdc-peering`,
         {
             vpcId: warehouse.vpcId,
-            peerVpcId: ctx.shardVpcId,
-            peerRegion: ctx.region,
-            tags: ctx.tags("cdc", "cdc-peering"),
+            peerVpcId: side.vpcId,
+            peerRegion: side.region,
+            tags: side.tags("cdc", "cdc-peering"),
         },
         { parent, provider: warehouse.provider },
     );
     const accepter = new aws.ec2.VpcPeeringConnectionAccepter(
-        `${name}-cdc-peering-accept`,
+        `${key}-cdc-peering-accept`,
         {
             vpcPeeringConnectionId: peering.id,
             autoAccept: true,
-            tags: ctx.tags("cdc", "cdc-peering"),
+            tags: side.tags("cdc", "cdc-peering"),
         },
-        { parent },
+        here,
     );
     const routes: pulumi.Resource[] = [
         accepter,
         new aws.vpc.SecurityGroupEgressRule(
-            `${name}-cdc-dms-to-postgres`,
+            `${key}-cdc-dms-to-postgres`,
             {
                 securityGroupId: warehouse.dmsSecurityGroupId,
-                description: `PostgreSQL on geoshard shard ${name}`,
+                description: `PostgreSQL on geoshard shard ${key}`,
                 ipProtocol: "tcp",
-                fromPort: ctx.source.port,
-                toPort: ctx.source.port,
-                cidrIpv4: ctx.shardVpcCidr,
-                tags: ctx.tags("cdc", "cdc-dms-to-postgres"),
+                fromPort: port,
+                toPort: port,
+                cidrIpv4: side.vpcCidr,
+                tags: side.tags("cdc", "cdc-dms-to-postgres"),
             },
             { parent, provider: warehouse.provider },
         ),
         new aws.ec2.Route(
-            `${name}-cdc-warehouse-route`,
+            `${key}-cdc-warehouse-route`,
             {
                 routeTableId: warehouse.routeTableId,
-                destinationCidrBlock: ctx.shardVpcCidr,
+                destinationCidrBlock: side.vpcCidr,
                 vpcPeeringConnectionId: peering.id,
             },
             { parent, provider: warehouse.provider, dependsOn: [accepter] },
         ),
     ];
-    if (!ctx.admitsWarehouse) {
+    if (!side.admitsWarehouse) {
         routes.push(
             new aws.vpc.SecurityGroupIngressRule(
-                `${name}-postgres-from-warehouse`,
+                `${key}-postgres-from-warehouse`,
                 {
-                    securityGroupId: ctx.dbSecurityGroup.id,
+                    securityGroupId: side.dbSecurityGroupId,
                     // No apostrophe: EC2 accepts a-zA-Z0-9. _-:/()#,@[]+=&;{}!$* only.
                     // Source: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html
                     description: "PostgreSQL from the DMS replications of the geoshard warehouse",
                     ipProtocol: "tcp",
-                    fromPort: ctx.source.port,
-                    toPort: ctx.source.port,
+                    fromPort: port,
+                    toPort: port,
                     cidrIpv4: warehouse.vpcCidr,
-                    tags: ctx.tags("security", "postgres-from-warehouse"),
+                    tags: side.tags("security", "postgres-from-warehouse"),
                 },
-                { parent },
+                here,
             ),
         );
     }
-    if (ctx.shardRouteTableId) {
+    if (side.routeTableId) {
         routes.push(
             new aws.ec2.Route(
-                `${name}-cdc-shard-route`,
+                `${key}-cdc-shard-route`,
                 {
-                    routeTableId: ctx.shardRouteTableId,
+                    routeTableId: side.routeTableId,
                     destinationCidrBlock: warehouse.vpcCidr,
                     vpcPeeringConnectionId: peering.id,
                 },
-                { parent, dependsOn: [accepter] },
+                { ...here, dependsOn: [accepter] },
             ),
         );
     }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { regionLossBudget } from "../components/failoverBudget";
 import { policies } from "../policies/rules";
-import { ProgramRun, RecordedResource } from "../tools/mockRuntime";
+import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { named, ofType, prodShards, referenceShards, run } from "./helpers";
 
@@ -212,6 +212,53 @@ describe("region loss: Aurora Global Database", () => {
         assert.ok(checks.every((c) => c.inputs.referenceName.length <= 27));
     });
 
+    it("lets CDC follow a region move: the secret names the global writer, and the warehouse peers with the recovery network", () => {
+        const value = named(
+            prod,
+            "asia-credentials-value",
+            "aws:secretsmanager/secretVersion:SecretVersion",
+        );
+        const secret = JSON.parse(reveal(value.inputs.secretString));
+        assert.strictEqual(
+            secret.host,
+            "geoshard-prod-asia-global.global-c0ffee12abcd.global.rds.amazonaws.com",
+        );
+        const peering = named(
+            prod,
+            "asia-recovery-cdc-peering",
+            "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+        );
+        assert.deepStrictEqual(
+            [peering.region, peering.inputs.peerRegion, peering.inputs.peerVpcId],
+            ["us-east-1", "ap-northeast-1", "asia-recovery-vpc-id"],
+        );
+        const accepter = named(
+            prod,
+            "asia-recovery-cdc-peering-accept",
+            "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter",
+        );
+        assert.strictEqual(accepter.region, "ap-northeast-1");
+        const ingress = named(
+            prod,
+            "asia-recovery-postgres-from-warehouse",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        );
+        assert.deepStrictEqual(
+            [ingress.region, ingress.inputs.cidrIpv4, ingress.inputs.securityGroupId],
+            ["ap-northeast-1", "10.100.0.0/16", "asia-recovery-db-sg-id"],
+        );
+        const routes = ["asia-recovery-cdc-warehouse-route", "asia-recovery-cdc-shard-route"].map(
+            (route) => named(prod, route, "aws:ec2/route:Route"),
+        );
+        assert.deepStrictEqual(
+            routes.map((r) => [r.region, r.inputs.destinationCidrBlock]),
+            [
+                ["us-east-1", "10.41.0.0/16"],
+                ["ap-northeast-1", "10.100.0.0/16"],
+            ],
+        );
+    });
+
     it("passes the policy pack, and states a region-loss budget that meets the reference", () => {
         assert.deepStrictEqual(violations(prod), []);
         const summary = (prod.outputs.summary as any).europe.recovery;
@@ -334,6 +381,13 @@ describe("region loss: variations", () => {
         const replica = named(promoted, "us-east-recovery", "aws:rds/instance:Instance");
         assert.strictEqual(replica.inputs.replicateSourceDb, undefined);
         const address = "geoshard-prod-us-east-recovery.c0ffee12abcd.us-west-1.rds.amazonaws.com";
+        // DMS now reads the promoted copy.
+        const value = named(
+            promoted,
+            "us-east-credentials-value",
+            "aws:secretsmanager/secretVersion:SecretVersion",
+        );
+        assert.strictEqual(JSON.parse(reveal(value.inputs.secretString)).host, address);
         assert.deepStrictEqual(
             recordsOf(promoted, "us-east")
                 .filter((r) => r.failover === "PRIMARY")

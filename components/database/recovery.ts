@@ -76,6 +76,13 @@ export interface Recovery {
     readonly instances: readonly TierInstance[];
     /** CloudWatch names of the recovery region's alarms. */
     readonly alarms: readonly string[];
+    /** The recovery network, for the warehouse to peer with. */
+    readonly network: {
+        readonly vpcId: pulumi.Output<string>;
+        readonly routeTableId: pulumi.Output<string>;
+        readonly dbSecurityGroupId: pulumi.Output<string>;
+        readonly tags: ShardScope["tags"];
+    };
 }
 
 export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery {
@@ -192,7 +199,18 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
     };
     const built =
         args.engine === "aurora-postgresql" ? auroraSecondary(common) : postgresReplica(common);
-    return { region: args.region, ...built, alarms: alarmNames, promoted: args.promoted };
+    return {
+        region: args.region,
+        ...built,
+        alarms: alarmNames,
+        promoted: args.promoted,
+        network: {
+            vpcId: network.vpcId,
+            routeTableId: network.routeTableId,
+            dbSecurityGroupId: group.id,
+            tags: recoveryScope.tags,
+        },
+    };
 }
 
 interface Common {
@@ -224,7 +242,7 @@ interface Common {
  * - the secondary is created after the home writer exists, and takes no final snapshot: its
  *   data is the home cluster's.
  */
-function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promoted"> {
+function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promoted" | "network"> {
     const { args, scope, opts, key } = c;
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
@@ -396,7 +414,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
  * operator's step (docs/runbooks/region-loss.md).
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
  */
-function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promoted"> {
+function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promoted" | "network"> {
     const { args, scope, opts, key } = c;
     const { name } = scope;
     const params = new aws.rds.ParameterGroup(
