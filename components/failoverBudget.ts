@@ -102,6 +102,8 @@ export interface RegionLossBudget {
     readonly dataAtRisk: string;
     readonly source: string;
     readonly againstReference: string;
+    /** Aurora: the other shape's figure (headless, or with one instance), for the trade-off. */
+    readonly otherShape?: { readonly copy: string; readonly recoveryMinutes: number };
 }
 
 /**
@@ -115,6 +117,15 @@ export function regionLossBudget(
     recoveryRegion: string,
     instances: number,
 ): RegionLossBudget {
+    const budget = shapeBudget(engine, recoveryRegion, instances);
+    if (engine !== "aurora-postgresql") {
+        return budget;
+    }
+    const other = shapeBudget(engine, recoveryRegion, instances > 0 ? 0 : 1);
+    return { ...budget, otherShape: { copy: other.copy, recoveryMinutes: other.recoveryMinutes } };
+}
+
+function shapeBudget(engine: Engine, recoveryRegion: string, instances: number): RegionLossBudget {
     const against = (minutes: number) =>
         minutes <= referenceRegionLossMinutes
             ? `meets the reference's ${referenceRegionLossMinutes} min`
@@ -167,8 +178,11 @@ export function regionLossBudget(
 
 /** One line for the plan. */
 export function describeRegionLoss(budget: RegionLossBudget): string {
+    const other = budget.otherShape
+        ? ` (${budget.otherShape.copy} instead: about ${budget.otherShape.recoveryMinutes} min)`
+        : "";
     return (
         `${budget.recoveryRegion}, ${budget.copy}: ${budget.recoveryTime}; data at risk: ` +
-        `${budget.dataAtRisk}; ${budget.againstReference}. Source: ${budget.source}`
+        `${budget.dataAtRisk}; ${budget.againstReference}${other}. Source: ${budget.source}`
     );
 }

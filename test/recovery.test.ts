@@ -470,11 +470,22 @@ describe("region-loss budget", () => {
             regionLossBudget("aurora-postgresql", "us-east-2", 2),
             regionLossBudget("aurora-postgresql", "us-east-2", 0),
             regionLossBudget("postgres", "us-east-2", 1),
-        ].map((b) => [b.copy, b.recoveryMinutes, b.againstReference]);
+        ].map((b) => [b.copy, b.recoveryMinutes, b.againstReference, b.otherShape]);
+        // Aurora states the other shape's figure too, for the trade-off.
         assert.deepStrictEqual(rows, [
-            ["Aurora secondary, 2 instances", 5, "meets the reference's 5 min"],
-            ["Aurora secondary, headless (storage only)", 17, "misses the reference's 5 min"],
-            ["cross-region read replica", 10, "misses the reference's 5 min"],
+            [
+                "Aurora secondary, 2 instances",
+                5,
+                "meets the reference's 5 min",
+                { copy: "Aurora secondary, headless (storage only)", recoveryMinutes: 17 },
+            ],
+            [
+                "Aurora secondary, headless (storage only)",
+                17,
+                "misses the reference's 5 min",
+                { copy: "Aurora secondary, 1 instance", recoveryMinutes: 5 },
+            ],
+            ["cross-region read replica", 10, "misses the reference's 5 min", undefined],
         ]);
     });
 });
