@@ -46,6 +46,18 @@ describe("the plan's bill", () => {
             text,
             /^ {2}\[advisory\] monthly-budget +\(stack\): The estimated monthly cost, \$54,294\.26, exceeds/m,
         );
+        // Every priced line names its price's date.
+        const lines = text.slice(
+            text.indexOf("Cost lines per shard"),
+            text.indexOf("Estimated monthly cost"),
+        );
+        assert.match(
+            lines,
+            /^ {4}writer db\.r6g\.8xlarge \(Aurora Standard\): 730 instance-hours x 4\.153 USD per instance-hour = 3,031\.69 \(us-east-1, as of 2021-12-21, medium\)$/m,
+        );
+        for (const line of lines.split("\n").filter((l) => / = [\d,.]+ \(/.test(l))) {
+            assert.match(line, /, as of \d{4}(-\d\d-\d\d)?, /, line);
+        }
         // Each shard's engines side by side, with their failover and data at risk.
         assert.match(
             text,

@@ -15,7 +15,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import { describeBudget, describeRegionLoss, failoverBudget } from "../components/failoverBudget";
-import { compareEngines, renderCostTable } from "../pricing";
+import { compareEngines, renderCostTable, renderShardLines } from "../pricing";
 import { usd } from "../pricing/format";
 import { planCost, shardCostInput } from "./planCost";
 import { ShardSummary } from "../components/regionalShard";
@@ -378,6 +378,10 @@ export function reportPlan(
               renderPlan(plan),
               renderPolicy(policy),
               renderEngineChoice(engineChoice),
+              [
+                  "Cost lines per shard, each with its quantity, unit price and the price's region, date and confidence",
+                  ...cost.shards.map(renderShardLines),
+              ].join("\n"),
               renderCostTable(cost),
           ].join("\n\n");
     return { code: hasMandatoryViolation(policy) ? 1 : 0, text };
