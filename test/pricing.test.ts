@@ -476,6 +476,8 @@ describe("pricing: engines and the Aurora storage configuration", () => {
         const t = auroraStorageTierNumbers(usEast());
         assert.strictEqual(defaultAuroraStorageType, "aurora");
         assert.strictEqual(t.cheaper, defaultAuroraStorageType);
+        // The stack's default is the model's choice.
+        assert.strictEqual(shardDefaults.storageType, defaultAuroraStorageType);
         assert.ok(t.ioShare < 0.25, `I/O is ${t.ioShare} of the Aurora bill`);
         assert.deepStrictEqual(
             [t.ioUsd, t.standardUsd, t.ioOptimizedUsd, t.breakEvenIoUsd],
