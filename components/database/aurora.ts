@@ -17,6 +17,7 @@ import { AuroraStorageType, parameterFamily } from "../engines";
 import {
     DatabaseTier,
     DatabaseTierArgs,
+    exportedLogGroups,
     InstanceRole,
     replicationParameters,
     ShardScope,
@@ -81,18 +82,15 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
     );
 
     const clusterIdentifier = scope.identifier("cluster");
-    const logGroups = auroraLogTypes.map(
-        (logType) =>
-            new aws.cloudwatch.LogGroup(
-                `${name}-cluster-${logType}-logs`,
-                {
-                    name: `/aws/rds/cluster/${clusterIdentifier}/${logType}`,
-                    retentionInDays: scope.logRetentionDays,
-                    kmsKeyId: scope.key.arn,
-                    tags: scope.tags("logs", `cluster-${logType}-logs`),
-                },
-                { parent },
-            ),
+    const logGroups = exportedLogGroups(
+        scope,
+        {
+            kind: "cluster",
+            identifier: clusterIdentifier,
+            prefix: `${name}-cluster`,
+            tagPrefix: "cluster-",
+        },
+        auroraLogTypes,
     );
     const cluster = new aws.rds.Cluster(
         `${name}-cluster`,

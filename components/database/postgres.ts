@@ -15,6 +15,7 @@ import { parameterFamily } from "../engines";
 import {
     DatabaseTier,
     DatabaseTierArgs,
+    exportedLogGroups,
     replicationParameters,
     ShardScope,
     TierInstance,
@@ -207,18 +208,10 @@ function createInstance(
     opts: { protect: boolean; dependsOn: pulumi.Resource[] },
 ): aws.rds.Instance {
     const identifier = scope.identifier(label);
-    const logGroups = postgresLogTypes.map(
-        (logType) =>
-            new aws.cloudwatch.LogGroup(
-                `${scope.name}-${label}-${logType}-logs`,
-                {
-                    name: `/aws/rds/instance/${identifier}/${logType}`,
-                    retentionInDays: scope.logRetentionDays,
-                    kmsKeyId: scope.key.arn,
-                    tags: scope.tags("logs", `${label}-${logType}-logs`),
-                },
-                { parent: scope.parent },
-            ),
+    const logGroups = exportedLogGroups(
+        scope,
+        { kind: "instance", identifier, prefix: `${scope.name}-${label}`, tagPrefix: `${label}-` },
+        postgresLogTypes,
     );
     return new aws.rds.Instance(
         `${scope.name}-${label}`,

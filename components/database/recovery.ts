@@ -26,7 +26,7 @@ import { placeInstances } from "../placement";
 import { customerKey } from "../security";
 import { auroraLogTypes, promotionTiers } from "./aurora";
 import { postgresLogTypes } from "./postgres";
-import { replicationParameters, ShardScope, TierInstance } from "./tier";
+import { exportedLogGroups, replicationParameters, ShardScope, TierInstance } from "./tier";
 
 export interface RecoveryArgs {
     readonly engine: Engine;
@@ -284,18 +284,16 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         opts,
     );
     const clusterIdentifier = scope.identifier("cluster");
-    const logGroups = auroraLogTypes.map(
-        (logType) =>
-            new aws.cloudwatch.LogGroup(
-                `${name}-recovery-cluster-${logType}-logs`,
-                {
-                    name: `/aws/rds/cluster/${clusterIdentifier}/${logType}`,
-                    retentionInDays: scope.logRetentionDays,
-                    kmsKeyId: key.arn,
-                    tags: scope.tags("logs", `cluster-${logType}-logs`),
-                },
-                opts,
-            ),
+    const logGroups = exportedLogGroups(
+        scope,
+        {
+            kind: "cluster",
+            identifier: clusterIdentifier,
+            prefix: `${name}-recovery-cluster`,
+            tagPrefix: "cluster-",
+        },
+        auroraLogTypes,
+        args.provider,
     );
     const cluster = new aws.rds.Cluster(
         `${name}-recovery-cluster`,
@@ -428,18 +426,11 @@ function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         opts,
     );
     const identifier = scope.identifier("");
-    const logGroups = postgresLogTypes.map(
-        (logType) =>
-            new aws.cloudwatch.LogGroup(
-                `${name}-recovery-${logType}-logs`,
-                {
-                    name: `/aws/rds/instance/${identifier}/${logType}`,
-                    retentionInDays: scope.logRetentionDays,
-                    kmsKeyId: key.arn,
-                    tags: scope.tags("logs", `${logType}-logs`),
-                },
-                opts,
-            ),
+    const logGroups = exportedLogGroups(
+        scope,
+        { kind: "instance", identifier, prefix: `${name}-recovery`, tagPrefix: "" },
+        postgresLogTypes,
+        args.provider,
     );
     const replica = new aws.rds.Instance(
         `${name}-recovery`,

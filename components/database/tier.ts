@@ -137,3 +137,35 @@ export function replicationParameters(
         { name: "max_slot_wal_keep_size", value: String(slotWalLimitMb) },
     ];
 }
+
+/**
+ * The log groups RDS exports a cluster's or an instance's logs into, created first so they carry
+ * the scope's key and a retention period (RDS would otherwise create them unencrypted and keep
+ * them forever). RDS finds them by name: `/aws/rds/<cluster|instance>/<identifier>/<log>`.
+ * Pulumi names: `<prefix>-<log>-logs`; tag names: `<tagPrefix><log>-logs`.
+ */
+export function exportedLogGroups(
+    scope: ShardScope,
+    of: {
+        readonly kind: "cluster" | "instance";
+        readonly identifier: string;
+        readonly prefix: string;
+        readonly tagPrefix: string;
+    },
+    logTypes: readonly string[],
+    provider?: aws.Provider,
+): aws.cloudwatch.LogGroup[] {
+    return logTypes.map(
+        (logType) =>
+            new aws.cloudwatch.LogGroup(
+                `${of.prefix}-${logType}-logs`,
+                {
+                    name: `/aws/rds/${of.kind}/${of.identifier}/${logType}`,
+                    retentionInDays: scope.logRetentionDays,
+                    kmsKeyId: scope.key.arn,
+                    tags: scope.tags("logs", `${of.tagPrefix}${logType}-logs`),
+                },
+                { parent: scope.parent, provider },
+            ),
+    );
+}
