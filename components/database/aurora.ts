@@ -36,6 +36,12 @@ export const promotionTiers = { writer: 0, standby: 0, reader: 15, recovery: 0 }
 /** Aurora exports PostgreSQL logs into `/aws/rds/cluster/<cluster>/postgresql`. */
 export const auroraLogTypes = ["postgresql"] as const;
 
+/** Every Aurora instance's parameters: slow statements and lock waits go to the exported log. */
+export const auroraInstanceParameters = [
+    { name: "log_min_duration_statement", value: "1000" },
+    { name: "log_lock_waits", value: "1" },
+] as const;
+
 export interface AuroraTierArgs extends DatabaseTierArgs {
     readonly storageType: AuroraStorageType;
     /** Alarm when the cluster volume passes this size. */
@@ -71,11 +77,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL instances`,
-            parameters: [
-                // Statements slower than a second, and lock waits, go to the exported log.
-                { name: "log_min_duration_statement", value: "1000" },
-                { name: "log_lock_waits", value: "1" },
-            ],
+            parameters: [...auroraInstanceParameters],
             tags: scope.tags("database", "instance-params"),
         },
         { parent },

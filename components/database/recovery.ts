@@ -24,7 +24,7 @@ import { AuroraStorageType, Engine, parameterFamily } from "../engines";
 import { privateNetwork } from "../network";
 import { placeInstances } from "../placement";
 import { customerKey } from "../security";
-import { auroraLogTypes, promotionTiers } from "./aurora";
+import { auroraInstanceParameters, auroraLogTypes, promotionTiers } from "./aurora";
 import { postgresLogTypes } from "./postgres";
 import { exportedLogGroups, replicationParameters, ShardScope, TierInstance } from "./tier";
 
@@ -275,10 +275,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL secondary instances`,
-            parameters: [
-                { name: "log_min_duration_statement", value: "1000" },
-                { name: "log_lock_waits", value: "1" },
-            ],
+            parameters: [...auroraInstanceParameters],
             tags: scope.tags("database", "instance-params"),
         },
         opts,
