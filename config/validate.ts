@@ -7,7 +7,9 @@
  */
 
 import {
+    autoscalingHeadroom,
     backupRetentionLimits,
+    dnsTtlLimitsSeconds,
     engineOnlySettings,
     logRetentionPeriods,
     monitoringIntervals,
@@ -31,14 +33,20 @@ import {
     Engine,
     engines,
     maxReaders,
+    minReaders,
     versionProblem,
 } from "../components/engines";
-import { instanceMemoryGiB } from "../components/instanceClasses";
+import {
+    allowedInstanceFamilies,
+    instanceFamily,
+    instanceMemoryGiB,
+} from "../components/instanceClasses";
 import { Cidr, cidrsOverlap, isPrivate, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
     Environment,
     environments,
+    protectedEnvironments,
     ExistingVpc,
     inheritedSettingKeys,
     RecoveryConfig,
@@ -90,8 +98,6 @@ const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
 const vpcPrefix = { min: 16, max: 24 } as const;
-/** RDS refuses a storage-autoscaling ceiling less than 10% above the allocation. */
-const autoscalingHeadroom = 1.1;
 /** The largest allocation that leaves room for a ceiling 10% above it within gp3's limit. */
 const maxAllocationGiB = Math.floor(storageLimitsGiB.max / autoscalingHeadroom);
 /** Aurora volumes grow to 128 TiB. Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html */
@@ -238,11 +244,11 @@ function readDeletionProtection(
         problems.add(path, value, "is not a boolean; allowed: true, false");
         return true;
     }
-    if (environment === "prod") {
+    if (environment !== undefined && protectedEnvironments.includes(environment)) {
         problems.add(
             path,
             false,
-            "is not allowed in prod; prod databases keep RDS deletion protection",
+            `is not allowed in ${environment}; ${environment} databases keep RDS deletion protection`,
         );
         return true;
     }
@@ -327,7 +333,7 @@ function readSettings(
         replicaInstanceClass: instanceClass("replicaInstanceClass"),
         replicaCount: integer(
             "replicaCount",
-            0,
+            minReaders,
             maxReaders[engine],
             `readers (${engine === "aurora-postgresql" ? "Aurora allows 15 replicas per cluster, one of them the standby" : "RDS allows 15 read replicas per source"})`,
         ),
@@ -398,13 +404,21 @@ function readInstanceClass(value: unknown, path: string, problems: Problems): st
         );
         return undefined;
     }
+    if (!allowedInstanceFamilies.includes(instanceFamily(value))) {
+        // The same list is the rds-allowed-instance-classes policy's default.
+        problems.add(
+            path,
+            value,
+            `is not of an allowed instance family; allowed: ${allowedInstanceFamilies.map((f) => `${f}.*`).join(", ")} (Graviton memory-optimised)`,
+        );
+        return undefined;
+    }
     if (instanceMemoryGiB(value) === undefined) {
         // The memory and connection alarms are sized from the class.
         problems.add(
             path,
             value,
-            "is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* " +
-                "classes of a standard size (large, xlarge, Nxlarge)",
+            "is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)",
         );
         return undefined;
     }
@@ -992,8 +1006,8 @@ function readOperationSettings(raw: RawConfig, problems: Problems): OperationSet
         dnsZone,
         dnsTtlSeconds: integer(
             "dnsTtlSeconds",
-            1,
-            60,
+            dnsTtlLimitsSeconds.min,
+            dnsTtlLimitsSeconds.max,
             "seconds",
             " (a failover must not wait on DNS caches)",
         ),

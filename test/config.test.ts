@@ -467,9 +467,18 @@ describe("config validation", () => {
         },
         {
             name: "an instance class whose memory the alarms cannot size",
-            shards: withShard(1, { replicaInstanceClass: "db.z1d.metal" }),
+            shards: withShard(1, { replicaInstanceClass: "db.r6g.metal" }),
             problems: [
-                'geoshard:shards[1].replicaInstanceClass: "db.z1d.metal" is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* classes of a standard size (large, xlarge, Nxlarge)',
+                'geoshard:shards[1].replicaInstanceClass: "db.r6g.metal" is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)',
+            ],
+        },
+        {
+            name: "instance classes outside the families the policy pack allows",
+            settings: { masterInstanceClass: "db.m6g.large" },
+            shards: withShard(1, { replicaInstanceClass: "db.t4g.medium" }),
+            problems: [
+                'geoshard:masterInstanceClass: "db.m6g.large" is not of an allowed instance family; allowed: db.r6g.*, db.r7g.* (Graviton memory-optimised)',
+                'geoshard:shards[1].replicaInstanceClass: "db.t4g.medium" is not of an allowed instance family; allowed: db.r6g.*, db.r7g.* (Graviton memory-optimised)',
             ],
         },
         {

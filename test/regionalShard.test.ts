@@ -8,7 +8,16 @@ import {
     reveal,
 } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
-import { instancesOf, named, ofType, referenceShards, run, ShardEntry, types } from "./helpers";
+import {
+    instancesOf,
+    named,
+    ofType,
+    referenceShards,
+    run,
+    ShardEntry,
+    stackPolicyConfig,
+    types,
+} from "./helpers";
 
 /** Resource types AWS cannot tag; every other aws: resource must carry the shard tags. */
 const untaggable = new Set([
@@ -1253,15 +1262,18 @@ describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
         );
     });
 
-    it("passes the policy pack, but for the recovery region prod requires of every shard", () => {
+    it("passes the policy pack, and prod's policy config but for the recovery region it requires of every shard", () => {
         // These shards have no `dr`; Pulumi.prod.yaml gives each one, and passes clean
         // (policies.test.ts).
         const report = evaluatePolicies(pg.resources, policies);
+        assert.deepStrictEqual(report.violations, []);
+        assert.deepStrictEqual(report.skipped, []);
         assert.deepStrictEqual(
-            report.violations.map((v) => [v.policy, v.resource]),
+            evaluatePolicies(pg.resources, policies, stackPolicyConfig("prod")).violations.map(
+                (v) => [v.policy, v.resource],
+            ),
             referenceShards().map((s) => ["region-loss-recovery", s.name]),
         );
-        assert.deepStrictEqual(report.skipped, []);
     });
 });
 
@@ -1488,9 +1500,10 @@ describe("RegionalShard, per-shard overrides: RDS Proxy on both engines, no read
         );
     });
 
-    it("passes the policy pack but for the shard without readers (and the recovery region prod requires)", () => {
+    it("passes the policy pack, and prod's policy config but for the shard without readers (and the recovery region)", () => {
+        assert.deepStrictEqual(evaluatePolicies(mixed.resources, policies).violations, []);
         assert.deepStrictEqual(
-            evaluatePolicies(mixed.resources, policies)
+            evaluatePolicies(mixed.resources, policies, stackPolicyConfig("prod"))
                 .violations.filter((v) => v.policy !== "region-loss-recovery")
                 .map((v) => [v.policy, v.message]),
             [["shard-topology", "Shard europe: has 0 readers; raise replicaCount to at least 2."]],
