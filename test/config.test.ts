@@ -406,14 +406,12 @@ describe("config validation", () => {
             ],
         },
         {
-            name: "an Aurora version Aurora does not offer here, at the key that set it",
+            name: "an Aurora version Aurora does not offer here, once, at the key that set it",
             settings: { engineVersion: "16" },
             shards: withShard(2, { engineVersion: "17.9" }),
             problems: [
-                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[0])',
-                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[1])',
-                'geoshard:shards[2].engineVersion: "17.9" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[2])',
-                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[3])',
+                'geoshard:shards[2].engineVersion: "17.9" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql)',
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql of geoshard:shards[0], geoshard:shards[1], geoshard:shards[3])',
             ],
         },
         {
@@ -421,7 +419,15 @@ describe("config validation", () => {
             settings: { engine: "postgres", engineVersion: "13.7" },
             shards: [referenceShards()[0]],
             problems: [
-                'geoshard:engineVersion: "13.7" is not an RDS for PostgreSQL version; allowed: a major of 14 or newer, optionally with a minor ("17" or "17.6") (engine postgres, geoshard:shards[0])',
+                'geoshard:engineVersion: "13.7" is not an RDS for PostgreSQL version; allowed: a major of 14 or newer, optionally with a minor ("17" or "17.6") (engine postgres of geoshard:shards[0])',
+            ],
+        },
+        {
+            name: "a stack-wide version that only the Aurora shards cannot run",
+            settings: { engineVersion: "16" },
+            shards: withShard(1, { engine: "postgres" }),
+            problems: [
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql of geoshard:shards[0], geoshard:shards[2], geoshard:shards[3])',
             ],
         },
         {
@@ -500,17 +506,43 @@ describe("config validation", () => {
             ],
         },
         {
-            name: "a misspelt stack key",
-            settings: { replicaCout: "3" },
+            name: "a misspelt stack key, with the key meant",
+            settings: { replicaCout: "3", DeletionProtection: "false" },
             problems: [
-                `geoshard:replicaCout: "3" is not a geoshard setting; known: ${stackKeys.join(", ")}`,
+                'geoshard:replicaCout: "3" is not a geoshard setting; did you mean geoshard:replicaCount?',
+                'geoshard:DeletionProtection: "false" is not a geoshard setting; did you mean geoshard:deletionProtection?',
             ],
         },
         {
-            name: "a misspelt shard key",
-            shards: withShard(0, { replicas: 3 }),
+            name: "an unknown stack key that resembles none",
+            settings: { colour: "blue" },
             problems: [
-                `geoshard:shards[0].replicas: 3 is not a known key; allowed: ${shardKeys.join(", ")}`,
+                `geoshard:colour: "blue" is not a geoshard setting; known: ${stackKeys.join(", ")}`,
+            ],
+        },
+        {
+            name: "misspelt keys of a shard, its warehouse, CDC and recovery region, with the keys meant",
+            settings: {
+                warehouse: { region: "us-east-1", vpcCidr: "10.100.0.0/16", redshfit: true },
+            },
+            shards: withShard(0, {
+                replicaCont: 3,
+                cdc: { excludeColumn: ["public.users.email"] },
+                dr: { region: "us-west-1", vpcCdir: "10.11.0.0/16" },
+            }),
+            problems: [
+                "geoshard:shards[0].replicaCont: 3 is not a known key; did you mean replicaCount?",
+                'geoshard:shards[0].dr.vpcCdir: "10.11.0.0/16" is not a known key; did you mean vpcCidr?',
+                "geoshard:shards[0].dr.vpcCidr: missing; expected a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /24",
+                'geoshard:shards[0].cdc.excludeColumn: ["public.users.email"] is not a known key; did you mean excludeColumns?',
+                "geoshard:warehouse.redshfit: true is not a known key; did you mean redshift?",
+            ],
+        },
+        {
+            name: "an unknown shard key that resembles none",
+            shards: withShard(0, { colour: "blue" }),
+            problems: [
+                `geoshard:shards[0].colour: "blue" is not a known key; allowed: ${shardKeys.join(", ")}`,
             ],
         },
         {
@@ -576,6 +608,92 @@ describe("config validation", () => {
             );
         }
     });
+});
+
+describe("config validation says what is wrong once, and how to fix it", () => {
+    const cases: {
+        name: string;
+        settings?: Record<string, unknown>;
+        shards?: unknown;
+        problems: string[];
+    }[] = [
+        {
+            name: "a bad stack-wide engine, without false problems about the engine's settings",
+            settings: {
+                engine: "postgress",
+                allocatedStorageGiB: "2000",
+                engineVersion: "16",
+                replicaCount: "15",
+            },
+            problems: [
+                'geoshard:engine: "postgress" is not a database engine; allowed: aurora-postgresql, postgres',
+            ],
+        },
+        {
+            name: "a bad shard engine, without false problems about its engine-only settings, version or recovery copy",
+            shards: withShard(1, {
+                engine: "aurora",
+                storageType: "aurora-iopt1",
+                engineVersion: "16",
+                dr: { region: "us-east-2", vpcCidr: "10.21.0.0/16", instances: 0, promoted: false },
+            }),
+            problems: [
+                'geoshard:shards[1].engine: "aurora" is not a database engine; allowed: aurora-postgresql, postgres',
+            ],
+        },
+        {
+            name: "a bad stack-wide allocation, without a false ceiling problem on a shard",
+            settings: { engine: "postgres", allocatedStorageGiB: "lots" },
+            shards: withShard(0, { maxAllocatedStorageGiB: 1050 }),
+            problems: [
+                'geoshard:allocatedStorageGiB: "lots" is not a whole number; allowed: 20 to 59578 GiB (gp3 allows 65536, and the autoscaling ceiling must be 10% above the allocation)',
+            ],
+        },
+        {
+            name: "a bad writer class, without a false problem about the standby's",
+            shards: withShard(0, {
+                masterInstanceClass: "r6g.8xlarge",
+                standbyInstanceClass: "r6g.8xlarge",
+            }),
+            problems: [`geoshard:shards[0].masterInstanceClass: "r6g.8xlarge" ${classRule}`],
+        },
+        {
+            name: "a fraction of a reader as not a whole number, not as out of range",
+            settings: { replicaCount: "2.5", dnsTtlSeconds: "2.5" },
+            problems: [
+                "geoshard:replicaCount: 2.5 is not a whole number; allowed: 0 to 15 readers (on Aurora at most 14, on RDS 15)",
+                'geoshard:dnsTtlSeconds: "2.5" is not a whole number; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)',
+            ],
+        },
+        {
+            name: "networks with host bits set, offering the network address",
+            settings: { warehouse: { region: "us-east-1", vpcCidr: "10.100.7.0/16" } },
+            shards: withShard(0, {
+                vpcCidr: "10.10.1.0/16",
+                allowedCidrs: ["10.10.0.0/16", "192.168.10.1/24"],
+                dr: { region: "us-west-1", vpcCidr: "10.11.0.5/16" },
+            }),
+            problems: [
+                'geoshard:shards[0].vpcCidr: "10.10.1.0/16" has host bits set; did you mean 10.10.0.0/16?',
+                'geoshard:shards[0].allowedCidrs[1]: "192.168.10.1/24" has host bits set; did you mean 192.168.10.0/24?',
+                'geoshard:shards[0].dr.vpcCidr: "10.11.0.5/16" has host bits set; did you mean 10.11.0.0/16?',
+                'geoshard:warehouse.vpcCidr: "10.100.7.0/16" has host bits set; did you mean 10.100.0.0/16?',
+            ],
+        },
+        {
+            name: "a network with host bits set whose network address would not do either",
+            shards: withShard(0, { vpcCidr: "8.8.8.1/16" }),
+            problems: [`geoshard:shards[0].vpcCidr: "8.8.8.1/16" ${vpcCidrRule}`],
+        },
+    ];
+    for (const c of cases) {
+        it(`with ${c.name}`, () => {
+            assert.deepStrictEqual(
+                problemsOf(rawConfig(c.settings, c.shards ?? referenceShards())),
+                c.problems,
+            );
+        });
+    }
 });
 
 describe("stack files", () => {
