@@ -610,6 +610,208 @@ describe("config validation", () => {
     });
 });
 
+describe("config validation: both ends of every documented range", () => {
+    /** One shard per engine, so each engine's bounds can be tried on a shard of its own. */
+    const onEngine = (
+        engine: "aurora-postgresql" | "postgres",
+        settings: Record<string, unknown>,
+    ) => withShard(0, { engine, ...settings }).slice(0, 1);
+    const auroraReaders =
+        "readers (Aurora allows 15 replicas per cluster, one of them the standby)";
+    const rdsReaders = "readers (RDS allows 15 read replicas per source)";
+    const ends: {
+        name: string;
+        settings?: Record<string, unknown>;
+        shards?: unknown;
+        problems: string[];
+    }[] = [
+        {
+            name: "0 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: 0 }),
+            problems: [],
+        },
+        {
+            name: "14 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: 14 }),
+            problems: [],
+        },
+        {
+            name: "15 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: 15 }),
+            problems: [
+                `geoshard:shards[0].replicaCount: 15 is out of range; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "-1 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: -1 }),
+            problems: [
+                `geoshard:shards[0].replicaCount: -1 is out of range; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "0 readers on RDS",
+            shards: onEngine("postgres", { replicaCount: 0 }),
+            problems: [],
+        },
+        {
+            name: "15 readers on RDS",
+            shards: onEngine("postgres", { replicaCount: 15 }),
+            problems: [],
+        },
+        {
+            name: "16 readers on RDS",
+            shards: onEngine("postgres", { replicaCount: 16 }),
+            problems: [
+                `geoshard:shards[0].replicaCount: 16 is out of range; allowed: 0 to 15 ${rdsReaders}`,
+            ],
+        },
+        { name: "14 readers stack-wide on Aurora", settings: { replicaCount: "14" }, problems: [] },
+        {
+            name: "15 readers stack-wide, once, naming the Aurora shards that inherit them",
+            settings: { replicaCount: "15" },
+            shards: withShard(3, { engine: "postgres" }),
+            problems: [
+                `geoshard:replicaCount: 15 is out of range for the aurora-postgresql shards geoshard:shards[0], geoshard:shards[1], geoshard:shards[2]; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "15 readers stack-wide where every shard runs RDS",
+            settings: { engine: "postgres", replicaCount: "15" },
+            problems: [],
+        },
+        {
+            name: "16 readers stack-wide",
+            settings: { engine: "postgres", replicaCount: "16" },
+            problems: [
+                "geoshard:replicaCount: 16 is out of range; allowed: 0 to 15 readers (on Aurora at most 14, on RDS 15)",
+            ],
+        },
+        { name: "7 days of backups", settings: { backupRetentionDays: "7" }, problems: [] },
+        {
+            name: "35 days of backups",
+            shards: withShard(0, { backupRetentionDays: 35 }),
+            problems: [],
+        },
+        {
+            name: "6 days of backups",
+            shards: withShard(0, { backupRetentionDays: 6 }),
+            problems: [
+                "geoshard:shards[0].backupRetentionDays: 6 is out of range; allowed: 7 to 35 days (AWS keeps 1 to 35; this stack keeps at least a week)",
+            ],
+        },
+        {
+            name: "36 days of backups",
+            settings: { backupRetentionDays: "36" },
+            problems: [
+                "geoshard:backupRetentionDays: 36 is out of range; allowed: 7 to 35 days (AWS keeps 1 to 35; this stack keeps at least a week)",
+            ],
+        },
+        {
+            name: "an allocation of 59578 GiB under a ceiling of 65536 GiB",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 59578,
+                maxAllocatedStorageGiB: 65536,
+            }),
+            problems: [],
+        },
+        {
+            name: "an allocation of 59579 GiB under a ceiling of 65536 GiB",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 59579,
+                maxAllocatedStorageGiB: 65536,
+            }),
+            problems: [`geoshard:shards[0].allocatedStorageGiB: 59579 ${allocationRule}`],
+        },
+        {
+            name: "an allocation of 20 GiB under a ceiling of 22 GiB",
+            shards: onEngine("postgres", { allocatedStorageGiB: 20, maxAllocatedStorageGiB: 22 }),
+            problems: [],
+        },
+        {
+            name: "an allocation of 19 GiB",
+            shards: onEngine("postgres", { allocatedStorageGiB: 19 }),
+            problems: [`geoshard:shards[0].allocatedStorageGiB: 19 ${allocationRule}`],
+        },
+        {
+            name: "a ceiling of 65536 GiB",
+            shards: onEngine("postgres", { maxAllocatedStorageGiB: 65536 }),
+            problems: [],
+        },
+        {
+            name: "a ceiling of 65537 GiB",
+            shards: onEngine("postgres", { maxAllocatedStorageGiB: 65537 }),
+            problems: [`geoshard:shards[0].maxAllocatedStorageGiB: 65537 ${ceilingRule}`],
+        },
+        {
+            name: "a ceiling exactly 10% above the allocation (1100 GiB over 1000 GiB)",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 1000,
+                maxAllocatedStorageGiB: 1100,
+            }),
+            problems: [],
+        },
+        {
+            name: "a ceiling just short of 10% above the allocation",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 1000,
+                maxAllocatedStorageGiB: 1099,
+            }),
+            problems: [
+                "geoshard:shards[0].maxAllocatedStorageGiB: 1099 is too low for an allocation of 1000 GiB; allowed: at least 1100 GiB (RDS needs the autoscaling ceiling 10% above the allocation)",
+            ],
+        },
+        {
+            name: "a volume alarm at 10 GiB",
+            shards: withShard(0, { volumeAlarmGiB: 10 }),
+            problems: [],
+        },
+        {
+            name: "a volume alarm at 131072 GiB",
+            settings: { volumeAlarmGiB: "131072" },
+            problems: [],
+        },
+        {
+            name: "a volume alarm at 9 GiB",
+            shards: withShard(0, { volumeAlarmGiB: 9 }),
+            problems: [
+                "geoshard:shards[0].volumeAlarmGiB: 9 is out of range; allowed: 10 to 131072 GiB (an Aurora volume grows to 128 TiB)",
+            ],
+        },
+        {
+            name: "a volume alarm at 131073 GiB",
+            settings: { volumeAlarmGiB: "131073" },
+            problems: [
+                "geoshard:volumeAlarmGiB: 131073 is out of range; allowed: 10 to 131072 GiB (an Aurora volume grows to 128 TiB)",
+            ],
+        },
+        { name: "a DNS TTL of 1 s", settings: { dnsTtlSeconds: "1" }, problems: [] },
+        { name: "a DNS TTL of 60 s", settings: { dnsTtlSeconds: "60" }, problems: [] },
+        {
+            name: "a DNS TTL of 0 s",
+            settings: { dnsTtlSeconds: "0" },
+            problems: [
+                "geoshard:dnsTtlSeconds: 0 is out of range; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)",
+            ],
+        },
+        {
+            name: "a DNS TTL of 61 s",
+            settings: { dnsTtlSeconds: "61" },
+            problems: [
+                "geoshard:dnsTtlSeconds: 61 is out of range; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)",
+            ],
+        },
+    ];
+    for (const c of ends) {
+        it(`${c.problems.length === 0 ? "accepts" : "refuses"} ${c.name}`, () => {
+            assert.deepStrictEqual(
+                problemsOf(rawConfig(c.settings, c.shards ?? referenceShards())),
+                c.problems,
+            );
+        });
+    }
+});
+
 describe("config validation says what is wrong once, and how to fix it", () => {
     const cases: {
         name: string;
