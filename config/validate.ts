@@ -21,7 +21,9 @@ import {
 } from "../components/defaults";
 import {
     columnPattern,
+    dmsResourceIdentifierMaxLength,
     euRegions,
+    replicationIdentifier,
     Residency,
     residencies,
     residencyAllows,
@@ -141,6 +143,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
     checkStackWideEngineSettings(raw, stackSettings, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
+    checkIdentifierLengths(shards, environment, problems);
     checkResidency(shards, warehouse, problems);
 
     if (problems.list.length > 0) {
@@ -1181,6 +1184,36 @@ function checkResidency(
                     `(a GDPR transfer); allowed: list its personal-data columns in cdc.excludeColumns, ` +
                     `set cdc.residencyWaiver to the approval's reference, or put ` +
                     `${namespace}:warehouse.region in the EU (${euRegions.join(", ")})`,
+            );
+        }
+    }
+}
+
+/**
+ * A shard's name goes into identifiers AWS limits; the tightest is its DMS replication's resource
+ * identifier, `geoshard-<environment>-<shard>-cdc`, so how long a name may be depends on the
+ * environment. The deploy-time rule `resource-name-limits` checks the same identifier.
+ */
+function checkIdentifierLengths(
+    shards: readonly ReadShard[],
+    environment: Environment | undefined,
+    problems: Problems,
+): void {
+    if (environment === undefined) {
+        return;
+    }
+    const room = dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "").length;
+    for (const shard of shards) {
+        const { name } = shard.config;
+        // A name refused for its shape is reported once, there.
+        const wellFormed = shardNamePattern.test(name) && name.length <= shardNameMaxLength;
+        if (wellFormed && name.length > room) {
+            problems.add(
+                `${namespace}:shards[${shard.index}].name`,
+                name,
+                `is too long for ${environment}; allowed: up to ${room} characters, since ` +
+                    `DMS takes at most ${dmsResourceIdentifierMaxLength} in the replication's ` +
+                    `identifier ${replicationIdentifier(environment, name)}`,
             );
         }
     }

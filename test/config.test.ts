@@ -785,6 +785,32 @@ describe("config validation: both ends of every documented range", () => {
                 "geoshard:volumeAlarmGiB: 131073 is out of range; allowed: 10 to 131072 GiB (an Aurora volume grows to 128 TiB)",
             ],
         },
+        {
+            name: "a 13-character shard name in prod",
+            shards: withShard(0, { name: "abcdefghijklm" }),
+            problems: [],
+        },
+        {
+            name: "a 14-character shard name in prod",
+            shards: withShard(0, { name: "abcdefghijklmn" }),
+            problems: [
+                'geoshard:shards[0].name: "abcdefghijklmn" is too long for prod; allowed: up to 13 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-prod-abcdefghijklmn-cdc',
+            ],
+        },
+        {
+            name: "a 10-character shard name in staging",
+            settings: { environment: "staging" },
+            shards: withShard(0, { name: "abcdefghij" }),
+            problems: [],
+        },
+        {
+            name: "an 11-character shard name in staging",
+            settings: { environment: "staging" },
+            shards: withShard(0, { name: "abcdefghijk" }),
+            problems: [
+                'geoshard:shards[0].name: "abcdefghijk" is too long for staging; allowed: up to 10 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-staging-abcdefghijk-cdc',
+            ],
+        },
         { name: "a DNS TTL of 1 s", settings: { dnsTtlSeconds: "1" }, problems: [] },
         { name: "a DNS TTL of 60 s", settings: { dnsTtlSeconds: "60" }, problems: [] },
         {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { policies } from "../policies/rules";
+import { replicationIdentifier } from "../components/cdc";
 import { warehouseNames } from "../components/warehouse";
 import { mockAccountId, ProgramRun, runProgram } from "../tools/mockRuntime";
 import { planCommand } from "../tools/plan";
@@ -53,6 +54,52 @@ describe("config and the policy pack agree", () => {
         );
         assert.deepStrictEqual(mandatory(run), []);
         assert.deepStrictEqual(mandatory(run, stackPolicyConfig("dev")), []);
+    });
+
+    it("lets the longest names and largest counts config accepts pass the pack, on both engines", async () => {
+        // staging has the longest environment name, so the least room for a shard's name.
+        const longest = "abcde-ghij";
+        const run = await runProgram(
+            rawConfig(
+                {
+                    environment: "staging",
+                    proxy: "true",
+                    deletionProtection: "false",
+                    warehouse: {
+                        region: "us-east-1",
+                        vpcCidr: "10.100.0.0/16",
+                        redshift: true,
+                        createDmsVpcRole: true,
+                    },
+                },
+                [
+                    {
+                        ...referenceShards()[3],
+                        name: longest,
+                        engine: "postgres",
+                        replicaCount: 15,
+                        dr: { region: "ap-northeast-1", vpcCidr: "10.41.0.0/16" },
+                    },
+                    {
+                        ...referenceShards()[2],
+                        name: "zyxwv-tsrq",
+                        replicaCount: 14,
+                        residency: "eu",
+                        cdc: { residencyWaiver: "TIA-2026-0042" },
+                        dr: { region: "eu-west-1", vpcCidr: "10.31.0.0/16", instances: 15 },
+                    },
+                ],
+            ),
+        );
+        assert.deepStrictEqual(mandatory(run), []);
+        // The replication is named as config checks it.
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.type === types.replication)
+                .map((r) => r.inputs.resourceIdentifier)
+                .sort(),
+            [longest, "zyxwv-tsrq"].map((name) => replicationIdentifier("staging", name)).sort(),
+        );
     });
 
     it("keeps prod's stricter rules in prod's policy config, not in the pack's defaults", async () => {
