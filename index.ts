@@ -12,7 +12,7 @@ import { RegionalShard, ShardSummary } from "./components/regionalShard";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
-import { ShardConfig, StackConfig } from "./config/schema";
+import { protectedEnvironments, ShardConfig, StackConfig } from "./config/schema";
 
 /** What applications read, through a StackReference, to find a city's shard and its endpoints. */
 interface ShardMap {
@@ -143,7 +143,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     logRetentionDays: shard.logRetentionDays,
                     proxy: shard.proxy,
                     deletionProtection: config.deletionProtection,
-                    protectDatabases: config.environment === "prod",
+                    protectDatabases: protectedEnvironments.includes(config.environment),
                     recovery: shard.dr
                         ? {
                               region: shard.dr.region,

@@ -90,3 +90,18 @@ export function residencyAllows(
         (waiver !== undefined && waiver.trim().length > 0)
     );
 }
+
+/**
+ * The most characters DMS takes in a resource identifier, the last part of a replication's ARN.
+ * The DMS API reference gives 31 for endpoints and replication tasks (ResourceIdentifier of
+ * CreateEndpoint and CreateReplicationTask) and no other limit for replication configs, so the
+ * same one is assumed. The stack names a shard's replication `replicationIdentifier`: the
+ * tightest limit on a shard's name. Config checks it, and so does the deploy-time rule
+ * `resource-name-limits`.
+ */
+export const dmsResourceIdentifierMaxLength = 31;
+
+/** The identifier of a shard's DMS replication, as the component names it. */
+export function replicationIdentifier(environment: string, shard: string): string {
+    return `geoshard-${environment}-${shard}-cdc`;
+}

@@ -95,6 +95,19 @@ export const operationDefaults = {
 export const storageLimitsGiB = { min: 20, max: 65536 } as const;
 
 /**
+ * RDS refuses a storage-autoscaling ceiling less than 10% above the allocation: the ceiling must
+ * be at least `ceil(allocation * autoscalingHeadroom)`.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html
+ */
+export const autoscalingHeadroom = 1.1;
+
+/**
+ * TTL of the writer and reader records, in seconds: at most a minute, so a failover does not
+ * wait on DNS caches. Config refuses a longer TTL, and `route53-failover-records` defaults to it.
+ */
+export const dnsTtlLimitsSeconds = { min: 1, max: 60 } as const;
+
+/**
  * Days of automated backups: at least 7 anywhere, and prod stacks set 14. AWS allows 1 to 35.
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html
  */

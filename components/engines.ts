@@ -60,6 +60,12 @@ export const maxReaders: Readonly<Record<Engine, number>> = {
     postgres: 15,
 };
 
+/**
+ * The fewest readers a shard may have, on either engine: none, in which case reads go to the
+ * writer's side (Aurora's cluster reader endpoint, which includes the standby; RDS's master).
+ */
+export const minReaders = 0;
+
 /** The major of a version string: `16` of `16.6`. */
 export function majorOf(version: string): string {
     return version.split(".")[0];

@@ -7,6 +7,18 @@
  * Source: https://aws.amazon.com/rds/instance-types/
  */
 
+/**
+ * The instance families a shard may run: Graviton memory-optimised r6g and r7g. Config refuses
+ * other classes, and the `rds-allowed-instance-classes` policy defaults to the same list (a
+ * policy config may narrow it). Both engines offer both families.
+ */
+export const allowedInstanceFamilies: readonly string[] = ["db.r6g", "db.r7g"];
+
+/** The family of an instance class: `db.r6g` of `db.r6g.4xlarge`. */
+export function instanceFamily(instanceClass: string): string {
+    return instanceClass.split(".").slice(0, 2).join(".");
+}
+
 const gibPerVcpu: Record<string, number> = { r: 8, x: 16, m: 4 };
 
 /** Burstable classes do not follow the per-vCPU rule. */

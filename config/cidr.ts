@@ -14,6 +14,25 @@ const cidrPattern = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
  * (`10.0.0.1/16`), which AWS rejects for a VPC.
  */
 export function parseCidr(text: string): Cidr | undefined {
+    const parsed = parseAddressAndPrefix(text);
+    return parsed && parsed.base % blockSize(parsed.prefix) === 0 ? parsed : undefined;
+}
+
+/**
+ * The network a well-formed CIDR with host bits set belongs to: `10.10.0.0/16` for
+ * `10.10.1.0/16`. Undefined when the text is malformed, or names a network already.
+ */
+export function networkOf(text: string): string | undefined {
+    const parsed = parseAddressAndPrefix(text);
+    if (!parsed || parsed.base % blockSize(parsed.prefix) === 0) {
+        return undefined;
+    }
+    const size = blockSize(parsed.prefix);
+    return formatCidr({ base: Math.floor(parsed.base / size) * size, prefix: parsed.prefix });
+}
+
+/** `a.b.c.d/n` as an address and a prefix, host bits and all; undefined when malformed. */
+function parseAddressAndPrefix(text: string): Cidr | undefined {
     const match = cidrPattern.exec(text);
     if (!match) {
         return undefined;
@@ -23,11 +42,7 @@ export function parseCidr(text: string): Cidr | undefined {
     if (octets.some((o) => o > 255) || prefix > 32) {
         return undefined;
     }
-    const base = octets.reduce((acc, o) => acc * 256 + o, 0);
-    if (base % blockSize(prefix) !== 0) {
-        return undefined;
-    }
-    return { base, prefix };
+    return { base: octets.reduce((acc, o) => acc * 256 + o, 0), prefix };
 }
 
 export function formatCidr(cidr: Cidr): string {

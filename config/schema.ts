@@ -6,6 +6,15 @@ import { OperationSettings, ShardSettings } from "../components/defaults";
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
 
+/**
+ * Environments whose databases stay protected: the program sets Pulumi's `protect` on their
+ * clusters and writer-class instances, and config refuses `deletionProtection: false` there. The
+ * policy pack's protection rules (`prod-databases-protected`,
+ * `rds-deletion-protection-and-final-snapshot`, `global-cluster-encrypted`) default to the same
+ * list, so a stack that config accepts passes them.
+ */
+export const protectedEnvironments: readonly Environment[] = ["prod"];
+
 /** A VPC that already exists, given instead of `vpcCidr`-driven creation. */
 export interface ExistingVpc {
     readonly vpcId: string;

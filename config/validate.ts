@@ -7,7 +7,9 @@
  */
 
 import {
+    autoscalingHeadroom,
     backupRetentionLimits,
+    dnsTtlLimitsSeconds,
     engineOnlySettings,
     logRetentionPeriods,
     monitoringIntervals,
@@ -19,7 +21,9 @@ import {
 } from "../components/defaults";
 import {
     columnPattern,
+    dmsResourceIdentifierMaxLength,
     euRegions,
+    replicationIdentifier,
     Residency,
     residencies,
     residencyAllows,
@@ -31,14 +35,20 @@ import {
     Engine,
     engines,
     maxReaders,
+    minReaders,
     versionProblem,
 } from "../components/engines";
-import { instanceMemoryGiB } from "../components/instanceClasses";
-import { Cidr, cidrsOverlap, isPrivate, parseCidr } from "./cidr";
+import {
+    allowedInstanceFamilies,
+    instanceFamily,
+    instanceMemoryGiB,
+} from "../components/instanceClasses";
+import { Cidr, cidrsOverlap, isPrivate, networkOf, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
     Environment,
     environments,
+    protectedEnvironments,
     ExistingVpc,
     inheritedSettingKeys,
     RecoveryConfig,
@@ -55,6 +65,7 @@ import {
     WarehouseConfig,
     warehouseKeys,
 } from "./schema";
+import { nearest } from "./suggest";
 
 export const namespace = "geoshard";
 
@@ -90,8 +101,6 @@ const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
 const vpcPrefix = { min: 16, max: 24 } as const;
-/** RDS refuses a storage-autoscaling ceiling less than 10% above the allocation. */
-const autoscalingHeadroom = 1.1;
 /** The largest allocation that leaves room for a ceiling 10% above it within gp3's limit. */
 const maxAllocationGiB = Math.floor(storageLimitsGiB.max / autoscalingHeadroom);
 /** Aurora volumes grow to 128 TiB. Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html */
@@ -105,10 +114,14 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const problems = new Problems();
     for (const key of Object.keys(raw)) {
         if (!stackKeys.includes(key)) {
+            const meant = nearest(key, stackKeys);
             problems.add(
                 key ? `${namespace}:${key}` : namespace,
                 raw[key],
-                `is not a ${namespace} setting; known: ${stackKeys.join(", ")}`,
+                `is not a ${namespace} setting; ` +
+                    (meant
+                        ? `did you mean ${namespace}:${meant}?`
+                        : `known: ${stackKeys.join(", ")}`),
             );
         }
     }
@@ -128,8 +141,9 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const warehouse = readWarehouse(raw.warehouse, problems);
     const operations = readOperationSettings(raw, problems);
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
-    checkStackWideEngineSettings(raw, shards, problems);
+    checkStackWideEngineSettings(raw, stackSettings, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
+    checkIdentifierLengths(shards, environment, problems);
     checkResidency(shards, warehouse, problems);
 
     if (problems.list.length > 0) {
@@ -166,6 +180,7 @@ function readStackRole(
 ): { stackRole: StackRole; globalStack?: string } {
     const role = (raw.stackRole ?? "all") as StackRole;
     if (!stackRoles.includes(role)) {
+        // Whether globalStack belongs here depends on the role: nothing more to check.
         problems.add(
             `${namespace}:stackRole`,
             role,
@@ -238,11 +253,11 @@ function readDeletionProtection(
         problems.add(path, value, "is not a boolean; allowed: true, false");
         return true;
     }
-    if (environment === "prod") {
+    if (environment !== undefined && protectedEnvironments.includes(environment)) {
         problems.add(
             path,
             false,
-            "is not allowed in prod; prod databases keep RDS deletion protection",
+            `is not allowed in ${environment}; ${environment} databases keep RDS deletion protection`,
         );
         return true;
     }
@@ -251,8 +266,27 @@ function readDeletionProtection(
 
 type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;
 
+/**
+ * Settings as read: the values, and the keys whose stated value was refused (here, or where it
+ * was inherited from). A refused key holds its fallback, which nothing may be checked against:
+ * that would only produce a second, false problem.
+ */
+interface ReadSettings {
+    readonly settings: InheritedSettings;
+    readonly invalid: ReadonlySet<string>;
+}
+
+/** The most readers either engine allows: the stack-wide bound, before engines are known. */
+const mostReaders = Math.max(...Object.values(maxReaders));
+
+/** Why an engine allows at most its number of readers, for messages. */
+const readerLimitReason: Readonly<Record<Engine, string>> = {
+    "aurora-postgresql": "Aurora allows 15 replicas per cluster, one of them the standby",
+    postgres: "RDS allows 15 read replicas per source",
+};
+
 /** Stack-wide settings: config values where set, the documented defaults elsewhere. */
-function readStackSettings(raw: RawConfig, problems: Problems): InheritedSettings {
+function readStackSettings(raw: RawConfig, problems: Problems): ReadSettings {
     const parsed: Record<string, unknown> = {};
     for (const key of inheritedSettingKeys) {
         const text = raw[key];
@@ -268,47 +302,59 @@ function readStackSettings(raw: RawConfig, problems: Problems): InheritedSetting
                   ? text === "true"
                   : text;
     }
-    return readSettings(parsed, shardDefaults, (key) => `${namespace}:${key}`, problems);
+    return readSettings(
+        parsed,
+        { settings: shardDefaults, invalid: new Set() },
+        (key) => `${namespace}:${key}`,
+        problems,
+        "stack",
+    );
 }
 
 /**
  * The settings `source` states, over `fallback`. A bad value is reported once, and nothing is
- * cross-checked against it (its fallback would only produce a second, false problem).
+ * cross-checked against it (its fallback would only produce a second, false problem). At the
+ * stack level the number of readers is bounded by the most either engine allows; each engine's
+ * own bound is checked where a shard inherits the value (`checkInheritedByEngine`).
  */
 function readSettings(
     source: Record<string, unknown>,
-    fallback: InheritedSettings,
+    fallback: ReadSettings,
     pathOf: (key: string) => string,
     problems: Problems,
-): InheritedSettings {
-    const invalid = new Set<string>();
+    level: "stack" | "shard",
+): ReadSettings {
+    const invalid = new Set<string>(
+        [...fallback.invalid].filter((key) => source[key] === undefined),
+    );
     const refuse = (key: keyof InheritedSettings, problem: string) => {
         problems.add(pathOf(key), source[key], problem);
         invalid.add(key);
     };
+    const inherited = <T>(key: keyof InheritedSettings): T => fallback.settings[key] as T;
     const oneOf = <T>(key: keyof InheritedSettings, allowed: readonly T[], what: string): T => {
         const value = source[key];
         if (value === undefined) {
-            return fallback[key] as T;
+            return inherited(key);
         }
         if (!allowed.includes(value as T)) {
             refuse(key, `is not ${what}; allowed: ${allowed.join(", ")}`);
-            return fallback[key] as T;
+            return inherited(key);
         }
         return value as T;
     };
     const integer = (key: keyof InheritedSettings, min: number, max: number, unit: string) => {
         const value = source[key];
         if (value === undefined) {
-            return fallback[key] as number;
+            return inherited<number>(key);
         }
         if (typeof value !== "number" || !Number.isInteger(value)) {
             refuse(key, `is not a whole number; allowed: ${min} to ${max} ${unit}`);
-            return fallback[key] as number;
+            return inherited<number>(key);
         }
         if (value < min || value > max) {
             refuse(key, `is out of range; allowed: ${min} to ${max} ${unit}`);
-            return fallback[key] as number;
+            return inherited<number>(key);
         }
         return value;
     };
@@ -317,19 +363,23 @@ function readSettings(
         if (source[key] !== undefined && value === undefined) {
             invalid.add(key);
         }
-        return value ?? fallback[key];
+        return value ?? inherited<string>(key);
     };
 
     const engine = oneOf<Engine>("engine", engines, "a database engine");
+    const engineKnown = !invalid.has("engine");
+    const readerLimit = level === "shard" && engineKnown ? maxReaders[engine] : mostReaders;
     const settings: InheritedSettings = {
         engine,
         masterInstanceClass: instanceClass("masterInstanceClass"),
         replicaInstanceClass: instanceClass("replicaInstanceClass"),
         replicaCount: integer(
             "replicaCount",
-            0,
-            maxReaders[engine],
-            `readers (${engine === "aurora-postgresql" ? "Aurora allows 15 replicas per cluster, one of them the standby" : "RDS allows 15 read replicas per source"})`,
+            minReaders,
+            readerLimit,
+            level === "shard" && engineKnown
+                ? `readers (${readerLimitReason[engine]})`
+                : "readers (on Aurora at most 14, on RDS 15)",
         ),
         storageType: oneOf("storageType", auroraStorageTypes, "an Aurora storage type"),
         volumeAlarmGiB: integer(
@@ -383,7 +433,7 @@ function readSettings(
                 `${floor} GiB (RDS needs the autoscaling ceiling 10% above the allocation)`,
         );
     }
-    return settings;
+    return { settings, invalid };
 }
 
 function readInstanceClass(value: unknown, path: string, problems: Problems): string | undefined {
@@ -398,13 +448,21 @@ function readInstanceClass(value: unknown, path: string, problems: Problems): st
         );
         return undefined;
     }
+    if (!allowedInstanceFamilies.includes(instanceFamily(value))) {
+        // The same list is the rds-allowed-instance-classes policy's default.
+        problems.add(
+            path,
+            value,
+            `is not of an allowed instance family; allowed: ${allowedInstanceFamilies.map((f) => `${f}.*`).join(", ")} (Graviton memory-optimised)`,
+        );
+        return undefined;
+    }
     if (instanceMemoryGiB(value) === undefined) {
         // The memory and connection alarms are sized from the class.
         problems.add(
             path,
             value,
-            "is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* " +
-                "classes of a standard size (large, xlarge, Nxlarge)",
+            "is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)",
         );
         return undefined;
     }
@@ -414,6 +472,10 @@ function readInstanceClass(value: unknown, path: string, problems: Problems): st
 interface ReadShard {
     readonly index: number;
     readonly config: ShardConfig;
+    /** Keys the shard states itself; it inherits every other setting. */
+    readonly stated: ReadonlySet<string>;
+    /** Settings whose value was refused, here or at the stack level it inherits from. */
+    readonly invalid: ReadonlySet<string>;
     /** Parsed VPC CIDR, when it was valid. */
     readonly cidr?: Cidr;
     /** Parsed recovery VPC CIDR, when it was valid. */
@@ -422,7 +484,7 @@ interface ReadShard {
 
 function readShards(
     value: string | undefined,
-    stackSettings: InheritedSettings,
+    stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
     problems: Problems,
 ): ReadShard[] {
@@ -437,7 +499,7 @@ function readShards(
         problems.add(path, list ?? value, `is not ${expected}`);
         return [];
     }
-    return list.flatMap((entry, index) => {
+    const shards = list.flatMap((entry, index) => {
         const shard = readShard(
             entry,
             `${path}[${index}]`,
@@ -447,15 +509,17 @@ function readShards(
         );
         return shard ? [{ index, ...shard }] : [];
     });
+    checkInheritedByEngine(shards, stackSettings, stackEngineVersion, problems);
+    return shards;
 }
 
 function readShard(
     entry: unknown,
     path: string,
-    stackSettings: InheritedSettings,
+    stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
     problems: Problems,
-): { config: ShardConfig; cidr?: Cidr; recoveryCidr?: Cidr } | undefined {
+): Omit<ReadShard, "index"> | undefined {
     const shard = readObject(
         entry,
         shardKeys,
@@ -489,24 +553,26 @@ function readShard(
     const cities = readCities(shard.cities, `${path}.cities`, problems);
     const allowedCidrs = readAllowedCidrs(shard.allowedCidrs, `${path}.allowedCidrs`, problems);
     const existingVpc = readExistingVpc(shard.existingVpc, `${path}.existingVpc`, problems);
-    const settings = readSettings(shard, stackSettings, (key) => `${path}.${key}`, problems);
+    const { settings, invalid } = readSettings(
+        shard,
+        stackSettings,
+        (key) => `${path}.${key}`,
+        problems,
+        "shard",
+    );
+    // A refused engine leaves nothing that depends on the engine to check.
+    const engine = invalid.has("engine") ? undefined : settings.engine;
     const engineVersion = readShardEngineVersion(
         shard.engineVersion,
         stackEngineVersion,
         settings.engine,
+        engine !== undefined,
         path,
         problems,
     );
-    checkEngineOnlySettings(shard, settings, path, problems);
+    checkEngineOnlySettings(shard, settings, invalid, path, problems);
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
-    const recovery = readRecovery(
-        shard.dr,
-        `${path}.dr`,
-        settings.engine,
-        region,
-        residency,
-        problems,
-    );
+    const recovery = readRecovery(shard.dr, `${path}.dr`, engine, region, residency, problems);
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
 
     const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
@@ -524,47 +590,106 @@ function readShard(
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),
         },
+        stated: new Set(Object.keys(shard)),
+        invalid,
         cidr: parsedCidr,
         recoveryCidr: recovery?.cidr,
     };
 }
 
 /**
- * The shard's engine version: its own, else the stack's, else its engine's default; checked
- * against what its engine offers, at the key that set it.
+ * The shard's engine version: its own, else the stack's, else its engine's default. Its own is
+ * checked here, against its engine (unless the engine was refused); the stack's once per engine,
+ * by `checkInheritedByEngine`.
  */
 function readShardEngineVersion(
     own: unknown,
     stack: string | undefined,
     engine: Engine,
+    engineKnown: boolean,
     path: string,
     problems: Problems,
 ): string {
-    const [value, at] =
-        own !== undefined
-            ? [own, `${path}.engineVersion`]
-            : stack !== undefined
-              ? [stack, `${namespace}:engineVersion`]
-              : [defaultEngineVersions[engine], `${namespace}:engineVersion`];
-    const problem =
-        typeof value === "string" ? versionProblem(engine, value) : "is not a version string";
-    if (problem) {
-        problems.add(at, value, `${problem} (engine ${engine}, ${path})`);
+    if (own === undefined) {
+        return stack ?? defaultEngineVersions[engine];
     }
-    return String(value);
+    if (typeof own !== "string") {
+        problems.add(`${path}.engineVersion`, own, "is not a version string");
+    } else if (engineKnown) {
+        const problem = versionProblem(engine, own);
+        if (problem) {
+            problems.add(`${path}.engineVersion`, own, `${problem} (engine ${engine})`);
+        }
+    }
+    return String(own);
+}
+
+/**
+ * The stack-wide values whose bounds depend on a shard's engine (`engineVersion`, and
+ * `replicaCount` beyond the stack-wide bound), checked once per engine against the shards that
+ * inherit them, at the stack key, naming those shards.
+ */
+function checkInheritedByEngine(
+    shards: readonly ReadShard[],
+    stackSettings: ReadSettings,
+    stackEngineVersion: string | undefined,
+    problems: Problems,
+): void {
+    const inheriting = (key: string) =>
+        engines.map((engine) => ({
+            engine,
+            paths: shards
+                .filter(
+                    (s) =>
+                        !s.stated.has(key) &&
+                        !s.invalid.has("engine") &&
+                        s.config.engine === engine,
+                )
+                .map((s) => `${namespace}:shards[${s.index}]`),
+        }));
+    if (stackEngineVersion !== undefined) {
+        for (const { engine, paths } of inheriting("engineVersion")) {
+            const problem = paths.length > 0 && versionProblem(engine, stackEngineVersion);
+            if (problem) {
+                problems.add(
+                    `${namespace}:engineVersion`,
+                    stackEngineVersion,
+                    `${problem} (engine ${engine} of ${paths.join(", ")})`,
+                );
+            }
+        }
+    }
+    const replicaCount = stackSettings.settings.replicaCount;
+    if (!stackSettings.invalid.has("replicaCount")) {
+        for (const { engine, paths } of inheriting("replicaCount")) {
+            if (paths.length > 0 && replicaCount > maxReaders[engine]) {
+                problems.add(
+                    `${namespace}:replicaCount`,
+                    replicaCount,
+                    `is out of range for the ${engine} shards ${paths.join(", ")}; allowed: ` +
+                        `${minReaders} to ${maxReaders[engine]} readers (${readerLimitReason[engine]})`,
+                );
+            }
+        }
+    }
 }
 
 /**
  * A shard may not state a setting its engine does not understand, and the Aurora standby runs
  * in the writer's class (cluster cache management and a failover that carries the writer's load
- * both need it); RDS's Multi-AZ standby has no class of its own to set.
+ * both need it); RDS's Multi-AZ standby has no class of its own to set. Nothing is checked
+ * against a refused engine or writer class.
  */
 function checkEngineOnlySettings(
     shard: Record<string, unknown>,
     settings: InheritedSettings,
+    invalid: ReadonlySet<string>,
     path: string,
     problems: Problems,
 ): void {
+    if (invalid.has("engine")) {
+        return;
+    }
     const other: Engine = settings.engine === "postgres" ? "aurora-postgresql" : "postgres";
     for (const key of engineOnlySettings[other]) {
         if (shard[key] !== undefined) {
@@ -585,7 +710,7 @@ function checkEngineOnlySettings(
             standby,
             "is a setting of the aurora-postgresql engine only; RDS's Multi-AZ standby always has the master's class: remove it",
         );
-    } else if (standby !== settings.masterInstanceClass) {
+    } else if (!invalid.has("masterInstanceClass") && standby !== settings.masterInstanceClass) {
         problems.add(
             `${path}.standbyInstanceClass`,
             standby,
@@ -594,13 +719,21 @@ function checkEngineOnlySettings(
     }
 }
 
-/** A stack-wide setting of an engine that no shard of the stack runs is a mistake. */
+/**
+ * A stack-wide setting of an engine that no shard of the stack runs is a mistake. Not checked
+ * while an engine was refused: which engines the shards run is not known then.
+ */
 function checkStackWideEngineSettings(
     raw: RawConfig,
+    stackSettings: ReadSettings,
     shards: readonly ReadShard[],
     problems: Problems,
 ): void {
-    if (shards.length === 0) {
+    if (
+        shards.length === 0 ||
+        stackSettings.invalid.has("engine") ||
+        shards.some((shard) => shard.invalid.has("engine"))
+    ) {
         return;
     }
     const used = new Set(shards.map((shard) => shard.config.engine));
@@ -627,7 +760,7 @@ function checkStackWideEngineSettings(
 function readRecovery(
     value: unknown,
     path: string,
-    engine: Engine,
+    engine: Engine | undefined,
     homeRegion: string | undefined,
     residency: Residency | undefined,
     problems: Problems,
@@ -661,12 +794,15 @@ function readRecovery(
         );
     }
     const cidr = readVpcCidr(dr.vpcCidr, `${path}.vpcCidr`, problems);
-    const max = engine === "aurora-postgresql" ? 15 : 1;
-    const min = engine === "aurora-postgresql" ? 0 : 1;
+    // The bounds depend on the engine; with a refused engine only the kind of value is checked.
+    const max = engine === "aurora-postgresql" ? 15 : engine === "postgres" ? 1 : Infinity;
+    const min = engine === "postgres" ? 1 : 0;
     const allowed =
         engine === "aurora-postgresql"
             ? "0 (headless: storage only) to 15 instances of the secondary cluster"
-            : "1: RDS for PostgreSQL recovers into one cross-region read replica";
+            : engine === "postgres"
+              ? "1: RDS for PostgreSQL recovers into one cross-region read replica"
+              : "a number of instances";
     let instances = 1;
     if (dr.instances !== undefined) {
         if (typeof dr.instances !== "number" || !Number.isInteger(dr.instances)) {
@@ -791,12 +927,27 @@ function readVpcCidr(value: unknown, path: string, problems: Problems): Cidr | u
         problems.missing(path, allowed);
         return undefined;
     }
+    const usable = (cidr: Cidr | undefined): cidr is Cidr =>
+        !!cidr && isPrivate(cidr) && cidr.prefix >= vpcPrefix.min && cidr.prefix <= vpcPrefix.max;
     const cidr = typeof value === "string" ? parseCidr(value) : undefined;
-    if (!cidr || !isPrivate(cidr) || cidr.prefix < vpcPrefix.min || cidr.prefix > vpcPrefix.max) {
-        problems.add(path, value, `is not a usable VPC CIDR; allowed: ${allowed}`);
+    if (!usable(cidr)) {
+        // 10.10.1.0/16: a typo of the network address, which the message offers when it would do.
+        const network = typeof value === "string" ? networkOf(value) : undefined;
+        problems.add(
+            path,
+            value,
+            network && usable(parseCidr(network))
+                ? hostBitsProblem(network)
+                : `is not a usable VPC CIDR; allowed: ${allowed}`,
+        );
         return undefined;
     }
     return cidr;
+}
+
+/** A CIDR whose address has bits set past its prefix: AWS takes only the network address. */
+function hostBitsProblem(network: string): string {
+    return `has host bits set; did you mean ${network}?`;
 }
 
 function readCities(value: unknown, path: string, problems: Problems): string[] {
@@ -832,10 +983,14 @@ function readAllowedCidrs(value: unknown, path: string, problems: Problems): str
     value.forEach((cidr, i) => {
         const parsed = typeof cidr === "string" ? parseCidr(cidr) : undefined;
         if (!parsed || !isPrivate(parsed)) {
+            const network = typeof cidr === "string" ? networkOf(cidr) : undefined;
+            const networkParsed = network ? parseCidr(network) : undefined;
             problems.add(
                 `${path}[${i}]`,
                 cidr,
-                "is not a private IPv4 CIDR; PostgreSQL is never opened to public addresses",
+                network && networkParsed && isPrivate(networkParsed)
+                    ? hostBitsProblem(network)
+                    : "is not a private IPv4 CIDR; PostgreSQL is never opened to public addresses",
             );
         }
     });
@@ -992,8 +1147,8 @@ function readOperationSettings(raw: RawConfig, problems: Problems): OperationSet
         dnsZone,
         dnsTtlSeconds: integer(
             "dnsTtlSeconds",
-            1,
-            60,
+            dnsTtlLimitsSeconds.min,
+            dnsTtlLimitsSeconds.max,
             "seconds",
             " (a failover must not wait on DNS caches)",
         ),
@@ -1029,6 +1184,36 @@ function checkResidency(
                     `(a GDPR transfer); allowed: list its personal-data columns in cdc.excludeColumns, ` +
                     `set cdc.residencyWaiver to the approval's reference, or put ` +
                     `${namespace}:warehouse.region in the EU (${euRegions.join(", ")})`,
+            );
+        }
+    }
+}
+
+/**
+ * A shard's name goes into identifiers AWS limits; the tightest is its DMS replication's resource
+ * identifier, `geoshard-<environment>-<shard>-cdc`, so how long a name may be depends on the
+ * environment. The deploy-time rule `resource-name-limits` checks the same identifier.
+ */
+function checkIdentifierLengths(
+    shards: readonly ReadShard[],
+    environment: Environment | undefined,
+    problems: Problems,
+): void {
+    if (environment === undefined) {
+        return;
+    }
+    const room = dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "").length;
+    for (const shard of shards) {
+        const { name } = shard.config;
+        // A name refused for its shape is reported once, there.
+        const wellFormed = shardNamePattern.test(name) && name.length <= shardNameMaxLength;
+        if (wellFormed && name.length > room) {
+            problems.add(
+                `${namespace}:shards[${shard.index}].name`,
+                name,
+                `is too long for ${environment}; allowed: up to ${room} characters, since ` +
+                    `DMS takes at most ${dmsResourceIdentifierMaxLength} in the replication's ` +
+                    `identifier ${replicationIdentifier(environment, name)}`,
             );
         }
     }
@@ -1131,10 +1316,13 @@ function checkKeys(
 ): void {
     for (const key of Object.keys(entry)) {
         if (!allowed.includes(key)) {
+            const meant = nearest(key, allowed);
             problems.add(
                 `${path}.${key}`,
                 entry[key],
-                `is not a known key; allowed: ${allowed.join(", ")}`,
+                meant
+                    ? `is not a known key; did you mean ${meant}?`
+                    : `is not a known key; allowed: ${allowed.join(", ")}`,
             );
         }
     }

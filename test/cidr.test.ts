@@ -4,6 +4,7 @@ import {
     cidrsOverlap,
     formatCidr,
     isPrivate,
+    networkOf,
     parseCidr,
     subdivide,
 } from "../config/cidr";
@@ -26,6 +27,15 @@ describe("cidr", () => {
     ]) {
         it(`refuses ${JSON.stringify(bad)}`, () => assert.strictEqual(parseCidr(bad), undefined));
     }
+
+    it("finds the network of a CIDR written with host bits set, and only of such a CIDR", () => {
+        assert.strictEqual(networkOf("10.10.1.0/16"), "10.10.0.0/16");
+        assert.strictEqual(networkOf("192.168.10.77/28"), "192.168.10.64/28");
+        assert.strictEqual(networkOf("10.0.0.1/0"), "0.0.0.0/0");
+        for (const text of ["10.10.0.0/16", "10.0.0.0/33", "256.0.0.1/8", "10.0.0.1"]) {
+            assert.strictEqual(networkOf(text), undefined, text);
+        }
+    });
 
     it("detects overlap and containment", () => {
         const a = parseCidr("10.0.0.0/16")!;

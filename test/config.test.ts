@@ -406,14 +406,12 @@ describe("config validation", () => {
             ],
         },
         {
-            name: "an Aurora version Aurora does not offer here, at the key that set it",
+            name: "an Aurora version Aurora does not offer here, once, at the key that set it",
             settings: { engineVersion: "16" },
             shards: withShard(2, { engineVersion: "17.9" }),
             problems: [
-                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[0])',
-                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[1])',
-                'geoshard:shards[2].engineVersion: "17.9" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[2])',
-                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql, geoshard:shards[3])',
+                'geoshard:shards[2].engineVersion: "17.9" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql)',
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql of geoshard:shards[0], geoshard:shards[1], geoshard:shards[3])',
             ],
         },
         {
@@ -421,7 +419,15 @@ describe("config validation", () => {
             settings: { engine: "postgres", engineVersion: "13.7" },
             shards: [referenceShards()[0]],
             problems: [
-                'geoshard:engineVersion: "13.7" is not an RDS for PostgreSQL version; allowed: a major of 14 or newer, optionally with a minor ("17" or "17.6") (engine postgres, geoshard:shards[0])',
+                'geoshard:engineVersion: "13.7" is not an RDS for PostgreSQL version; allowed: a major of 14 or newer, optionally with a minor ("17" or "17.6") (engine postgres of geoshard:shards[0])',
+            ],
+        },
+        {
+            name: "a stack-wide version that only the Aurora shards cannot run",
+            settings: { engineVersion: "16" },
+            shards: withShard(1, { engine: "postgres" }),
+            problems: [
+                'geoshard:engineVersion: "16" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql of geoshard:shards[0], geoshard:shards[2], geoshard:shards[3])',
             ],
         },
         {
@@ -467,9 +473,18 @@ describe("config validation", () => {
         },
         {
             name: "an instance class whose memory the alarms cannot size",
-            shards: withShard(1, { replicaInstanceClass: "db.z1d.metal" }),
+            shards: withShard(1, { replicaInstanceClass: "db.r6g.metal" }),
             problems: [
-                'geoshard:shards[1].replicaInstanceClass: "db.z1d.metal" is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* classes of a standard size (large, xlarge, Nxlarge)',
+                'geoshard:shards[1].replicaInstanceClass: "db.r6g.metal" is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)',
+            ],
+        },
+        {
+            name: "instance classes outside the families the policy pack allows",
+            settings: { masterInstanceClass: "db.m6g.large" },
+            shards: withShard(1, { replicaInstanceClass: "db.t4g.medium" }),
+            problems: [
+                'geoshard:masterInstanceClass: "db.m6g.large" is not of an allowed instance family; allowed: db.r6g.*, db.r7g.* (Graviton memory-optimised)',
+                'geoshard:shards[1].replicaInstanceClass: "db.t4g.medium" is not of an allowed instance family; allowed: db.r6g.*, db.r7g.* (Graviton memory-optimised)',
             ],
         },
         {
@@ -491,17 +506,43 @@ describe("config validation", () => {
             ],
         },
         {
-            name: "a misspelt stack key",
-            settings: { replicaCout: "3" },
+            name: "a misspelt stack key, with the key meant",
+            settings: { replicaCout: "3", DeletionProtection: "false" },
             problems: [
-                `geoshard:replicaCout: "3" is not a geoshard setting; known: ${stackKeys.join(", ")}`,
+                'geoshard:replicaCout: "3" is not a geoshard setting; did you mean geoshard:replicaCount?',
+                'geoshard:DeletionProtection: "false" is not a geoshard setting; did you mean geoshard:deletionProtection?',
             ],
         },
         {
-            name: "a misspelt shard key",
-            shards: withShard(0, { replicas: 3 }),
+            name: "an unknown stack key that resembles none",
+            settings: { colour: "blue" },
             problems: [
-                `geoshard:shards[0].replicas: 3 is not a known key; allowed: ${shardKeys.join(", ")}`,
+                `geoshard:colour: "blue" is not a geoshard setting; known: ${stackKeys.join(", ")}`,
+            ],
+        },
+        {
+            name: "misspelt keys of a shard, its warehouse, CDC and recovery region, with the keys meant",
+            settings: {
+                warehouse: { region: "us-east-1", vpcCidr: "10.100.0.0/16", redshfit: true },
+            },
+            shards: withShard(0, {
+                replicaCont: 3,
+                cdc: { excludeColumn: ["public.users.email"] },
+                dr: { region: "us-west-1", vpcCdir: "10.11.0.0/16" },
+            }),
+            problems: [
+                "geoshard:shards[0].replicaCont: 3 is not a known key; did you mean replicaCount?",
+                'geoshard:shards[0].dr.vpcCdir: "10.11.0.0/16" is not a known key; did you mean vpcCidr?',
+                "geoshard:shards[0].dr.vpcCidr: missing; expected a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /24",
+                'geoshard:shards[0].cdc.excludeColumn: ["public.users.email"] is not a known key; did you mean excludeColumns?',
+                "geoshard:warehouse.redshfit: true is not a known key; did you mean redshift?",
+            ],
+        },
+        {
+            name: "an unknown shard key that resembles none",
+            shards: withShard(0, { colour: "blue" }),
+            problems: [
+                `geoshard:shards[0].colour: "blue" is not a known key; allowed: ${shardKeys.join(", ")}`,
             ],
         },
         {
@@ -567,6 +608,320 @@ describe("config validation", () => {
             );
         }
     });
+});
+
+describe("config validation: both ends of every documented range", () => {
+    /** One shard per engine, so each engine's bounds can be tried on a shard of its own. */
+    const onEngine = (
+        engine: "aurora-postgresql" | "postgres",
+        settings: Record<string, unknown>,
+    ) => withShard(0, { engine, ...settings }).slice(0, 1);
+    const auroraReaders =
+        "readers (Aurora allows 15 replicas per cluster, one of them the standby)";
+    const rdsReaders = "readers (RDS allows 15 read replicas per source)";
+    const ends: {
+        name: string;
+        settings?: Record<string, unknown>;
+        shards?: unknown;
+        problems: string[];
+    }[] = [
+        {
+            name: "0 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: 0 }),
+            problems: [],
+        },
+        {
+            name: "14 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: 14 }),
+            problems: [],
+        },
+        {
+            name: "15 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: 15 }),
+            problems: [
+                `geoshard:shards[0].replicaCount: 15 is out of range; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "-1 readers on Aurora",
+            shards: onEngine("aurora-postgresql", { replicaCount: -1 }),
+            problems: [
+                `geoshard:shards[0].replicaCount: -1 is out of range; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "0 readers on RDS",
+            shards: onEngine("postgres", { replicaCount: 0 }),
+            problems: [],
+        },
+        {
+            name: "15 readers on RDS",
+            shards: onEngine("postgres", { replicaCount: 15 }),
+            problems: [],
+        },
+        {
+            name: "16 readers on RDS",
+            shards: onEngine("postgres", { replicaCount: 16 }),
+            problems: [
+                `geoshard:shards[0].replicaCount: 16 is out of range; allowed: 0 to 15 ${rdsReaders}`,
+            ],
+        },
+        { name: "14 readers stack-wide on Aurora", settings: { replicaCount: "14" }, problems: [] },
+        {
+            name: "15 readers stack-wide, once, naming the Aurora shards that inherit them",
+            settings: { replicaCount: "15" },
+            shards: withShard(3, { engine: "postgres" }),
+            problems: [
+                `geoshard:replicaCount: 15 is out of range for the aurora-postgresql shards geoshard:shards[0], geoshard:shards[1], geoshard:shards[2]; allowed: 0 to 14 ${auroraReaders}`,
+            ],
+        },
+        {
+            name: "15 readers stack-wide where every shard runs RDS",
+            settings: { engine: "postgres", replicaCount: "15" },
+            problems: [],
+        },
+        {
+            name: "16 readers stack-wide",
+            settings: { engine: "postgres", replicaCount: "16" },
+            problems: [
+                "geoshard:replicaCount: 16 is out of range; allowed: 0 to 15 readers (on Aurora at most 14, on RDS 15)",
+            ],
+        },
+        { name: "7 days of backups", settings: { backupRetentionDays: "7" }, problems: [] },
+        {
+            name: "35 days of backups",
+            shards: withShard(0, { backupRetentionDays: 35 }),
+            problems: [],
+        },
+        {
+            name: "6 days of backups",
+            shards: withShard(0, { backupRetentionDays: 6 }),
+            problems: [
+                "geoshard:shards[0].backupRetentionDays: 6 is out of range; allowed: 7 to 35 days (AWS keeps 1 to 35; this stack keeps at least a week)",
+            ],
+        },
+        {
+            name: "36 days of backups",
+            settings: { backupRetentionDays: "36" },
+            problems: [
+                "geoshard:backupRetentionDays: 36 is out of range; allowed: 7 to 35 days (AWS keeps 1 to 35; this stack keeps at least a week)",
+            ],
+        },
+        {
+            name: "an allocation of 59578 GiB under a ceiling of 65536 GiB",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 59578,
+                maxAllocatedStorageGiB: 65536,
+            }),
+            problems: [],
+        },
+        {
+            name: "an allocation of 59579 GiB under a ceiling of 65536 GiB",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 59579,
+                maxAllocatedStorageGiB: 65536,
+            }),
+            problems: [`geoshard:shards[0].allocatedStorageGiB: 59579 ${allocationRule}`],
+        },
+        {
+            name: "an allocation of 20 GiB under a ceiling of 22 GiB",
+            shards: onEngine("postgres", { allocatedStorageGiB: 20, maxAllocatedStorageGiB: 22 }),
+            problems: [],
+        },
+        {
+            name: "an allocation of 19 GiB",
+            shards: onEngine("postgres", { allocatedStorageGiB: 19 }),
+            problems: [`geoshard:shards[0].allocatedStorageGiB: 19 ${allocationRule}`],
+        },
+        {
+            name: "a ceiling of 65536 GiB",
+            shards: onEngine("postgres", { maxAllocatedStorageGiB: 65536 }),
+            problems: [],
+        },
+        {
+            name: "a ceiling of 65537 GiB",
+            shards: onEngine("postgres", { maxAllocatedStorageGiB: 65537 }),
+            problems: [`geoshard:shards[0].maxAllocatedStorageGiB: 65537 ${ceilingRule}`],
+        },
+        {
+            name: "a ceiling exactly 10% above the allocation (1100 GiB over 1000 GiB)",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 1000,
+                maxAllocatedStorageGiB: 1100,
+            }),
+            problems: [],
+        },
+        {
+            name: "a ceiling just short of 10% above the allocation",
+            shards: onEngine("postgres", {
+                allocatedStorageGiB: 1000,
+                maxAllocatedStorageGiB: 1099,
+            }),
+            problems: [
+                "geoshard:shards[0].maxAllocatedStorageGiB: 1099 is too low for an allocation of 1000 GiB; allowed: at least 1100 GiB (RDS needs the autoscaling ceiling 10% above the allocation)",
+            ],
+        },
+        {
+            name: "a volume alarm at 10 GiB",
+            shards: withShard(0, { volumeAlarmGiB: 10 }),
+            problems: [],
+        },
+        {
+            name: "a volume alarm at 131072 GiB",
+            settings: { volumeAlarmGiB: "131072" },
+            problems: [],
+        },
+        {
+            name: "a volume alarm at 9 GiB",
+            shards: withShard(0, { volumeAlarmGiB: 9 }),
+            problems: [
+                "geoshard:shards[0].volumeAlarmGiB: 9 is out of range; allowed: 10 to 131072 GiB (an Aurora volume grows to 128 TiB)",
+            ],
+        },
+        {
+            name: "a volume alarm at 131073 GiB",
+            settings: { volumeAlarmGiB: "131073" },
+            problems: [
+                "geoshard:volumeAlarmGiB: 131073 is out of range; allowed: 10 to 131072 GiB (an Aurora volume grows to 128 TiB)",
+            ],
+        },
+        {
+            name: "a 13-character shard name in prod",
+            shards: withShard(0, { name: "abcdefghijklm" }),
+            problems: [],
+        },
+        {
+            name: "a 14-character shard name in prod",
+            shards: withShard(0, { name: "abcdefghijklmn" }),
+            problems: [
+                'geoshard:shards[0].name: "abcdefghijklmn" is too long for prod; allowed: up to 13 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-prod-abcdefghijklmn-cdc',
+            ],
+        },
+        {
+            name: "a 10-character shard name in staging",
+            settings: { environment: "staging" },
+            shards: withShard(0, { name: "abcdefghij" }),
+            problems: [],
+        },
+        {
+            name: "an 11-character shard name in staging",
+            settings: { environment: "staging" },
+            shards: withShard(0, { name: "abcdefghijk" }),
+            problems: [
+                'geoshard:shards[0].name: "abcdefghijk" is too long for staging; allowed: up to 10 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-staging-abcdefghijk-cdc',
+            ],
+        },
+        { name: "a DNS TTL of 1 s", settings: { dnsTtlSeconds: "1" }, problems: [] },
+        { name: "a DNS TTL of 60 s", settings: { dnsTtlSeconds: "60" }, problems: [] },
+        {
+            name: "a DNS TTL of 0 s",
+            settings: { dnsTtlSeconds: "0" },
+            problems: [
+                "geoshard:dnsTtlSeconds: 0 is out of range; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)",
+            ],
+        },
+        {
+            name: "a DNS TTL of 61 s",
+            settings: { dnsTtlSeconds: "61" },
+            problems: [
+                "geoshard:dnsTtlSeconds: 61 is out of range; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)",
+            ],
+        },
+    ];
+    for (const c of ends) {
+        it(`${c.problems.length === 0 ? "accepts" : "refuses"} ${c.name}`, () => {
+            assert.deepStrictEqual(
+                problemsOf(rawConfig(c.settings, c.shards ?? referenceShards())),
+                c.problems,
+            );
+        });
+    }
+});
+
+describe("config validation says what is wrong once, and how to fix it", () => {
+    const cases: {
+        name: string;
+        settings?: Record<string, unknown>;
+        shards?: unknown;
+        problems: string[];
+    }[] = [
+        {
+            name: "a bad stack-wide engine, without false problems about the engine's settings",
+            settings: {
+                engine: "postgress",
+                allocatedStorageGiB: "2000",
+                engineVersion: "16",
+                replicaCount: "15",
+            },
+            problems: [
+                'geoshard:engine: "postgress" is not a database engine; allowed: aurora-postgresql, postgres',
+            ],
+        },
+        {
+            name: "a bad shard engine, without false problems about its engine-only settings, version or recovery copy",
+            shards: withShard(1, {
+                engine: "aurora",
+                storageType: "aurora-iopt1",
+                engineVersion: "16",
+                dr: { region: "us-east-2", vpcCidr: "10.21.0.0/16", instances: 0, promoted: false },
+            }),
+            problems: [
+                'geoshard:shards[1].engine: "aurora" is not a database engine; allowed: aurora-postgresql, postgres',
+            ],
+        },
+        {
+            name: "a bad stack-wide allocation, without a false ceiling problem on a shard",
+            settings: { engine: "postgres", allocatedStorageGiB: "lots" },
+            shards: withShard(0, { maxAllocatedStorageGiB: 1050 }),
+            problems: [
+                'geoshard:allocatedStorageGiB: "lots" is not a whole number; allowed: 20 to 59578 GiB (gp3 allows 65536, and the autoscaling ceiling must be 10% above the allocation)',
+            ],
+        },
+        {
+            name: "a bad writer class, without a false problem about the standby's",
+            shards: withShard(0, {
+                masterInstanceClass: "r6g.8xlarge",
+                standbyInstanceClass: "r6g.8xlarge",
+            }),
+            problems: [`geoshard:shards[0].masterInstanceClass: "r6g.8xlarge" ${classRule}`],
+        },
+        {
+            name: "a fraction of a reader as not a whole number, not as out of range",
+            settings: { replicaCount: "2.5", dnsTtlSeconds: "2.5" },
+            problems: [
+                "geoshard:replicaCount: 2.5 is not a whole number; allowed: 0 to 15 readers (on Aurora at most 14, on RDS 15)",
+                'geoshard:dnsTtlSeconds: "2.5" is not a whole number; allowed: 1 to 60 seconds (a failover must not wait on DNS caches)',
+            ],
+        },
+        {
+            name: "networks with host bits set, offering the network address",
+            settings: { warehouse: { region: "us-east-1", vpcCidr: "10.100.7.0/16" } },
+            shards: withShard(0, {
+                vpcCidr: "10.10.1.0/16",
+                allowedCidrs: ["10.10.0.0/16", "192.168.10.1/24"],
+                dr: { region: "us-west-1", vpcCidr: "10.11.0.5/16" },
+            }),
+            problems: [
+                'geoshard:shards[0].vpcCidr: "10.10.1.0/16" has host bits set; did you mean 10.10.0.0/16?',
+                'geoshard:shards[0].allowedCidrs[1]: "192.168.10.1/24" has host bits set; did you mean 192.168.10.0/24?',
+                'geoshard:shards[0].dr.vpcCidr: "10.11.0.5/16" has host bits set; did you mean 10.11.0.0/16?',
+                'geoshard:warehouse.vpcCidr: "10.100.7.0/16" has host bits set; did you mean 10.100.0.0/16?',
+            ],
+        },
+        {
+            name: "a network with host bits set whose network address would not do either",
+            shards: withShard(0, { vpcCidr: "8.8.8.1/16" }),
+            problems: [`geoshard:shards[0].vpcCidr: "8.8.8.1/16" ${vpcCidrRule}`],
+        },
+    ];
+    for (const c of cases) {
+        it(`with ${c.name}`, () => {
+            assert.deepStrictEqual(
+                problemsOf(rawConfig(c.settings, c.shards ?? referenceShards())),
+                c.problems,
+            );
+        });
+    }
 });
 
 describe("stack files", () => {

@@ -1,6 +1,9 @@
 /** Shared fixtures for the mock tests: a four-shard stack like prod, and resource queries. */
 
+import * as fs from "fs";
+import * as path from "path";
 import { Fixtures, ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+import { PolicyConfig } from "../tools/policyEval";
 
 export interface ShardEntry {
     name: string;
@@ -175,4 +178,11 @@ export function instancesOf(run: ProgramRun, shard: string) {
         standbys: byRole("standby"),
         readers: byRole("reader"),
     };
+}
+
+/** The policy config of a stack, as CI passes it: policies/config/<stack>.json. */
+export function stackPolicyConfig(stack: string): PolicyConfig {
+    return JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "policies", "config", `${stack}.json`), "utf8"),
+    );
 }

@@ -153,11 +153,23 @@ describe("policy pack: RDS rules", () => {
         ["rds-backup-retention", "a replica without backups", replica(), []],
         [
             "rds-deletion-protection-and-final-snapshot",
-            "no protection",
+            "no protection in prod",
             { ...source(), deletionProtection: false },
+            ["Set deletionProtection: true; it is required in prod (environments: prod)."],
+        ],
+        [
+            "rds-deletion-protection-and-final-snapshot",
+            "no protection without an environment tag",
+            { ...source(), deletionProtection: false, tags: { shard: "europe", role: "master" } },
             [
-                "Set deletionProtection: true (turn it off only to tear down a non-production stack).",
+                "Set deletionProtection: true; it is required on a resource without an environment tag (environments: prod).",
             ],
+        ],
+        [
+            "rds-deletion-protection-and-final-snapshot",
+            "no protection in dev, being torn down",
+            { ...source(), deletionProtection: false, tags: { ...tags, environment: "dev" } },
+            [],
         ],
         [
             "rds-deletion-protection-and-final-snapshot",
@@ -288,11 +300,7 @@ describe("policy pack: RDS rules", () => {
                 "rds-deletion-protection-and-final-snapshot",
                 rds,
                 { ...source(), deletionProtection: false },
-                {
-                    "rds-deletion-protection-and-final-snapshot": {
-                        requireDeletionProtection: false,
-                    },
-                },
+                { "rds-deletion-protection-and-final-snapshot": { environments: [] } },
             ),
             [],
         );
@@ -429,11 +437,21 @@ describe("policy pack: Aurora rules", () => {
         ],
         [
             "rds-deletion-protection-and-final-snapshot",
-            "no deletion protection",
+            "no deletion protection in prod",
             { ...cluster(), deletionProtection: false },
             [
-                "Set deletionProtection: true on the cluster (turn it off only to tear down a non-production stack).",
+                "Set deletionProtection: true on the cluster; it is required in prod (environments: prod).",
             ],
+        ],
+        [
+            "rds-deletion-protection-and-final-snapshot",
+            "no deletion protection in staging",
+            {
+                ...cluster(),
+                deletionProtection: false,
+                tags: { ...cluster().tags, environment: "staging" },
+            },
+            [],
         ],
         [
             "rds-deletion-protection-and-final-snapshot",
@@ -627,11 +645,7 @@ describe("policy pack: Aurora rules", () => {
                 "rds-deletion-protection-and-final-snapshot",
                 auroraCluster,
                 { ...cluster(), deletionProtection: false },
-                {
-                    "rds-deletion-protection-and-final-snapshot": {
-                        requireDeletionProtection: false,
-                    },
-                },
+                { "rds-deletion-protection-and-final-snapshot": { environments: [] } },
             ),
             [],
         );
@@ -663,6 +677,41 @@ describe("policy pack: Aurora rules", () => {
         ]) {
             assert.deepStrictEqual(messages(policy, auroraCluster, cluster()), [], policy);
         }
+    });
+});
+
+describe("policy pack: the global database", () => {
+    const globalCluster = "aws:rds/globalCluster:GlobalCluster";
+    const global = (): Record<string, any> => ({
+        globalClusterIdentifier: "geoshard-prod-europe-global",
+        engine: "aurora-postgresql",
+        storageEncrypted: true,
+        deletionProtection: true,
+        tags: { ...tags, role: "database" },
+    });
+
+    it("global-cluster-encrypted: encrypted everywhere, protected in the listed environments", () => {
+        const check = (inputs: Record<string, any>, config: PolicyConfig = {}) =>
+            messages("global-cluster-encrypted", globalCluster, inputs, config);
+        assert.deepStrictEqual(check(global()), []);
+        assert.deepStrictEqual(check({ ...global(), storageEncrypted: false }), [
+            "Set storageEncrypted: true on the global cluster.",
+        ]);
+        assert.deepStrictEqual(check({ ...global(), deletionProtection: false }), [
+            "Set deletionProtection: true on the global cluster; it is required in prod (environments: prod).",
+        ]);
+        const dev = {
+            ...global(),
+            deletionProtection: false,
+            tags: { ...tags, environment: "dev" },
+        };
+        assert.deepStrictEqual(check(dev), []);
+        assert.deepStrictEqual(
+            check(dev, { "global-cluster-encrypted": { environments: ["prod", "dev"] } }),
+            [
+                "Set deletionProtection: true on the global cluster; it is required in dev (environments: prod, dev).",
+            ],
+        );
     });
 });
 
@@ -935,18 +984,19 @@ describe("policy pack: stack rules and the whole stack", () => {
             ]);
         });
 
-        it("counts readers against the configured minimum", () => {
+        it("counts readers against the configured minimum, none by default", () => {
             const resources = copyOf(prod);
             remove(resources, "europe-reader-2", auroraInstance);
-            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+            const atLeast = (minimumReplicas: number) => ({
+                "shard-topology": { minimumReplicas },
+            });
+            assert.deepStrictEqual(violations(resources, "shard-topology", atLeast(2)), [
                 ["europe", "Shard europe: has 1 readers; raise replicaCount to at least 2."],
             ]);
-            assert.deepStrictEqual(
-                violations(resources, "shard-topology", {
-                    "shard-topology": { minimumReplicas: 1 },
-                }),
-                [],
-            );
+            assert.deepStrictEqual(violations(resources, "shard-topology", atLeast(1)), []);
+            // Config accepts replicaCount 0, so the default minimum is 0.
+            remove(resources, "europe-reader-1", auroraInstance);
+            assert.deepStrictEqual(violations(resources, "shard-topology"), []);
         });
 
         it("requires a CDC replication per shard unless configured otherwise", () => {
@@ -1001,9 +1051,13 @@ describe("policy pack: stack rules and the whole stack", () => {
             const resources = copyOf(postgres);
             remove(resources, "us-west-reader-2", instance);
             remove(resources, "us-west-reader-1", instance);
-            assert.deepStrictEqual(violations(resources, "shard-topology"), [
-                ["us-west", "Shard us-west: has 0 readers; raise replicaCount to at least 2."],
-            ]);
+            assert.deepStrictEqual(
+                violations(resources, "shard-topology", {
+                    "shard-topology": { minimumReplicas: 2 },
+                }),
+                [["us-west", "Shard us-west: has 0 readers; raise replicaCount to at least 2."]],
+            );
+            assert.deepStrictEqual(violations(resources, "shard-topology"), []);
         });
     });
 

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { regionLossBudget } from "../components/failoverBudget";
 import { policies } from "../policies/rules";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
-import { evaluatePolicies } from "../tools/policyEval";
-import { named, ofType, prodShards, referenceShards, run } from "./helpers";
+import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
+import { named, ofType, prodShards, referenceShards, run, stackPolicyConfig } from "./helpers";
 
 const cluster = "aws:rds/cluster:Cluster";
 const clusterInstance = "aws:rds/clusterInstance:ClusterInstance";
@@ -26,8 +26,10 @@ const recordsOf = (run: ProgramRun, shard: string) =>
         }));
 const dependsOn = (resource: RecordedResource, on: RecordedResource) =>
     resource.dependencies.includes(on.urn);
-const violations = (run: ProgramRun) =>
-    evaluatePolicies(run.resources, policies).violations.map((v) => `${v.policy}: ${v.message}`);
+const violations = (run: ProgramRun, config: PolicyConfig = {}) =>
+    evaluatePolicies(run.resources, policies, config).violations.map(
+        (v) => `${v.policy}: ${v.message}`,
+    );
 
 describe("region loss: Aurora Global Database", () => {
     let prod: ProgramRun;
@@ -412,11 +414,18 @@ describe("region loss: variations", () => {
         assert.deepStrictEqual(violations(promoted), []);
     });
 
-    it("leaves a shard without a recovery region in one region, and the pack refuses that in prod", async () => {
+    it("leaves a shard without a recovery region in one region, and prod's policy config refuses that in prod", async () => {
         const single = await run({}, referenceShards().slice(0, 2));
         assert.deepStrictEqual(ofType(single, "aws:rds/globalCluster:GlobalCluster"), []);
+        // Config leaves dr to each shard, and so does the pack by default.
         assert.deepStrictEqual(
             violations(single).filter((v) => v.startsWith("region-loss-recovery")),
+            [],
+        );
+        assert.deepStrictEqual(
+            violations(single, stackPolicyConfig("prod")).filter((v) =>
+                v.startsWith("region-loss-recovery"),
+            ),
             ["us-east", "us-west"].map(
                 (shard) =>
                     `region-loss-recovery: Shard ${shard}: has no recovery region; in prod a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.`,
@@ -424,7 +433,9 @@ describe("region loss: variations", () => {
         );
         const dev = await run({ environment: "dev" }, referenceShards().slice(0, 1));
         assert.deepStrictEqual(
-            violations(dev).filter((v) => v.startsWith("region-loss-recovery")),
+            violations(dev, stackPolicyConfig("prod")).filter((v) =>
+                v.startsWith("region-loss-recovery"),
+            ),
             [],
         );
     });

@@ -8,7 +8,16 @@ import {
     reveal,
 } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
-import { instancesOf, named, ofType, referenceShards, run, ShardEntry, types } from "./helpers";
+import {
+    instancesOf,
+    named,
+    ofType,
+    referenceShards,
+    run,
+    ShardEntry,
+    stackPolicyConfig,
+    types,
+} from "./helpers";
 
 /** Resource types AWS cannot tag; every other aws: resource must carry the shard tags. */
 const untaggable = new Set([
@@ -244,23 +253,36 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
             ["asia-reader-1", "ap-southeast-1c"],
             ["asia-reader-2", "ap-southeast-1a"],
         ]);
-        // The lookup asks for the region's standard, available AZs only (no Local Zones).
-        const lookups = prod.calls.filter(
-            (c) => c.token === "aws:index/getAvailabilityZones:getAvailabilityZones",
+        // What the AZ lookup asks for is asserted with every other lookup, below.
+    });
+
+    it("makes no lookup but these, each with exactly these arguments", () => {
+        // The region's available, standard AZs only: without the zone-type filter a Local Zone
+        // or a Wavelength Zone (opted in) could host a database. One lookup per shard region,
+        // and one for the warehouse. Then the account and the partition, for ARNs, per shard and
+        // for the warehouse, with no arguments.
+        const zones = {
+            state: "available",
+            filters: [{ name: "zone-type", values: ["availability-zone"] }],
+        };
+        const expected = [
+            ...["ap-southeast-1", "eu-west-2", "us-east-1", "us-east-1", "us-west-1"].map(
+                (region) => ["aws:index/getAvailabilityZones:getAvailabilityZones", region, zones],
+            ),
+            ...["ap-southeast-1", "eu-west-2", "us-east-1", "us-east-1", "us-west-1"].flatMap(
+                (region) => [
+                    ["aws:index/getCallerIdentity:getCallerIdentity", region, {}],
+                    ["aws:index/getPartition:getPartition", region, {}],
+                ],
+            ),
+        ];
+        // In a stable order, comparing the arguments as objects (key order does not matter).
+        const sorted = (calls: unknown[][]) =>
+            [...calls].sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
+        assert.deepStrictEqual(
+            sorted(prod.calls.map((c) => [c.token, c.region, c.inputs])),
+            sorted(expected),
         );
-        assert.deepStrictEqual(lookups.map((c) => c.region).sort(), [
-            "ap-southeast-1",
-            "eu-west-2",
-            "us-east-1",
-            "us-east-1",
-            "us-west-1",
-        ]);
-        for (const lookup of lookups) {
-            assert.deepStrictEqual(lookup.inputs, {
-                state: "available",
-                filters: [{ name: "zone-type", values: ["availability-zone"] }],
-            });
-        }
     });
 
     it("works in a region with only two AZs (us-west-1): the standby and the readers use the other one", () => {
@@ -1253,15 +1275,18 @@ describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
         );
     });
 
-    it("passes the policy pack, but for the recovery region prod requires of every shard", () => {
+    it("passes the policy pack, and prod's policy config but for the recovery region it requires of every shard", () => {
         // These shards have no `dr`; Pulumi.prod.yaml gives each one, and passes clean
         // (policies.test.ts).
         const report = evaluatePolicies(pg.resources, policies);
+        assert.deepStrictEqual(report.violations, []);
+        assert.deepStrictEqual(report.skipped, []);
         assert.deepStrictEqual(
-            report.violations.map((v) => [v.policy, v.resource]),
+            evaluatePolicies(pg.resources, policies, stackPolicyConfig("prod")).violations.map(
+                (v) => [v.policy, v.resource],
+            ),
             referenceShards().map((s) => ["region-loss-recovery", s.name]),
         );
-        assert.deepStrictEqual(report.skipped, []);
     });
 });
 
@@ -1488,9 +1513,10 @@ describe("RegionalShard, per-shard overrides: RDS Proxy on both engines, no read
         );
     });
 
-    it("passes the policy pack but for the shard without readers (and the recovery region prod requires)", () => {
+    it("passes the policy pack, and prod's policy config but for the shard without readers (and the recovery region)", () => {
+        assert.deepStrictEqual(evaluatePolicies(mixed.resources, policies).violations, []);
         assert.deepStrictEqual(
-            evaluatePolicies(mixed.resources, policies)
+            evaluatePolicies(mixed.resources, policies, stackPolicyConfig("prod"))
                 .violations.filter((v) => v.policy !== "region-loss-recovery")
                 .map((v) => [v.policy, v.message]),
             [["shard-topology", "Shard europe: has 0 readers; raise replicaCount to at least 2."]],
@@ -1691,11 +1717,12 @@ describe("RegionalShard, variations", () => {
                     ["europe-reader-2", "eu-west-2a"],
                 ],
             );
+            // Each subnet is looked up by its id alone, in the shard's region.
             assert.deepStrictEqual(
                 result.calls
                     .filter((c) => c.token === "aws:ec2/getSubnet:getSubnet")
-                    .map((c) => [c.inputs.id, c.region]),
-                existingVpc.subnetIds.map((id) => [id, "eu-west-2"]),
+                    .map((c) => [c.inputs, c.region]),
+                existingVpc.subnetIds.map((id) => [{ id }, "eu-west-2"]),
             );
         });
 

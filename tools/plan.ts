@@ -2,17 +2,21 @@
  * The offline plan: runs index.ts under the Pulumi mock runtime with a stack's config and prints
  * what `pulumi up` would declare, grouped by shard and role. No cloud, no credentials.
  *
- *   npm run plan -- --stack prod [--json]
+ *   npm run plan -- --stack prod [--json] [--out FILE] [--policy-pack-config FILE]
  *
  * It then evaluates the policy pack (policies/rules.ts) against what it planned, as
- * `pulumi preview --policy-pack policies` would, compares the engines for each shard, and ends
- * with the estimated monthly bill (pricing/): per shard and component, stack-wide, in total,
- * naming what it could not price.
+ * `pulumi preview --policy-pack policies [--policy-pack-config FILE]` would, compares the engines
+ * for each shard, and ends with the estimated monthly bill (pricing/): per shard and component,
+ * stack-wide, in total, naming what it could not price.
+ *
+ * The plan goes to stdout, or with `--out` to FILE only; warnings and errors go to stderr.
+ * `npm run -s plan` keeps npm's own banner off stdout too.
  *
  * Exit codes: 0 planned and compliant; 1 the program refused the config, or a mandatory policy
  * is violated (the messages are printed); 2 usage.
  */
 
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { describeBudget, describeRegionLoss, failoverBudget } from "../components/failoverBudget";
 import { compareEngines, renderCostTable, renderShardLines } from "../pricing";
@@ -20,7 +24,14 @@ import { usd } from "../pricing/format";
 import { planCost, shardCostInput } from "./planCost";
 import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
-import { evaluatePolicies, hasMandatoryViolation, PolicyReport } from "./policyEval";
+import {
+    evaluatePolicies,
+    hasMandatoryViolation,
+    parsePolicyConfig,
+    PolicyConfig,
+    PolicyReport,
+} from "./policyEval";
+import { nearest } from "../config/suggest";
 import {
     ProgramError,
     ProgramRun,
@@ -293,22 +304,130 @@ function table(header: string[], rows: string[][], indent: string): string {
     return [format(header), ...rows.map(format)].join("\n");
 }
 
-function parseArgs(argv: readonly string[]): { stack: string; json: boolean } {
-    let stack: string | undefined;
-    let json = false;
+export const planUsage =
+    "usage: npm run plan -- --stack NAME [--json] [--out FILE] [--policy-pack-config FILE]";
+
+/** What the command line asks of the plan. */
+export interface PlanArgs {
+    readonly stack: string;
+    readonly json: boolean;
+    /** Write the plan to this file instead of stdout. */
+    readonly out?: string;
+    /** Policy config, as `pulumi preview --policy-pack-config` takes it. */
+    readonly policyPackConfig?: string;
+}
+
+/** The flags the plan takes, and whether each takes a value. */
+const planFlags: Readonly<Record<string, "value" | "switch">> = {
+    "--stack": "value",
+    "--json": "switch",
+    "--out": "value",
+    "--policy-pack-config": "value",
+};
+const flagAliases: Readonly<Record<string, string>> = { "-s": "--stack" };
+
+/**
+ * Parses the plan's arguments. `env` is where npm leaves the flags it took for itself: `npm run
+ * plan --stack prod` (no `--`) passes only `prod`, and sets `npm_config_stack`. Then the error
+ * is the command that was meant.
+ */
+export function parseArgs(
+    argv: readonly string[],
+    env: Readonly<Record<string, string | undefined>> = {},
+): PlanArgs {
+    const values: Record<string, string | true> = {};
+    const positionals: string[] = [];
     for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--stack" || argv[i] === "-s") {
-            stack = argv[++i];
-        } else if (argv[i] === "--json") {
-            json = true;
-        } else {
-            throw new Error(`unknown argument "${argv[i]}"`);
+        const [written, inline] = argv[i].startsWith("--")
+            ? (argv[i].split(/=(.*)/s) as [string, string?])
+            : [argv[i], undefined];
+        const flag = flagAliases[written] ?? written;
+        if (!flag.startsWith("-")) {
+            positionals.push(flag);
+            continue;
+        }
+        const kind = planFlags[flag];
+        if (kind === undefined) {
+            const meant = nearest(flag, Object.keys(planFlags));
+            throw new Error(
+                `unknown argument "${argv[i]}"` + (meant ? `; did you mean ${meant}?` : ""),
+            );
+        }
+        if (kind === "switch") {
+            values[flag] = true;
+            continue;
+        }
+        const value = inline ?? argv[++i];
+        if (value === undefined || value === "" || value.startsWith("-")) {
+            throw new Error(`${flag} needs a value`);
+        }
+        values[flag] = value;
+    }
+    const stack = values["--stack"];
+    if (typeof stack !== "string") {
+        throw new Error(npmHint(values, positionals, env) ?? "missing --stack NAME");
+    }
+    if (positionals.length > 0) {
+        throw new Error(`unknown argument "${positionals[0]}"`);
+    }
+    const option = (flag: string) => {
+        const value = values[flag];
+        return typeof value === "string" ? value : undefined;
+    };
+    return {
+        stack,
+        json: values["--json"] === true,
+        ...(option("--out") ? { out: option("--out") } : {}),
+        ...(option("--policy-pack-config")
+            ? { policyPackConfig: option("--policy-pack-config") }
+            : {}),
+    };
+}
+
+/**
+ * The command meant, when npm kept the plan's flags: it takes flags before `--` as its own
+ * config (`npm_config_<flag>`: `true` when a value followed, which npm passes on as an argument,
+ * or the value of `--flag=value`). Undefined when nothing points that way.
+ */
+function npmHint(
+    values: Record<string, string | true>,
+    positionals: readonly string[],
+    env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+    const keptByNpm = (flag: string) => env[`npm_config_${flag.slice(2).replace(/-/g, "_")}`];
+    const rest = [...positionals];
+    const words: string[] = [];
+    for (const [flag, kind] of Object.entries(planFlags)) {
+        const own = values[flag];
+        const npm = own === undefined ? keptByNpm(flag) : undefined;
+        if (kind === "switch") {
+            if (own !== undefined || npm !== undefined) {
+                words.push(flag);
+            }
+            continue;
+        }
+        // npm keeps `--flag=value` whole; of `--flag value` it keeps the flag (as "true") and
+        // passes the value on. A lone argument is the stack's name.
+        const value =
+            typeof own === "string"
+                ? own
+                : npm !== undefined && npm !== "true"
+                  ? npm
+                  : npm === "true" || flag === "--stack"
+                    ? rest.shift()
+                    : undefined;
+        if (value !== undefined) {
+            words.push(flag, value);
         }
     }
-    if (!stack) {
-        throw new Error("missing --stack NAME");
+    if (!words.includes("--stack")) {
+        return undefined;
     }
-    return { stack, json };
+    const received = positionals.length ? positionals.join(" ") : "no arguments";
+    return (
+        `did you mean npm run plan -- ${[...words, ...rest].join(" ")}?\n` +
+        `(npm takes the flags before -- as its own; the plan received ${received})`
+    );
 }
 
 /** The plan command: prints to `out` and `err`, returns the exit code. */
@@ -317,14 +436,19 @@ export async function planCommand(
     out: (text: string) => void = console.log,
     err: (text: string) => void = console.error,
     root?: string,
+    env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-    let args: { stack: string; json: boolean };
+    let args: PlanArgs;
     let config: Record<string, string>;
+    let policyConfig: PolicyConfig = {};
     try {
-        args = parseArgs(argv);
+        args = parseArgs(argv, env);
         config = readStackConfig(args.stack, root);
+        if (args.policyPackConfig) {
+            policyConfig = readPolicyConfig(args.policyPackConfig);
+        }
     } catch (error) {
-        err(`plan: ${(error as Error).message}\nusage: npm run plan -- --stack NAME [--json]`);
+        err(`plan: ${(error as Error).message}\n${planUsage}`);
         return 2;
     }
     let run: ProgramRun;
@@ -338,14 +462,43 @@ export async function planCommand(
         err(`plan: stack ${args.stack} would not deploy:\n${message}`);
         return 1;
     }
-    const { code, text } = reportPlan(args.stack, run, args.json, maxMonthlyUsdOf(config));
-    out(text);
+    const { code, text } = reportPlan(
+        args.stack,
+        run,
+        args.json,
+        maxMonthlyUsdOf(config),
+        policyConfig,
+    );
+    if (args.out) {
+        try {
+            fs.writeFileSync(args.out, `${text}\n`);
+        } catch (error) {
+            err(`plan: cannot write ${args.out}: ${(error as Error).message}`);
+            return 2;
+        }
+        err(
+            `plan: wrote the ${args.json ? "JSON " : ""}plan of stack ${args.stack} to ${args.out}`,
+        );
+    } else {
+        out(text);
+    }
     if (code !== 0) {
         err(
             `plan: stack ${args.stack} violates mandatory policies; pulumi preview --policy-pack would fail`,
         );
     }
     return code;
+}
+
+/** A policy config file, checked against the pack. */
+function readPolicyConfig(file: string): PolicyConfig {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+        throw new Error(`cannot read --policy-pack-config ${file}: ${(error as Error).message}`);
+    }
+    return parsePolicyConfig(text, policies, file);
 }
 
 /** The stack's monthly budget, from its validated config (the program accepted it already). */
@@ -360,12 +513,17 @@ export function reportPlan(
     run: ProgramRun,
     json: boolean,
     maxMonthlyUsd?: number,
+    policyConfig: PolicyConfig = {},
 ): { code: number; text: string } {
     const plan = buildPlan(stack, run);
     const cost = planCost(plan, run, maxMonthlyUsd);
-    // The budget rule reads the estimate from its config, as `--policy-pack-config` would pass it.
+    // The budget rule reads the estimate from its config, as `--policy-pack-config` would pass
+    // it, beside what a policy config file sets (the stack's maxMonthlyUsd over the file's).
+    const budget = policyConfig["monthly-budget"];
     const policy = evaluatePolicies(run.resources, policies, {
+        ...policyConfig,
         "monthly-budget": {
+            ...(typeof budget === "string" ? { enforcementLevel: budget } : budget),
             ...(maxMonthlyUsd !== undefined ? { maxMonthlyUsd } : {}),
             estimatedMonthlyUsd: cost.monthlyUsd,
             unpriced: cost.unpriced.map((u) => `${u.scope} ${u.component}: ${u.description}`),

@@ -13,6 +13,7 @@ import {
     ResourceValidationPolicy,
     StackValidationPolicy,
 } from "@pulumi/policy";
+import { nearest } from "../config/suggest";
 import { reveal, RecordedResource } from "./mockRuntime";
 
 /** One violation, as `pulumi preview --policy-pack` would print it. */
@@ -32,8 +33,16 @@ export interface PolicyReport {
     readonly skipped: readonly { policy: string; resource: string }[];
 }
 
-/** Policy config as `--policy-pack-config` takes it: per policy name, its settings. */
-export type PolicyConfig = Record<string, Record<string, unknown>>;
+/**
+ * Policy config as `--policy-pack-config` takes it: per policy name, its settings and
+ * optionally its `enforcementLevel`, or just an enforcement level; `all` sets the level of every
+ * policy, below a policy's own.
+ * Source: https://www.pulumi.com/docs/iac/using-pulumi/crossguard/configuration/
+ */
+export type PolicyConfig = Record<string, Record<string, unknown> | EnforcementLevel>;
+
+export const enforcementLevels = ["advisory", "mandatory", "remediate", "disabled"] as const;
+export type EnforcementLevel = (typeof enforcementLevels)[number];
 
 class NotApplicable extends Error {}
 
@@ -48,12 +57,11 @@ export function evaluatePolicies(
     const policyResources = toPolicyResources(resources, providers);
 
     for (const policy of policies) {
-        const level = policy.enforcementLevel ?? "advisory";
+        const { level, settings } = configOf(policy, config);
         if (level === "disabled") {
             continue;
         }
-        const getConfig = <T extends object>() =>
-            ({ ...defaultsOf(policy), ...config[policy.name] }) as T;
+        const getConfig = <T extends object>() => ({ ...defaultsOf(policy), ...settings }) as T;
         const notApplicable = (reason?: string): never => {
             throw new NotApplicable(reason);
         };
@@ -129,6 +137,155 @@ export function evaluatePolicies(
         }
     }
     return { policies: policies.length, resources: resources.length, violations, skipped };
+}
+
+/** A policy's enforcement level and settings under `config`, as the engine resolves them. */
+function configOf(
+    policy: ResourceValidationPolicy | StackValidationPolicy,
+    config: PolicyConfig,
+): { level: string; settings: Record<string, unknown> } {
+    const levelOf = (entry: PolicyConfig[string] | undefined) =>
+        typeof entry === "string" ? entry : (entry?.enforcementLevel as string | undefined);
+    const own = config[policy.name];
+    const settings = typeof own === "object" ? { ...own } : {};
+    delete settings.enforcementLevel;
+    return {
+        level: levelOf(own) ?? levelOf(config.all) ?? policy.enforcementLevel ?? "advisory",
+        settings,
+    };
+}
+
+/**
+ * Reads a policy config file as `pulumi preview --policy-pack-config` does, and checks it
+ * against the pack: known policy names (or `all`), enforcement levels, and settings of the
+ * types and ranges each policy's config schema declares. Throws an Error naming every problem.
+ */
+export function parsePolicyConfig(text: string, policies: Policies, file: string): PolicyConfig {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(text);
+    } catch (error) {
+        throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+    }
+    if (!isObject(parsed)) {
+        throw new Error(`${file} is not an object of policy names`);
+    }
+    const names = policies.map((p) => p.name);
+    const problems: string[] = [];
+    const checkLevel = (at: string, level: unknown) => {
+        if (!enforcementLevels.includes(level as EnforcementLevel)) {
+            problems.push(
+                `${at}: ${JSON.stringify(level)} is not an enforcement level; allowed: ${enforcementLevels.join(", ")}`,
+            );
+        }
+    };
+    for (const [name, entry] of Object.entries(parsed)) {
+        const policy = policies.find((p) => p.name === name);
+        if (!policy && name !== "all") {
+            const meant = nearest(name, names);
+            problems.push(
+                `${name}: is not a policy of the pack` +
+                    (meant ? `; did you mean ${meant}?` : `; policies: ${names.join(", ")}`),
+            );
+            continue;
+        }
+        if (typeof entry === "string") {
+            checkLevel(name, entry);
+            continue;
+        }
+        if (!isObject(entry)) {
+            problems.push(`${name}: is neither an enforcement level nor an object of settings`);
+            continue;
+        }
+        const schema = (policy?.configSchema?.properties ?? {}) as Record<string, SettingSchema>;
+        for (const [key, value] of Object.entries(entry)) {
+            if (key === "enforcementLevel") {
+                checkLevel(`${name}.${key}`, value);
+            } else if (!(key in schema)) {
+                const meant = nearest(key, Object.keys(schema));
+                const known = Object.keys(schema);
+                problems.push(
+                    `${name}.${key}: is not a setting of ${name}` +
+                        (meant
+                            ? `; did you mean ${meant}?`
+                            : known.length
+                              ? `; settings: ${known.join(", ")}`
+                              : "; it takes none"),
+                );
+            } else {
+                const problem = settingProblem(value, schema[key]);
+                if (problem) {
+                    problems.push(`${name}.${key}: ${JSON.stringify(value)} ${problem}`);
+                }
+            }
+        }
+    }
+    if (problems.length > 0) {
+        throw new Error(`${file}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    }
+    return parsed as PolicyConfig;
+}
+
+/** The JSON Schema keywords the pack's config schemas use. */
+interface SettingSchema {
+    readonly type?: "integer" | "number" | "boolean" | "string" | "array";
+    readonly items?: SettingSchema;
+    readonly minimum?: number;
+    readonly maximum?: number;
+    readonly exclusiveMinimum?: number;
+}
+
+/** Why a value does not fit its schema, or undefined when it does. */
+function settingProblem(value: unknown, schema: SettingSchema): string | undefined {
+    switch (schema.type) {
+        case "array":
+            if (!Array.isArray(value)) {
+                return "is not a list";
+            }
+            for (const item of value) {
+                const problem = schema.items && settingProblem(item, schema.items);
+                if (problem) {
+                    return `holds ${JSON.stringify(item)}, which ${problem}`;
+                }
+            }
+            return undefined;
+        case "boolean":
+        case "string":
+            return typeof value === schema.type ? undefined : `is not a ${schema.type}`;
+        case "integer":
+        case "number": {
+            if (
+                typeof value !== "number" ||
+                (schema.type === "integer" && !Number.isInteger(value))
+            ) {
+                return `is not ${schema.type === "integer" ? "a whole number" : "a number"}`;
+            }
+            const { minimum, maximum, exclusiveMinimum } = schema;
+            if (
+                (minimum !== undefined && value < minimum) ||
+                (maximum !== undefined && value > maximum) ||
+                (exclusiveMinimum !== undefined && value <= exclusiveMinimum)
+            ) {
+                const low =
+                    minimum !== undefined
+                        ? `${minimum}`
+                        : exclusiveMinimum !== undefined
+                          ? `more than ${exclusiveMinimum}`
+                          : undefined;
+                const range = [low && `from ${low}`, maximum !== undefined && `to ${maximum}`]
+                    .filter(Boolean)
+                    .join(" ");
+                return `is out of range; allowed: ${range}`;
+            }
+            return undefined;
+        }
+        default:
+            return undefined;
+    }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** True when the report holds a violation of a mandatory policy: CI must stop. */

@@ -8,6 +8,7 @@
  * Values unknown until deployment are left to the preview, as everywhere in the pack.
  */
 
+import { dmsResourceIdentifierMaxLength } from "../../components/cdc";
 import {
     PolicyResource,
     ResourceValidationArgs,
@@ -421,8 +422,8 @@ export const resourceNameRules: readonly InputRule[] = [
     {
         type: "aws:dms/replicationConfig:ReplicationConfig",
         input: "resourceIdentifier",
-        accepts: identifierWords(31, false),
-        valid: identifier(31, false),
+        accepts: identifierWords(dmsResourceIdentifierMaxLength, false),
+        valid: identifier(dmsResourceIdentifierMaxLength, false),
     },
     {
         type: "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup",

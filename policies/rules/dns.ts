@@ -2,13 +2,23 @@
 
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { dnsTtlLimitsSeconds } from "../../components/defaults";
 
 export const route53RoutingRecords: ResourceValidationPolicy = {
     name: "route53-failover-records",
     description:
         "CNAME, failover and weighted records have a TTL of at most a minute; a PRIMARY is health-checked.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { maxTtlSeconds: { type: "integer", default: 60, minimum: 1 } } },
+    // Config allows TTLs up to dnsTtlLimitsSeconds.max; a policy config may ask for less.
+    configSchema: {
+        properties: {
+            maxTtlSeconds: {
+                type: "integer",
+                default: dnsTtlLimitsSeconds.max,
+                minimum: dnsTtlLimitsSeconds.min,
+            },
+        },
+    },
     validateResource: validateResourceOfType(aws.route53.Record, (record, args, report) => {
         const failover = record.failoverRoutingPolicies?.[0]?.type;
         const weighted = (record.weightedRoutingPolicies ?? []).length > 0;

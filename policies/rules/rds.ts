@@ -9,6 +9,14 @@
 import * as aws from "@pulumi/aws";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { Unwrap } from "@pulumi/pulumi";
+import {
+    autoscalingHeadroom,
+    backupRetentionLimits,
+    storageLimitsGiB,
+} from "../../components/defaults";
+import { allowedInstanceFamilies, instanceFamily } from "../../components/instanceClasses";
+import { protectedEnvironments } from "../../config/schema";
+import { appliesIn, environmentsSetting, whereApplied } from "./environment";
 
 type Db = Unwrap<aws.rds.InstanceArgs>;
 type Cluster = Unwrap<aws.rds.ClusterArgs>;
@@ -75,7 +83,15 @@ export const rdsBackups: ResourceValidationPolicy = {
         "Sources and clusters keep automated backups for at least the configured number of days.",
     enforcementLevel: mandatory,
     configSchema: {
-        properties: { minimumDays: { type: "integer", default: 7, minimum: 1, maximum: 35 } },
+        properties: {
+            // Config keeps at least backupRetentionLimits.min days; a policy config may ask more.
+            minimumDays: {
+                type: "integer",
+                default: backupRetentionLimits.min,
+                minimum: 1,
+                maximum: backupRetentionLimits.max,
+            },
+        },
     },
     validateResource: [
         validateResourceOfType(aws.rds.Instance, (db, args, report) => {
@@ -102,26 +118,29 @@ export const rdsBackups: ResourceValidationPolicy = {
     ],
 };
 
+/**
+ * Deletion protection is required in the listed environments only (default: prod, where config
+ * refuses `deletionProtection: false`), so a dev or staging stack can be torn down as
+ * docs/runbooks/operations.md describes. The final snapshot is required everywhere.
+ */
 export const rdsDeletionSafety: ResourceValidationPolicy = {
     name: "rds-deletion-protection-and-final-snapshot",
     description:
-        "Sources and clusters have deletion protection and take a final snapshot when deleted.",
+        "Sources and clusters take a final snapshot when deleted, and have deletion protection in the listed environments.",
     enforcementLevel: mandatory,
     configSchema: {
-        properties: { requireDeletionProtection: { type: "boolean", default: true } },
+        properties: { environments: environmentsSetting(protectedEnvironments) },
     },
     validateResource: [
         validateResourceOfType(aws.rds.Instance, (db, args, report) => {
             if (isReplica(db)) {
                 return;
             }
-            const { requireDeletionProtection } = args.getConfig<{
-                requireDeletionProtection: boolean;
-            }>();
+            const { environments } = args.getConfig<{ environments: string[] }>();
             // Unset deletionProtection is false.
-            if (requireDeletionProtection && db.deletionProtection !== true) {
+            if (appliesIn(environments, db) && db.deletionProtection !== true) {
                 report(
-                    "Set deletionProtection: true (turn it off only to tear down a non-production stack).",
+                    `Set deletionProtection: true; it is required ${whereApplied(db)} (environments: ${environments.join(", ")}).`,
                 );
             }
             // Unset skipFinalSnapshot is false, but then a finalSnapshotIdentifier is required.
@@ -132,12 +151,10 @@ export const rdsDeletionSafety: ResourceValidationPolicy = {
             }
         }),
         validateResourceOfType(aws.rds.Cluster, (cluster: Cluster, args, report) => {
-            const { requireDeletionProtection } = args.getConfig<{
-                requireDeletionProtection: boolean;
-            }>();
-            if (requireDeletionProtection && cluster.deletionProtection !== true) {
+            const { environments } = args.getConfig<{ environments: string[] }>();
+            if (appliesIn(environments, cluster) && cluster.deletionProtection !== true) {
                 report(
-                    "Set deletionProtection: true on the cluster (turn it off only to tear down a non-production stack).",
+                    `Set deletionProtection: true on the cluster; it is required ${whereApplied(cluster)} (environments: ${environments.join(", ")}).`,
                 );
             }
             // A secondary of a global database holds the primary's data, and takes none.
@@ -273,17 +290,18 @@ export const rdsAllowedClasses: ResourceValidationPolicy = {
     enforcementLevel: mandatory,
     configSchema: {
         properties: {
+            // Config refuses other families; a policy config may narrow the list.
             allowedFamilies: {
                 type: "array",
                 items: { type: "string" },
-                default: ["db.r6g", "db.r7g"],
+                default: [...allowedInstanceFamilies],
             },
         },
     },
     validateResource: [
         validateResourceOfType(aws.rds.Instance, (db, args, report) => {
             const { allowedFamilies } = args.getConfig<{ allowedFamilies: string[] }>();
-            const family = String(db.instanceClass).split(".").slice(0, 2).join(".");
+            const family = instanceFamily(String(db.instanceClass));
             if (!allowedFamilies.includes(family)) {
                 report(
                     `Use an instance class of ${allowedFamilies.join(", ")} (${db.instanceClass} is not allowed).`,
@@ -292,7 +310,7 @@ export const rdsAllowedClasses: ResourceValidationPolicy = {
         }),
         validateResourceOfType(aws.rds.ClusterInstance, (db: ClusterInstance, args, report) => {
             const { allowedFamilies } = args.getConfig<{ allowedFamilies: string[] }>();
-            const family = String(db.instanceClass).split(".").slice(0, 2).join(".");
+            const family = instanceFamily(String(db.instanceClass));
             if (!allowedFamilies.includes(family)) {
                 report(
                     `Use an instance class of ${allowedFamilies.join(", ")} (${db.instanceClass} is not allowed).`,
@@ -326,7 +344,7 @@ export const rdsStorageType: ResourceValidationPolicy = {
     ],
 };
 
-export const storageLimitsGiB = { min: 20, max: 65536 };
+export { storageLimitsGiB };
 
 export const rdsStorageLimits: ResourceValidationPolicy = {
     name: "rds-storage-within-limits",
@@ -350,10 +368,10 @@ export const rdsStorageLimits: ResourceValidationPolicy = {
             );
         } else if (
             db.allocatedStorage !== undefined &&
-            db.maxAllocatedStorage < Math.ceil(db.allocatedStorage * 1.1)
+            db.maxAllocatedStorage < Math.ceil(db.allocatedStorage * autoscalingHeadroom)
         ) {
             report(
-                `Set maxAllocatedStorage at least 10% above allocatedStorage (${Math.ceil(db.allocatedStorage * 1.1)} GiB).`,
+                `Set maxAllocatedStorage at least 10% above allocatedStorage (${Math.ceil(db.allocatedStorage * autoscalingHeadroom)} GiB).`,
             );
         }
     }),

@@ -11,6 +11,8 @@ import {
     validateResourceOfType,
 } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
+import { protectedEnvironments } from "../../config/schema";
+import { appliesIn, environmentsSetting, whereApplied } from "./environment";
 
 const shardType = "geoshard:index:RegionalShard";
 
@@ -19,15 +21,18 @@ const isRecoveryCopy = (r: PolicyResource) =>
     (r.type === "aws:rds/cluster:Cluster" || r.type === "aws:rds/instance:Instance") &&
     r.props.tags?.role === "recovery";
 
+/**
+ * A recovery region is a choice config leaves to each shard (`dr`), so the rule lists no
+ * environment by default: every stack that config accepts passes it. A policy config names the
+ * environments that must survive a region loss; prod's does (policies/config/prod.json).
+ */
 export const regionLossRecovery: StackValidationPolicy = {
     name: "region-loss-recovery",
     description:
-        "In the listed environments every shard keeps a copy in another region: an Aurora Global Database secondary or a cross-region read replica.",
+        "In the listed environments (none by default; prod's policy config lists prod) every shard keeps a copy in another region: an Aurora Global Database secondary or a cross-region read replica.",
     enforcementLevel: "mandatory",
     configSchema: {
-        properties: {
-            environments: { type: "array", items: { type: "string" }, default: ["prod"] },
-        },
+        properties: { environments: environmentsSetting([]) },
     },
     validateStack: (args, report) => {
         const { environments } = args.getConfig<{ environments: string[] }>();
@@ -81,23 +86,23 @@ export const euRecoveryResidency: ResourceValidationPolicy = {
     },
 };
 
+/** Deletion protection as `rds-deletion-protection-and-final-snapshot` has it: in the listed environments. */
 export const globalClusterEncrypted: ResourceValidationPolicy = {
     name: "global-cluster-encrypted",
-    description: "An Aurora global database is encrypted and protected from deletion.",
+    description:
+        "An Aurora global database is encrypted, and protected from deletion in the listed environments.",
     enforcementLevel: "mandatory",
     configSchema: {
-        properties: { requireDeletionProtection: { type: "boolean", default: true } },
+        properties: { environments: environmentsSetting(protectedEnvironments) },
     },
     validateResource: validateResourceOfType(aws.rds.GlobalCluster, (global, args, report) => {
         if (global.storageEncrypted !== true) {
             report("Set storageEncrypted: true on the global cluster.");
         }
-        const { requireDeletionProtection } = args.getConfig<{
-            requireDeletionProtection: boolean;
-        }>();
-        if (requireDeletionProtection && global.deletionProtection !== true) {
+        const { environments } = args.getConfig<{ environments: string[] }>();
+        if (appliesIn(environments, global) && global.deletionProtection !== true) {
             report(
-                "Set deletionProtection: true on the global cluster (turn it off only to tear down a non-production stack).",
+                `Set deletionProtection: true on the global cluster; it is required ${whereApplied(global)} (environments: ${environments.join(", ")}).`,
             );
         }
     }),

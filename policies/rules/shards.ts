@@ -6,6 +6,9 @@
 
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
+import { maxReaders, minReaders } from "../../components/engines";
+import { protectedEnvironments } from "../../config/schema";
+import { environmentsSetting } from "./environment";
 
 const shardType = "geoshard:index:RegionalShard";
 const types = {
@@ -38,14 +41,26 @@ function databaseOf(children: PolicyResource[]) {
     };
 }
 
+/**
+ * The shape each engine's failover relies on. `minimumReplicas` defaults to the fewest readers
+ * config accepts (`minReaders`, 0: the standby or AWS's Multi-AZ standby carries the failover,
+ * and reads go to the writer's side), so every stack config accepts passes; a policy config raises
+ * it where reads need their own instances, as prod's does (policies/config/prod.json: 2). It
+ * cannot exceed what either engine allows (`maxReaders`).
+ */
 export const shardTopology: StackValidationPolicy = {
     name: "shard-topology",
     description:
-        "Each shard has one writer, a standby of the writer's class and tier in another AZ (Aurora) or a Multi-AZ master (RDS), enough readers at a lower tier, and a CDC replication.",
+        "Each shard has one writer, a standby of the writer's class and tier in another AZ (Aurora) or a Multi-AZ master (RDS), at least minimumReplicas readers at a lower tier, and a CDC replication.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            minimumReplicas: { type: "integer", default: 2, minimum: 0 },
+            minimumReplicas: {
+                type: "integer",
+                default: minReaders,
+                minimum: minReaders,
+                maximum: Math.max(...Object.values(maxReaders)),
+            },
             requireCdc: { type: "boolean", default: true },
         },
     },
@@ -163,9 +178,7 @@ export const prodProtected: StackValidationPolicy = {
         "In the listed environments, the cluster and both writer-class instances (or the master) are Pulumi-protected.",
     enforcementLevel: "mandatory",
     configSchema: {
-        properties: {
-            environments: { type: "array", items: { type: "string" }, default: ["prod"] },
-        },
+        properties: { environments: environmentsSetting(protectedEnvironments) },
     },
     validateStack: (args, report) => {
         const { environments } = args.getConfig<{ environments: string[] }>();

@@ -1,0 +1,203 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { policies } from "../policies/rules";
+import { replicationIdentifier } from "../components/cdc";
+import { warehouseNames } from "../components/warehouse";
+import { mockAccountId, ProgramRun, runProgram } from "../tools/mockRuntime";
+import { planCommand } from "../tools/plan";
+import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
+import { readStackConfig } from "../tools/stackConfig";
+import { rawConfig, referenceShards, stackPolicyConfig, types } from "./helpers";
+
+const repo = path.join(__dirname, "..");
+
+/** The mandatory violations of a run, as `policy: resource: message`. */
+function mandatory(run: ProgramRun, config: PolicyConfig = {}): string[] {
+    return evaluatePolicies(run.resources, policies, config)
+        .violations.filter((v) => v.enforcementLevel === "mandatory")
+        .map((v) => `${v.policy}: ${v.resource}: ${v.message}`);
+}
+
+/** Every database resource RDS deletion protection applies to. */
+const protectable = [types.cluster, "aws:rds/globalCluster:GlobalCluster", types.instance];
+
+describe("config and the policy pack agree", () => {
+    it("lets a dev stack being torn down, with no readers or one on either engine, pass the pack", async () => {
+        // Pulumi.dev.yaml as the CLI reads it, with deletion protection off and few readers.
+        const dev = readStackConfig("dev");
+        const shards = JSON.parse(dev["geoshard:shards"]);
+        shards[0].replicaCount = 0;
+        shards[1].replicaCount = 1;
+        Object.assign(shards[2], {
+            engine: "postgres",
+            replicaCount: 0,
+            dr: { ...shards[2].dr, instances: 1 },
+        });
+        const run = await runProgram({
+            ...dev,
+            "geoshard:deletionProtection": "false",
+            "geoshard:shards": JSON.stringify(shards),
+        });
+        // Deletion protection is off on every database that has it, and nothing is protected.
+        const databases = run.resources.filter(
+            (r) => protectable.includes(r.type) && !r.inputs.replicateSourceDb,
+        );
+        assert.ok(databases.length >= 9, `${databases.length} databases`);
+        for (const db of databases) {
+            assert.strictEqual(db.inputs.deletionProtection, false, db.name);
+        }
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.protect).map((r) => r.name),
+            [],
+        );
+        assert.deepStrictEqual(mandatory(run), []);
+        assert.deepStrictEqual(mandatory(run, stackPolicyConfig("dev")), []);
+    });
+
+    it("lets the longest names and largest counts config accepts pass the pack, on both engines", async () => {
+        // staging has the longest environment name, so the least room for a shard's name.
+        const longest = "abcde-ghij";
+        const run = await runProgram(
+            rawConfig(
+                {
+                    environment: "staging",
+                    proxy: "true",
+                    deletionProtection: "false",
+                    warehouse: {
+                        region: "us-east-1",
+                        vpcCidr: "10.100.0.0/16",
+                        redshift: true,
+                        createDmsVpcRole: true,
+                    },
+                },
+                [
+                    {
+                        ...referenceShards()[3],
+                        name: longest,
+                        engine: "postgres",
+                        replicaCount: 15,
+                        dr: { region: "ap-northeast-1", vpcCidr: "10.41.0.0/16" },
+                    },
+                    {
+                        ...referenceShards()[2],
+                        name: "zyxwv-tsrq",
+                        replicaCount: 14,
+                        residency: "eu",
+                        cdc: { residencyWaiver: "TIA-2026-0042" },
+                        dr: { region: "eu-west-1", vpcCidr: "10.31.0.0/16", instances: 15 },
+                    },
+                ],
+            ),
+        );
+        assert.deepStrictEqual(mandatory(run), []);
+        // The replication is named as config checks it.
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.type === types.replication)
+                .map((r) => r.inputs.resourceIdentifier)
+                .sort(),
+            [longest, "zyxwv-tsrq"].map((name) => replicationIdentifier("staging", name)).sort(),
+        );
+    });
+
+    it("keeps prod's stricter rules in prod's policy config, not in the pack's defaults", async () => {
+        // A prod shard that config accepts: no readers, no recovery region.
+        const run = await runProgram(
+            rawConfig({ engine: "postgres", replicaCount: "0" }, [referenceShards()[2]]),
+        );
+        assert.deepStrictEqual(mandatory(run), []);
+        assert.deepStrictEqual(mandatory(run, stackPolicyConfig("prod")), [
+            "shard-topology: europe: Shard europe: has 0 readers; raise replicaCount to at least 2.",
+            "region-loss-recovery: europe: Shard europe: has no recovery region; in prod a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.",
+        ]);
+    });
+
+    it("gives every stack a policy config, which CI passes to the plan and to pulumi", () => {
+        const stacks = fs
+            .readdirSync(repo)
+            .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+            .filter((s): s is string => s !== undefined);
+        for (const stack of stacks) {
+            assert.ok(
+                fs.existsSync(path.join(repo, "policies", "config", `${stack}.json`)),
+                `policies/config/${stack}.json`,
+            );
+        }
+        const ci = fs.readFileSync(path.join(repo, ".ci", "run"), "utf8");
+        assert.match(ci, /--policy-pack-config "policies\/config\/\$stack\.json"/);
+        const workflows = ["pull-request.yml", "main.yml"].map((f) =>
+            fs.readFileSync(path.join(repo, ".github", "workflows", f), "utf8"),
+        );
+        assert.match(
+            workflows[0],
+            /policyPackConfigs: policies\/config\/\$\{\{ matrix\.stack \}\}\.json/,
+        );
+        for (const stack of ["dev", "prod"]) {
+            assert.ok(
+                workflows[1].includes(`policyPackConfigs: policies/config/${stack}.json`),
+                `main.yml deploys ${stack} under its policy config`,
+            );
+        }
+    });
+});
+
+describe("the teardown runbook works as written", () => {
+    const runbook = fs.readFileSync(path.join(repo, "docs", "runbooks", "operations.md"), "utf8");
+    const section = runbook.slice(
+        runbook.indexOf("## Tear down a dev or staging stack"),
+        runbook.indexOf("\n## ", runbook.indexOf("## Tear down a dev or staging stack") + 1),
+    );
+    const commands = /```sh\n([\s\S]*?)```/
+        .exec(section)![1]
+        .split("\n")
+        .map((line) => line.replace(/\s+#.*$/, "").trim())
+        .filter(Boolean);
+
+    it("turns deletion protection off, and the plan with the pack passes", async () => {
+        assert.deepStrictEqual(
+            commands.map((c) => c.split(" ").slice(0, 3).join(" ")),
+            ["pulumi config set", "npm run plan", "pulumi up --stack", "pulumi destroy --stack"],
+        );
+        // Step 1, as `pulumi config set` would write it into a copy of Pulumi.dev.yaml.
+        const [, key, value] = /^pulumi config set --stack dev (\S+) (\S+)$/.exec(commands[0])!;
+        assert.deepStrictEqual([key, value], ["geoshard:deletionProtection", "false"]);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "geoshard-teardown-"));
+        fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.dev.yaml"),
+            `${fs.readFileSync(path.join(repo, "Pulumi.dev.yaml"), "utf8")}  ${key}: ${value}\n`,
+        );
+        // Step 2: the plan, with the flags the runbook gives, under the stack's policy config.
+        const argv = commands[1].split(" ").slice(4);
+        const configAt = argv.indexOf("--policy-pack-config") + 1;
+        argv[configAt] = path.join(repo, argv[configAt]);
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await planCommand(
+            [...argv, "--json"],
+            (t) => out.push(t),
+            (t) => err.push(t),
+            dir,
+            {},
+        );
+        assert.strictEqual(code, 0, err.join("\n"));
+        const plan = JSON.parse(out.join("\n"));
+        assert.deepStrictEqual(plan.policy.violations, []);
+        const instances = plan.shards.flatMap((s: any) => s.instances);
+        assert.ok(instances.length > 0);
+        for (const instance of instances) {
+            assert.deepStrictEqual(
+                [instance.identifier, instance.protect, instance.deletionProtection],
+                [instance.identifier, false, false],
+            );
+        }
+        // The runbook names the buckets a destroy stops at, as the program names them.
+        const { prefix } = warehouseNames("dev");
+        assert.strictEqual(plan.outputs.warehouse.bucket, `${prefix}-lake-${mockAccountId}`);
+        for (const bucket of [`${prefix}-lake-<account>`, `${prefix}-access-logs-<account>`]) {
+            assert.ok(section.includes(`\`${bucket}\``), `the runbook names ${bucket}`);
+        }
+    });
+});
