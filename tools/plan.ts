@@ -28,6 +28,7 @@ import {
     RecordedResource,
     runProgram,
 } from "./mockRuntime";
+import { PlanUsageError, stackFixtures, takeStackDir } from "./planSources";
 import { readStackConfig } from "./stackConfig";
 
 /** A shard as the plan shows it: what the component publishes, plus its network and CDC. */
@@ -320,17 +321,27 @@ export async function planCommand(
 ): Promise<number> {
     let args: { stack: string; json: boolean };
     let config: Record<string, string>;
+    let dir: string;
     try {
-        args = parseArgs(argv);
-        config = readStackConfig(args.stack, root);
+        const located = takeStackDir(argv, root);
+        dir = located.dir;
+        args = parseArgs(located.argv);
+        config = readStackConfig(args.stack, root, dir);
     } catch (error) {
         err(`plan: ${(error as Error).message}\nusage: npm run plan -- --stack NAME [--json]`);
         return 2;
     }
     let run: ProgramRun;
     try {
-        run = await runProgram(config, { stack: args.stack });
+        run = await runProgram(config, {
+            stack: args.stack,
+            fixtures: await stackFixtures(config, dir, root),
+        });
     } catch (error) {
+        if (error instanceof PlanUsageError) {
+            err(`plan: stack ${args.stack}: ${error.message}`);
+            return 2;
+        }
         const cause = error instanceof ProgramError ? error.cause : error;
         const message = pulumi.RunError.isInstance(cause)
             ? cause.message
