@@ -9,43 +9,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAzs } from "./components/placement";
 import { RegionalShard, ShardSummary } from "./components/regionalShard";
+import { ShardMap } from "./components/shardMap";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
 import { ShardConfig, StackConfig } from "./config/schema";
-
-/** What applications read, through a StackReference, to find a city's shard and its endpoints. */
-interface ShardMap {
-    readonly shards: Record<
-        string,
-        {
-            readonly region: string;
-            readonly cities: readonly string[];
-            readonly engine: string;
-            /** `writer.<shard>.<zone>`: connect here for writes; it follows a failover. */
-            readonly writer: string;
-            /** `reader.<shard>.<zone>`: the readers (never the standby). */
-            readonly reader: string;
-            readonly port: number;
-            /** Secrets Manager ARN of the master credentials. */
-            readonly credentialsSecretArn: string;
-            /** AWS's own names behind `writer` and `reader`; they follow a failover too. */
-            readonly endpoints: {
-                readonly writer: string;
-                readonly reader?: string;
-                readonly proxy?: string;
-                /** Aurora with a recovery region: follows a switchover or region failover. */
-                readonly globalWriter?: string;
-                /** The recovery region's readers. */
-                readonly recoveryReader?: string;
-            };
-            /** Each instance's own host name, by label. Direct: it does not follow a failover. */
-            readonly direct: Record<string, string>;
-        }
-    >;
-    /** The reference's `cityToShard`: city key to shard name. */
-    readonly cityToShard: Record<string, string>;
-}
 
 /** What a global stack exports and a shards stack reads: the zone and the warehouse. */
 interface GlobalStackOutput {
