@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAzs } from "./components/placement";
-import { RegionalShard, ShardSummary } from "./components/regionalShard";
+import { RegionalShard, RegionalShardArgs, ShardSummary } from "./components/regionalShard";
 import { ShardMap } from "./components/shardMap";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
@@ -94,18 +94,14 @@ export = async (): Promise<Record<string, unknown>> => {
                     environment: config.environment,
                     region: shard.region,
                     vpcCidr: shard.vpcCidr,
-                    availabilityZones: zones[i].availabilityZones,
-                    existingVpc: zones[i].existingVpc,
+                    ...zones[i],
                     allowedCidrs: shard.allowedCidrs,
                     engine: shard.engine,
                     engineVersion: shard.engineVersion,
                     masterInstanceClass: shard.masterInstanceClass,
                     replicaInstanceClass: shard.replicaInstanceClass,
                     replicaCount: shard.replicaCount,
-                    storageType: shard.storageType,
-                    volumeAlarmGiB: shard.volumeAlarmGiB,
-                    allocatedStorageGiB: shard.allocatedStorageGiB,
-                    maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
+                    ...ownEngineSettings(shard),
                     backupRetentionDays: shard.backupRetentionDays,
                     monitoringIntervalSeconds: shard.monitoringIntervalSeconds,
                     logRetentionDays: shard.logRetentionDays,
@@ -119,7 +115,10 @@ export = async (): Promise<Record<string, unknown>> => {
                               vpcCidr: shard.dr.vpcCidr,
                               availabilityZones: recoveryZones[i]!,
                               instances: shard.dr.instances,
-                              promoted: shard.dr.promoted,
+                              // Aurora's global cluster records a failover itself.
+                              ...(shard.engine === "postgres"
+                                  ? { promoted: shard.dr.promoted }
+                                  : {}),
                           }
                         : undefined,
                     dns,
@@ -278,23 +277,38 @@ function regionProviders(config: StackConfig): Map<string, aws.Provider> {
     );
 }
 
+/** The storage settings of the shard's own engine; the other engine's are no arguments of it. */
+function ownEngineSettings(
+    shard: ShardConfig,
+): Pick<
+    RegionalShardArgs,
+    "storageType" | "volumeAlarmGiB" | "allocatedStorageGiB" | "maxAllocatedStorageGiB"
+> {
+    return shard.engine === "aurora-postgresql"
+        ? { storageType: shard.storageType, volumeAlarmGiB: shard.volumeAlarmGiB }
+        : {
+              allocatedStorageGiB: shard.allocatedStorageGiB,
+              maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
+          };
+}
+
 function defaultTags(config: StackConfig): Record<string, string> {
     return { project: "geoshard", environment: config.environment, "managed-by": "pulumi" };
 }
 
 /**
- * The AZs a shard may use: up to three of the region's standard AZs (no Local or Wavelength
- * Zones) chosen by zone ID, or, for an existing VPC, the AZs of its subnets, checked to belong to
- * that VPC.
+ * Where a shard goes: up to three of the region's standard AZs (no Local or Wavelength Zones)
+ * chosen by zone ID, or, for an existing VPC, its subnets with their AZs, checked to belong to
+ * that VPC and to span two AZs.
  */
 async function shardZones(
     shard: ShardConfig,
     index: number,
     providers: Map<string, aws.Provider>,
-): Promise<{
-    availabilityZones: string[];
-    existingVpc?: { vpcId: string; subnets: { id: string; availabilityZone: string }[] };
-}> {
+): Promise<
+    | { availabilityZones: string[] }
+    | { existingVpc: { vpcId: string; subnets: { id: string; availabilityZone: string }[] } }
+> {
     const provider = providers.get(shard.region)!;
     const path = `geoshard:shards[${index}]`;
     if (shard.existingVpc) {
@@ -319,7 +333,6 @@ async function shardZones(
             );
         }
         return {
-            availabilityZones,
             existingVpc: {
                 vpcId,
                 subnets: subnets.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })),

@@ -70,7 +70,7 @@ export class ConfigError extends Error {
 }
 
 /** Collects problems, each prefixed by the key path it concerns. */
-class Problems {
+export class Problems {
     readonly list: string[] = [];
 
     add(path: string, value: unknown, problem: string): void {
@@ -249,7 +249,7 @@ function readDeletionProtection(
     return false;
 }
 
-type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;
+export type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;
 
 /** Stack-wide settings: config values where set, the documented defaults elsewhere. */
 function readStackSettings(raw: RawConfig, problems: Problems): InheritedSettings {
@@ -275,7 +275,7 @@ function readStackSettings(raw: RawConfig, problems: Problems): InheritedSetting
  * The settings `source` states, over `fallback`. A bad value is reported once, and nothing is
  * cross-checked against it (its fallback would only produce a second, false problem).
  */
-function readSettings(
+export function readSettings(
     source: Record<string, unknown>,
     fallback: InheritedSettings,
     pathOf: (key: string) => string,
@@ -497,7 +497,7 @@ function readShard(
         path,
         problems,
     );
-    checkEngineOnlySettings(shard, settings, path, problems);
+    checkEngineOnlySettings(shard, settings, (key) => `${path}.${key}`, problems);
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
     const recovery = readRecovery(
         shard.dr,
@@ -559,17 +559,17 @@ function readShardEngineVersion(
  * in the writer's class (cluster cache management and a failover that carries the writer's load
  * both need it); RDS's Multi-AZ standby has no class of its own to set.
  */
-function checkEngineOnlySettings(
+export function checkEngineOnlySettings(
     shard: Record<string, unknown>,
     settings: InheritedSettings,
-    path: string,
+    pathOf: (key: string) => string,
     problems: Problems,
 ): void {
     const other: Engine = settings.engine === "postgres" ? "aurora-postgresql" : "postgres";
     for (const key of engineOnlySettings[other]) {
         if (shard[key] !== undefined) {
             problems.add(
-                `${path}.${key}`,
+                pathOf(key),
                 shard[key],
                 `is a setting of the ${other} engine only; this shard runs ${settings.engine}: remove it`,
             );
@@ -581,13 +581,13 @@ function checkEngineOnlySettings(
     }
     if (settings.engine === "postgres") {
         problems.add(
-            `${path}.standbyInstanceClass`,
+            pathOf("standbyInstanceClass"),
             standby,
             "is a setting of the aurora-postgresql engine only; RDS's Multi-AZ standby always has the master's class: remove it",
         );
     } else if (standby !== settings.masterInstanceClass) {
         problems.add(
-            `${path}.standbyInstanceClass`,
+            pathOf("standbyInstanceClass"),
             standby,
             `is not the writer's class; allowed: ${settings.masterInstanceClass} (the standby must carry the writer's load, and cluster cache management needs the same class)`,
         );
@@ -624,7 +624,7 @@ function checkStackWideEngineSettings(
  * The shard's recovery region: another region, in the EU for an EU-resident shard, with a
  * network of its own. Aurora takes 0 (headless) to 15 secondary instances; RDS one replica.
  */
-function readRecovery(
+export function readRecovery(
     value: unknown,
     path: string,
     engine: Engine,
@@ -706,7 +706,11 @@ function readRecovery(
     };
 }
 
-function readResidency(value: unknown, path: string, problems: Problems): Residency | undefined {
+export function readResidency(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): Residency | undefined {
     if (value === undefined) {
         return undefined;
     }
@@ -717,7 +721,7 @@ function readResidency(value: unknown, path: string, problems: Problems): Reside
     return value as Residency;
 }
 
-function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
+export function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
     const none: ShardCdc = { excludeTables: [], excludeColumns: [] };
     if (value === undefined) {
         return none;
@@ -769,7 +773,7 @@ function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
     };
 }
 
-function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
+export function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
     if (value === undefined) {
         problems.missing(path, "an AWS region code such as eu-west-2");
         return undefined;
@@ -785,7 +789,7 @@ function readRegion(value: unknown, path: string, problems: Problems): string | 
     return value;
 }
 
-function readVpcCidr(value: unknown, path: string, problems: Problems): Cidr | undefined {
+export function readVpcCidr(value: unknown, path: string, problems: Problems): Cidr | undefined {
     const allowed = `a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /${vpcPrefix.min} to /${vpcPrefix.max}`;
     if (value === undefined) {
         problems.missing(path, allowed);
@@ -821,7 +825,11 @@ function readCities(value: unknown, path: string, problems: Problems): string[] 
     });
 }
 
-function readAllowedCidrs(value: unknown, path: string, problems: Problems): string[] | undefined {
+export function readAllowedCidrs(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): string[] | undefined {
     if (value === undefined) {
         return undefined;
     }

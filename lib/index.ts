@@ -25,5 +25,6 @@ export type { AuroraStorageType, Engine } from "../components/engines";
 export type { OperationSettings } from "../components/defaults";
 export type { FailoverBudget, RegionLossBudget } from "../components/failoverBudget";
 export type { InstanceRole } from "../components/database/tier";
+export { validateShardArgs, validateWarehouseArgs } from "../components/validateArgs";
 export { chooseAzs } from "../components/placement";
 export type { Zone } from "../components/placement";
