@@ -5,10 +5,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import * as lib from "../lib";
-import { RegionalShard, RegionalShardArgs, Warehouse, WarehouseArgs } from "../lib";
+import { RegionalShard, RegionalShardArgs, ShardSummary, Warehouse, WarehouseArgs } from "../lib";
+import { awsRegions } from "../config/regions";
+import { policies } from "../policies/rules";
 import { validateShardArgs, validateWarehouseArgs } from "../components/validateArgs";
 import { ProgramError, runProgramFunction } from "../tools/mockRuntime";
-import { projectRoot } from "../tools/stackConfig";
+import { evaluatePolicies } from "../tools/policyEval";
+import { projectRoot, readStackConfig } from "../tools/stackConfig";
 
 describe("the library entry", () => {
     it("exports the components, their validators and the AZ choice; everything else it exports is a type", () => {
@@ -390,5 +393,90 @@ describe("the components' outputs", () => {
             registered.get(warehouse!),
             publicFields(warehouse!, ["name", "args"]),
         );
+    });
+});
+
+describe("a program of its own that imports the library (examples/library-consumer)", () => {
+    const dir = path.join(projectRoot, "examples", "library-consumer");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const consumer = () => require("../examples/library-consumer")();
+    /** Its staging stack, as the Pulumi CLI hands it over, with the given changes. */
+    const plan = (changes: Record<string, string> = {}) =>
+        runProgramFunction(
+            consumer,
+            { ...readStackConfig("staging", dir), ...changes },
+            { project: "geoshard-consumer", stack: "staging" },
+        );
+
+    it("plans one shard and its warehouse under the mocks, within the policy pack", async () => {
+        const run = await plan();
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.type.startsWith("geoshard:"))
+                .map((r) => `${r.type}::${r.name}`)
+                .sort(),
+            ["geoshard:index:RegionalShard::orders", "geoshard:index:Warehouse::analytics"],
+        );
+        assert.strictEqual(run.resources.length, 120);
+        assert.deepStrictEqual(
+            [run.outputs.writer, run.outputs.reader, run.outputs.lake],
+            [
+                "writer.orders.orders.internal",
+                "reader.orders.orders.internal",
+                "geoshard-staging-warehouse-lake-123456789012",
+            ],
+        );
+        assert.deepStrictEqual(
+            (run.outputs.summary as ShardSummary).instances.map(
+                (db) => `${db.role} ${db.instanceClass} ${db.availabilityZone}`,
+            ),
+            [
+                "writer db.r6g.large us-east-1c",
+                "standby db.r6g.large us-east-1d",
+                "reader db.r6g.large us-east-1e",
+                "reader db.r6g.large us-east-1c",
+            ],
+        );
+        // The shard's CDC runs in the warehouse's region, through the provider the link lends.
+        assert.strictEqual(
+            run.resources.find((r) => r.name === "orders-cdc-replication")?.region,
+            "us-east-1",
+        );
+        assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+    });
+
+    it("refuses bad arguments with a ResourceError on the shard, listing each", async () => {
+        await assert.rejects(
+            plan({
+                "geoshard-consumer:instanceClass": "db.r6g.huge",
+                "geoshard-consumer:replicaCount": "20",
+            }),
+            (error: unknown) => {
+                assert.ok(error instanceof ProgramError);
+                assert.ok(pulumi.ResourceError.isInstance(error.cause));
+                assert.ok((error.cause as pulumi.ResourceError).resource instanceof RegionalShard);
+                assert.strictEqual(
+                    error.message,
+                    [
+                        "invalid RegionalShard arguments (3 problems):",
+                        '  - masterInstanceClass: "db.r6g.huge" is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* classes of a standard size (large, xlarge, Nxlarge)',
+                        '  - replicaInstanceClass: "db.r6g.huge" is a class whose memory is not known; allowed: db.r*, db.x*, db.m* and db.t* classes of a standard size (large, xlarge, Nxlarge)',
+                        "  - replicaCount: 20 is out of range; allowed: 0 to 14 readers (Aurora allows 15 replicas per cluster, one of them the standby)",
+                    ].join("\n"),
+                );
+                assert.deepStrictEqual(
+                    error.resources.filter((r) => r.parent.endsWith("::orders")),
+                    [],
+                    "the shard declared no child",
+                );
+                return true;
+            },
+        );
+    });
+
+    it("refuses a region AWS does not have, at the first component it reaches", async () => {
+        await assert.rejects(plan({ "geoshard-consumer:region": "eu-west-9" }), {
+            message: `invalid Warehouse arguments (1 problem):\n  - region: "eu-west-9" is not a known AWS region; allowed: ${awsRegions.join(", ")}`,
+        });
     });
 });
