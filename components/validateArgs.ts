@@ -23,7 +23,7 @@ import {
     readVpcCidr,
 } from "../config/validate";
 import { logRetentionPeriods, shardDefaults } from "./defaults";
-import { versionProblem } from "./engines";
+import { engines, versionProblem } from "./engines";
 import { maxShardAzs } from "./placement";
 import type { RegionalShardArgs } from "./regionalShard";
 import type { WarehouseArgs } from "./warehouse";
@@ -44,7 +44,9 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
     readAllowedCidrs(args.allowedCidrs, "allowedCidrs", problems);
 
     const settings = readSettings(asRecord, shardDefaults, (key) => key, problems);
-    if (args.engineVersion !== undefined) {
+    // Against an engine readSettings refused, every engine check would be a second, false problem.
+    const engineKnown = args.engine === undefined || engines.includes(args.engine);
+    if (engineKnown && args.engineVersion !== undefined) {
         const problem = versionProblem(settings.engine, args.engineVersion);
         if (problem) {
             problems.add(
@@ -54,7 +56,9 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
             );
         }
     }
-    checkEngineOnlySettings(asRecord, settings, (key) => key, problems);
+    if (engineKnown) {
+        checkEngineOnlySettings(asRecord, settings, (key) => key, problems);
+    }
 
     if (args.existingVpc) {
         if (args.availabilityZones !== undefined) {

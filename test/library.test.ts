@@ -5,10 +5,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import * as lib from "../lib";
-import { RegionalShard, RegionalShardArgs, ShardSummary, Warehouse, WarehouseArgs } from "../lib";
+import {
+    Engine,
+    RegionalShard,
+    RegionalShardArgs,
+    ShardSummary,
+    validateShardArgs,
+    validateWarehouseArgs,
+    Warehouse,
+    WarehouseArgs,
+} from "../lib";
 import { awsRegions } from "../config/regions";
 import { policies } from "../policies/rules";
-import { validateShardArgs, validateWarehouseArgs } from "../components/validateArgs";
 import { ProgramError, runProgramFunction } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { projectRoot, readStackConfig } from "../tools/stackConfig";
@@ -148,6 +156,17 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
                 'recovery.availabilityZones[1]: "us-west-1c" is not an AZ of eu-west-2',
                 'cdc.excludeTables[0]: "Users" is not schema.table (lowercase; % as a wildcard)',
             ],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    engine: "mysql" as Engine,
+                    engineVersion: "17",
+                    allocatedStorageGiB: 100,
+                }),
+            ),
+            ['engine: "mysql" is not a database engine; allowed: aurora-postgresql, postgres'],
+            "nothing checked against an engine it does not run",
         );
         assert.deepStrictEqual(
             validateShardArgs(shardArgs(undefined, { availabilityZones: undefined })),

@@ -95,8 +95,9 @@ export async function stackFixtures(
         return fixtures;
     }
     const stack = reference.split("/").pop()!;
-    const file = path.relative(root, path.join(dir, `Pulumi.${stack}.yaml`));
-    if (!fs.existsSync(path.join(dir, `Pulumi.${stack}.yaml`))) {
+    const stackFile = path.join(dir, `Pulumi.${stack}.yaml`);
+    const file = path.relative(root, stackFile);
+    if (!fs.existsSync(stackFile)) {
         throw new PlanUsageError(
             `the global stack ${reference} has no stack file: expected ${file} beside the shards ` +
                 `stack's; the offline plan plans the global stack first and reads its outputs`,
