@@ -8,44 +8,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAzs } from "./components/placement";
-import { RegionalShard, ShardSummary } from "./components/regionalShard";
+import { RegionalShard, RegionalShardArgs, ShardSummary } from "./components/regionalShard";
+import { ShardMap } from "./components/shardMap";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
 import { protectedEnvironments, ShardConfig, StackConfig } from "./config/schema";
-
-/** What applications read, through a StackReference, to find a city's shard and its endpoints. */
-interface ShardMap {
-    readonly shards: Record<
-        string,
-        {
-            readonly region: string;
-            readonly cities: readonly string[];
-            readonly engine: string;
-            /** `writer.<shard>.<zone>`: connect here for writes; it follows a failover. */
-            readonly writer: string;
-            /** `reader.<shard>.<zone>`: the readers (never the standby). */
-            readonly reader: string;
-            readonly port: number;
-            /** Secrets Manager ARN of the master credentials. */
-            readonly credentialsSecretArn: string;
-            /** AWS's own names behind `writer` and `reader`; they follow a failover too. */
-            readonly endpoints: {
-                readonly writer: string;
-                readonly reader?: string;
-                readonly proxy?: string;
-                /** Aurora with a recovery region: follows a switchover or region failover. */
-                readonly globalWriter?: string;
-                /** The recovery region's readers. */
-                readonly recoveryReader?: string;
-            };
-            /** Each instance's own host name, by label. Direct: it does not follow a failover. */
-            readonly direct: Record<string, string>;
-        }
-    >;
-    /** The reference's `cityToShard`: city key to shard name. */
-    readonly cityToShard: Record<string, string>;
-}
 
 /** What a global stack exports and a shards stack reads: the zone and the warehouse. */
 interface GlobalStackOutput {
@@ -126,18 +94,14 @@ export = async (): Promise<Record<string, unknown>> => {
                     environment: config.environment,
                     region: shard.region,
                     vpcCidr: shard.vpcCidr,
-                    availabilityZones: zones[i].availabilityZones,
-                    existingVpc: zones[i].existingVpc,
+                    ...zones[i],
                     allowedCidrs: shard.allowedCidrs,
                     engine: shard.engine,
                     engineVersion: shard.engineVersion,
                     masterInstanceClass: shard.masterInstanceClass,
                     replicaInstanceClass: shard.replicaInstanceClass,
                     replicaCount: shard.replicaCount,
-                    storageType: shard.storageType,
-                    volumeAlarmGiB: shard.volumeAlarmGiB,
-                    allocatedStorageGiB: shard.allocatedStorageGiB,
-                    maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
+                    ...ownEngineSettings(shard),
                     backupRetentionDays: shard.backupRetentionDays,
                     monitoringIntervalSeconds: shard.monitoringIntervalSeconds,
                     logRetentionDays: shard.logRetentionDays,
@@ -151,7 +115,10 @@ export = async (): Promise<Record<string, unknown>> => {
                               vpcCidr: shard.dr.vpcCidr,
                               availabilityZones: recoveryZones[i]!,
                               instances: shard.dr.instances,
-                              promoted: shard.dr.promoted,
+                              // Aurora's global cluster records a failover itself.
+                              ...(shard.engine === "postgres"
+                                  ? { promoted: shard.dr.promoted }
+                                  : {}),
                           }
                         : undefined,
                     dns,
@@ -310,23 +277,38 @@ function regionProviders(config: StackConfig): Map<string, aws.Provider> {
     );
 }
 
+/** The storage settings of the shard's own engine; the other engine's are no arguments of it. */
+function ownEngineSettings(
+    shard: ShardConfig,
+): Pick<
+    RegionalShardArgs,
+    "storageType" | "volumeAlarmGiB" | "allocatedStorageGiB" | "maxAllocatedStorageGiB"
+> {
+    return shard.engine === "aurora-postgresql"
+        ? { storageType: shard.storageType, volumeAlarmGiB: shard.volumeAlarmGiB }
+        : {
+              allocatedStorageGiB: shard.allocatedStorageGiB,
+              maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
+          };
+}
+
 function defaultTags(config: StackConfig): Record<string, string> {
     return { project: "geoshard", environment: config.environment, "managed-by": "pulumi" };
 }
 
 /**
- * The AZs a shard may use: up to three of the region's standard AZs (no Local or Wavelength
- * Zones) chosen by zone ID, or, for an existing VPC, the AZs of its subnets, checked to belong to
- * that VPC.
+ * Where a shard goes: up to three of the region's standard AZs (no Local or Wavelength Zones)
+ * chosen by zone ID, or, for an existing VPC, its subnets with their AZs, checked to belong to
+ * that VPC and to span two AZs.
  */
 async function shardZones(
     shard: ShardConfig,
     index: number,
     providers: Map<string, aws.Provider>,
-): Promise<{
-    availabilityZones: string[];
-    existingVpc?: { vpcId: string; subnets: { id: string; availabilityZone: string }[] };
-}> {
+): Promise<
+    | { availabilityZones: string[] }
+    | { existingVpc: { vpcId: string; subnets: { id: string; availabilityZone: string }[] } }
+> {
     const provider = providers.get(shard.region)!;
     const path = `geoshard:shards[${index}]`;
     if (shard.existingVpc) {
@@ -351,7 +333,6 @@ async function shardZones(
             );
         }
         return {
-            availabilityZones,
             existingVpc: {
                 vpcId,
                 subnets: subnets.map((s) => ({ id: s.id, availabilityZone: s.availabilityZone })),

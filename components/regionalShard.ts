@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { CdcSelection } from "./cdc";
+import { CdcSelection, Residency } from "./cdc";
 import { createAuroraTier } from "./database/aurora";
 import { createPostgresTier, slotWalLimitPercent } from "./database/postgres";
 import { createProxy } from "./database/proxy";
@@ -27,36 +27,54 @@ import { privateNetwork } from "./network";
 import { placeInstances } from "./placement";
 import { customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
+import {
+    argumentsMessage,
+    checkShardProviderRegions,
+    declaredProviderRegion,
+    validateShardArgs,
+} from "./validateArgs";
 
 /** A subnet of an existing VPC, with the AZ it lies in. */
 export interface ExistingSubnet {
-    readonly id: string;
+    readonly id: pulumi.Input<string>;
+    /** The subnet's AZ, by name: the instances are placed by it. */
     readonly availabilityZone: string;
 }
 
+/**
+ * A shard's arguments: flat, every optional one defaulted to the behaviour its `@default`
+ * describes. The component checks them all before it declares a child, and throws a
+ * `pulumi.ResourceError` that lists every problem (`validateShardArgs`).
+ */
 export interface RegionalShardArgs {
-    /** Environment name, used in identifiers and tags (`dev`, `staging`, `prod`). */
+    /** Environment name, part of every identifier and tag (`dev`, `staging`, `prod`). */
     readonly environment: string;
-    /** The AWS region the shard lives in. Must be the region of the provider passed in `opts`. */
+    /**
+     * The AWS region the shard lives in. It must be the region of the AWS provider the shard
+     * uses (`opts.provider` or `opts.providers`, else the default provider's `aws:region`).
+     */
     readonly region: string;
     /** CIDR of the shard's VPC: the VPC to create, or the CIDR of `existingVpc`. */
     readonly vpcCidr: string;
     /**
-     * The AZs to use, in order of preference (at least two; the first three are used). The
-     * program chooses them by zone ID. Ignored when `existingVpc` is set: the subnets' AZs are used.
+     * The region's AZs to create subnets in, in order of preference: at least two, and only the
+     * first three are used. Choose them by zone ID (`chooseAzs`). Leave it out with
+     * `existingVpc`, whose subnets' AZs are used.
+     * @default - none: required unless `existingVpc` is set
      */
-    readonly availabilityZones: readonly string[];
+    readonly availabilityZones?: readonly string[];
     /**
-     * Place the shard in an existing VPC instead of creating one.
-     * @default - a new VPC of `vpcCidr` with one private subnet per AZ
+     * Place the shard in an existing VPC instead of creating one: its subnets (in two or more
+     * AZs) form the DB subnet group, and its owner routes to the warehouse over the peering.
+     * @default - a new VPC of `vpcCidr` with one private subnet per AZ and a route table
      */
     readonly existingVpc?: {
-        readonly vpcId: string;
+        readonly vpcId: pulumi.Input<string>;
         readonly subnets: readonly ExistingSubnet[];
     };
     /**
      * Networks admitted to PostgreSQL (TCP 5432). Nothing else reaches the instances.
-     * @default - the shard's VPC CIDR only
+     * @default - the shard's VPC CIDR only (with `warehouse`, also the warehouse network, for CDC)
      */
     readonly allowedCidrs?: readonly string[];
     /**
@@ -66,34 +84,52 @@ export interface RegionalShardArgs {
     readonly engine?: Engine;
     /**
      * Engine version. Aurora: a full version this stack offers (`engines.ts`); minor upgrades are
-     * config changes. RDS: a major, or major.minor; with a major alone RDS picks its default minor
-     * and applies minor upgrades in the maintenance window without drift.
+     * changes of this argument. RDS: a major, or major.minor; with a major alone RDS picks its
+     * default minor and applies minor upgrades in the maintenance window without drift.
      * @default - "17.7" on Aurora, "17" on RDS
      */
     readonly engineVersion?: string;
     /** Class of the writer, and of the Aurora standby. @default "db.r6g.8xlarge" */
     readonly masterInstanceClass?: string;
+    /**
+     * Aurora only: the standby's class. It must equal `masterInstanceClass`, since the standby
+     * takes the writer's load on a failover; stating it documents that.
+     * @default - the writer's class
+     */
+    readonly standbyInstanceClass?: string;
     /** Class of each reader. @default "db.r6g.4xlarge" */
     readonly replicaInstanceClass?: string;
-    /** Readers serving reads, besides the standby. @default 2 */
+    /**
+     * Readers serving reads, besides the standby: 0 to 14 on Aurora, 0 to 15 on RDS.
+     * @default 2
+     */
     readonly replicaCount?: number;
-    /** Aurora only: `aurora` (Standard) or `aurora-iopt1` (I/O-Optimized). @default "aurora" */
+    /**
+     * Aurora only: `aurora` (Standard, I/O billed per request) or `aurora-iopt1`
+     * (I/O-Optimized). @default "aurora"
+     */
     readonly storageType?: AuroraStorageType;
-    /** Aurora only: alarm when the cluster volume passes this many GiB. @default 4000 */
+    /**
+     * Aurora only: alarm when the cluster volume passes this many GiB; a quarter of it caps the
+     * WAL a stalled CDC slot may hold. @default 4000
+     */
     readonly volumeAlarmGiB?: number;
     /** RDS for PostgreSQL only: gp3 storage of the master at creation, in GiB. @default 1000 */
     readonly allocatedStorageGiB?: number;
-    /** RDS for PostgreSQL only: storage autoscaling ceiling, in GiB. @default 4000 */
+    /**
+     * RDS for PostgreSQL only: storage autoscaling ceiling, in GiB, at least 10% above the
+     * allocation. @default 4000
+     */
     readonly maxAllocatedStorageGiB?: number;
-    /** Days of automated backups and point-in-time recovery. @default 7 */
+    /** Days of automated backups and point-in-time recovery, 7 to 35. @default 7 */
     readonly backupRetentionDays?: number;
-    /** Enhanced Monitoring granularity, in seconds. @default 60 */
+    /** Enhanced Monitoring granularity, in seconds (1, 5, 10, 15, 30 or 60). @default 60 */
     readonly monitoringIntervalSeconds?: number;
     /** Days CloudWatch keeps exported PostgreSQL logs. @default 30 */
     readonly logRetentionDays?: number;
     /**
      * Put RDS Proxy in front of the writer: `writer.<shard>` then names the proxy.
-     * @default false
+     * @default false: the writer name points at the endpoint that follows a failover
      */
     readonly proxy?: boolean;
     /**
@@ -105,7 +141,7 @@ export interface RegionalShardArgs {
     /**
      * Mark the cluster and both writer-class instances (or the master) `protect`, so no
      * `pulumi up` or `destroy` can delete them.
-     * @default false
+     * @default false: only RDS deletion protection guards them
      */
     readonly protectDatabases?: boolean;
     /**
@@ -114,13 +150,18 @@ export interface RegionalShardArgs {
      * @default - none: the shard lives in its home region only
      */
     readonly recovery?: {
+        /** Another region than `region`; in the EU for an EU-resident shard. */
         readonly region: string;
         readonly provider: aws.Provider;
         /** CIDR of the recovery network. */
         readonly vpcCidr: string;
-        /** The recovery region's AZs, chosen by zone ID; the first three are used. */
+        /** The recovery region's AZs, chosen by zone ID: at least two; the first three are used. */
         readonly availabilityZones: readonly string[];
-        /** Aurora: secondary instances, 0 for headless. RDS: ignored (one replica). @default 1 */
+        /**
+         * Aurora: instances of the secondary cluster, 0 (headless: storage only) to 15. RDS: 1,
+         * the cross-region replica.
+         * @default 1
+         */
         readonly instances?: number;
         /**
          * RDS only: the recovery replica has been promoted after a region loss; it stands alone
@@ -131,19 +172,29 @@ export interface RegionalShardArgs {
     };
     /** The private hosted zone for the writer and reader names, and Route 53's provider. */
     readonly dns: ShardDns;
-    /** DNS TTL, alarm thresholds and alarm emails. @default - the operation defaults */
+    /**
+     * DNS TTL, alarm thresholds and alarm emails; what is left out keeps its default.
+     * @default - TTL 5 s; alarms at 30 s of replica lag, 80% CPU, 10% free storage (RDS), 10 GiB
+     * free local storage (Aurora), 10% freeable memory, 80% of max_connections; no emails
+     */
     readonly operations?: Partial<OperationSettings>;
     /**
-     * The warehouse this shard streams its changes to. With it the shard owns its CDC path:
-     * peering, stream, DMS replication, delivery.
+     * The warehouse this shard streams its changes to (`Warehouse.link()`). With it the shard
+     * owns its CDC path: peering, stream, DMS replication, delivery.
      * @default - no CDC
      */
     readonly warehouse?: WarehouseLink;
     /** Tables and columns CDC leaves out. @default - none: every table, every column */
     readonly cdc?: CdcSelection;
-    /** `eu` when the shard holds EU personal data. @default - none */
-    readonly residency?: string;
-    /** The reference of an approved transfer of this EU shard's data out of the EU. */
+    /**
+     * `eu` when the shard holds EU personal data: its recovery copy must stay in the EU.
+     * @default - none: no residency rule applies
+     */
+    readonly residency?: Residency;
+    /**
+     * The reference of an approved transfer of this EU shard's data out of the EU.
+     * @default - none: an EU shard streams to a non-EU warehouse only without personal columns
+     */
     readonly residencyWaiver?: string;
     /** Extra tags for every taggable resource. @default - none */
     readonly tags?: Record<string, string>;
@@ -244,6 +295,11 @@ export class RegionalShard extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalShardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("geoshard:index:RegionalShard", name, {}, opts);
+        const problems = validateShardArgs(args, { providerRegion: declaredProviderRegion(this) });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(argumentsMessage("RegionalShard", problems), this, true);
+        }
+        checkShardProviderRegions(this, args);
         const s = resolveShardArgs(args);
         const identifier = (suffix: string) => `geoshard-${args.environment}-${name}-${suffix}`;
         const tags = (role: string, resource: string = role) => ({
@@ -256,7 +312,7 @@ export class RegionalShard extends pulumi.ComponentResource {
 
         const azs = args.existingVpc
             ? [...new Set(args.existingVpc.subnets.map((subnet) => subnet.availabilityZone))]
-            : args.availabilityZones.slice(0, 3);
+            : args.availabilityZones!.slice(0, 3);
         const placement = placeInstances(azs, s.replicaCount);
 
         const identity = aws.getCallerIdentityOutput({}, { parent: this });
@@ -601,6 +657,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             writerName: this.writerName,
             readerName: this.readerName,
             alarmTopicArn: this.alarmTopicArn,
+            failoverBudget: this.failoverBudget,
             summary: this.summary,
             cdc: this.cdc,
         });

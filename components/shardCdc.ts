@@ -21,7 +21,8 @@ import { CdcSelection, tableMappings } from "./cdc";
 
 /** What a shard needs to know of the warehouse. */
 export interface WarehouseLink {
-    readonly provider: aws.Provider;
+    /** The AWS provider of the warehouse region: the shard's CDC resources there use it. */
+    readonly provider: pulumi.ProviderResource;
     readonly region: string;
     readonly vpcCidr: string;
     readonly vpcId: pulumi.Input<string>;

@@ -1,6 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { privateNetwork } from "./network";
+import type { WarehouseLink } from "./shardCdc";
+import {
+    argumentsMessage,
+    checkProviderRegion,
+    declaredProviderRegion,
+    validateWarehouseArgs,
+} from "./validateArgs";
 import { assumableBy, customerKey } from "./security";
 
 export interface WarehouseArgs {
@@ -121,6 +128,20 @@ export class Warehouse extends pulumi.ComponentResource {
 
     constructor(name: string, args: WarehouseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("geoshard:index:Warehouse", name, {}, opts);
+        const problems = validateWarehouseArgs(args, {
+            providerRegion: declaredProviderRegion(this),
+        });
+        if (problems.length > 0) {
+            throw new pulumi.ResourceError(argumentsMessage("Warehouse", problems), this, true);
+        }
+        checkProviderRegion(
+            this,
+            "Warehouse",
+            this.getProvider("aws::Provider"),
+            "region",
+            args.region,
+            "the warehouse's AWS provider",
+        );
         this.name = name;
         this.args = args;
         const names = warehouseNames(args.environment);
@@ -298,14 +319,49 @@ export class Warehouse extends pulumi.ComponentResource {
         this.accessLogBucketName = accessLogs.bucket;
         this.registerOutputs({
             vpcId: this.vpcId,
+            routeTableId: this.routeTableId,
             kmsKeyArn: this.kmsKeyArn,
             bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            replicationSubnetGroupId: this.replicationSubnetGroupId,
+            dmsSecurityGroupId: this.dmsSecurityGroupId,
             glueDatabaseName: this.glueDatabaseName,
             athenaWorkgroupName: this.athenaWorkgroupName,
             redshiftWorkgroupName: this.redshiftWorkgroupName,
+            alarmTopicArn: this.alarmTopicArn,
+            apiEndpoints: this.apiEndpoints,
             accessLogBucketName: this.accessLogBucketName,
             prerequisites: this.prerequisites,
         });
+    }
+
+    /**
+     * What a RegionalShard needs to stream its changes here (its `warehouse` argument): this
+     * warehouse's network, key, lake, DMS placement and alarm topic, and the AWS provider of its
+     * region, which runs the shard's replication, stream and delivery.
+     */
+    public link(): WarehouseLink {
+        const provider = this.getProvider("aws::Provider");
+        if (provider === undefined) {
+            throw new pulumi.ResourceError(
+                `the warehouse has no AWS provider of its own to lend its shards; pass the provider ` +
+                    `of ${this.args.region} in the warehouse's opts.providers`,
+                this,
+            );
+        }
+        return {
+            provider,
+            region: this.args.region,
+            vpcCidr: this.args.vpcCidr,
+            vpcId: this.vpcId,
+            routeTableId: this.routeTableId,
+            kmsKeyArn: this.kmsKeyArn,
+            bucketArn: this.bucketArn,
+            replicationSubnetGroupId: this.replicationSubnetGroupId,
+            dmsSecurityGroupId: this.dmsSecurityGroupId,
+            alarmTopicArn: this.alarmTopicArn,
+            readyForReplication: this.apiEndpoints,
+        };
     }
 
     private tags(role: string, resource: string = role): Record<string, string> {

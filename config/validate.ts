@@ -81,7 +81,7 @@ export class ConfigError extends Error {
 }
 
 /** Collects problems, each prefixed by the key path it concerns. */
-class Problems {
+export class Problems {
     readonly list: string[] = [];
 
     add(path: string, value: unknown, problem: string): void {
@@ -264,14 +264,14 @@ function readDeletionProtection(
     return false;
 }
 
-type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;
+export type InheritedSettings = Pick<ShardSettings, (typeof inheritedSettingKeys)[number]>;
 
 /**
  * Settings as read: the values, and the keys whose stated value was refused (here, or where it
  * was inherited from). A refused key holds its fallback, which nothing may be checked against:
  * that would only produce a second, false problem.
  */
-interface ReadSettings {
+export interface ReadSettings {
     readonly settings: InheritedSettings;
     readonly invalid: ReadonlySet<string>;
 }
@@ -317,7 +317,7 @@ function readStackSettings(raw: RawConfig, problems: Problems): ReadSettings {
  * stack level the number of readers is bounded by the most either engine allows; each engine's
  * own bound is checked where a shard inherits the value (`checkInheritedByEngine`).
  */
-function readSettings(
+export function readSettings(
     source: Record<string, unknown>,
     fallback: ReadSettings,
     pathOf: (key: string) => string,
@@ -570,7 +570,7 @@ function readShard(
         path,
         problems,
     );
-    checkEngineOnlySettings(shard, settings, invalid, path, problems);
+    checkEngineOnlySettings(shard, settings, invalid, (key) => `${path}.${key}`, problems);
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
     const recovery = readRecovery(shard.dr, `${path}.dr`, engine, region, residency, problems);
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
@@ -680,11 +680,11 @@ function checkInheritedByEngine(
  * both need it); RDS's Multi-AZ standby has no class of its own to set. Nothing is checked
  * against a refused engine or writer class.
  */
-function checkEngineOnlySettings(
+export function checkEngineOnlySettings(
     shard: Record<string, unknown>,
     settings: InheritedSettings,
     invalid: ReadonlySet<string>,
-    path: string,
+    pathOf: (key: string) => string,
     problems: Problems,
 ): void {
     if (invalid.has("engine")) {
@@ -694,7 +694,7 @@ function checkEngineOnlySettings(
     for (const key of engineOnlySettings[other]) {
         if (shard[key] !== undefined) {
             problems.add(
-                `${path}.${key}`,
+                pathOf(key),
                 shard[key],
                 `is a setting of the ${other} engine only; this shard runs ${settings.engine}: remove it`,
             );
@@ -706,13 +706,13 @@ function checkEngineOnlySettings(
     }
     if (settings.engine === "postgres") {
         problems.add(
-            `${path}.standbyInstanceClass`,
+            pathOf("standbyInstanceClass"),
             standby,
             "is a setting of the aurora-postgresql engine only; RDS's Multi-AZ standby always has the master's class: remove it",
         );
     } else if (!invalid.has("masterInstanceClass") && standby !== settings.masterInstanceClass) {
         problems.add(
-            `${path}.standbyInstanceClass`,
+            pathOf("standbyInstanceClass"),
             standby,
             `is not the writer's class; allowed: ${settings.masterInstanceClass} (the standby must carry the writer's load, and cluster cache management needs the same class)`,
         );
@@ -757,7 +757,7 @@ function checkStackWideEngineSettings(
  * The shard's recovery region: another region, in the EU for an EU-resident shard, with a
  * network of its own. Aurora takes 0 (headless) to 15 secondary instances; RDS one replica.
  */
-function readRecovery(
+export function readRecovery(
     value: unknown,
     path: string,
     engine: Engine | undefined,
@@ -842,7 +842,11 @@ function readRecovery(
     };
 }
 
-function readResidency(value: unknown, path: string, problems: Problems): Residency | undefined {
+export function readResidency(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): Residency | undefined {
     if (value === undefined) {
         return undefined;
     }
@@ -853,7 +857,7 @@ function readResidency(value: unknown, path: string, problems: Problems): Reside
     return value as Residency;
 }
 
-function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
+export function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
     const none: ShardCdc = { excludeTables: [], excludeColumns: [] };
     if (value === undefined) {
         return none;
@@ -905,7 +909,7 @@ function readCdc(value: unknown, path: string, problems: Problems): ShardCdc {
     };
 }
 
-function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
+export function readRegion(value: unknown, path: string, problems: Problems): string | undefined {
     if (value === undefined) {
         problems.missing(path, "an AWS region code such as eu-west-2");
         return undefined;
@@ -921,7 +925,7 @@ function readRegion(value: unknown, path: string, problems: Problems): string | 
     return value;
 }
 
-function readVpcCidr(value: unknown, path: string, problems: Problems): Cidr | undefined {
+export function readVpcCidr(value: unknown, path: string, problems: Problems): Cidr | undefined {
     const allowed = `a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /${vpcPrefix.min} to /${vpcPrefix.max}`;
     if (value === undefined) {
         problems.missing(path, allowed);
@@ -972,7 +976,11 @@ function readCities(value: unknown, path: string, problems: Problems): string[] 
     });
 }
 
-function readAllowedCidrs(value: unknown, path: string, problems: Problems): string[] | undefined {
+export function readAllowedCidrs(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): string[] | undefined {
     if (value === undefined) {
         return undefined;
     }

@@ -257,7 +257,7 @@ describe("offline plan", () => {
             2,
         );
         const usage =
-            "usage: npm run plan -- --stack NAME [--json] [--out FILE] [--policy-pack-config FILE]";
+            "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
         assert.deepStrictEqual(err, [
             `plan: no stack "qa": Pulumi.qa.yaml does not exist; stacks here: dev, prod\n${usage}`,
             `plan: unknown argument "--stak"; did you mean --stack?\n${usage}`,

@@ -125,8 +125,11 @@ describe("config and the policy pack agree", () => {
                 `policies/config/${stack}.json`,
             );
         }
+        // CI plans every stack with plan:all, which passes each project stack its config.
         const ci = fs.readFileSync(path.join(repo, ".ci", "run"), "utf8");
-        assert.match(ci, /--policy-pack-config "policies\/config\/\$stack\.json"/);
+        assert.match(ci, /^npm run -s plan:all$/m);
+        const planAll = fs.readFileSync(path.join(repo, "tools", "planAll.ts"), "utf8");
+        assert.match(planAll, /"--policy-pack-config", policyConfig/);
         const workflows = ["pull-request.yml", "main.yml"].map((f) =>
             fs.readFileSync(path.join(repo, ".github", "workflows", f), "utf8"),
         );

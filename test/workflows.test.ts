@@ -44,7 +44,7 @@ describe("CI workflows", () => {
         }
     });
 
-    it("on pull requests: tests, the offline plan, and a policy-checked preview of every stack", () => {
+    it("on pull requests: tests, the offline plan of every stack and example, and a policy-checked preview of every stack", () => {
         const workflow = load("pull-request.yml");
         assert.deepStrictEqual(Object.keys(workflow.on), ["pull_request"]);
         const runs = workflow.jobs.test.steps.map((s: any) => s.run).filter(Boolean);
@@ -52,7 +52,10 @@ describe("CI workflows", () => {
             runs.filter((r: string) => r.startsWith("npm ") && !r.includes("plan")),
             ["npm ci", "npm run lint", "npm test"],
         );
-        assert.ok(runs.some((r: string) => r.includes("npm run -s plan -- --stack")));
+        assert.ok(
+            runs.includes("npm run -s plan:all"),
+            "the offline plan of every stack and example",
+        );
         assert.deepStrictEqual([...workflow.jobs.preview.strategy.matrix.stack].sort(), stacks);
         const [{ step }] = pulumiSteps(workflow);
         assert.deepStrictEqual(

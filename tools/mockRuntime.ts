@@ -285,20 +285,41 @@ export function runProgram(
     config: Record<string, string>,
     options: { stack?: string; fixtures?: Fixtures } = {},
 ): Promise<ProgramRun> {
-    return withoutStacks(() => runUnderMocks(config, options));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return runProgramFunction(() => require("../index")(), config, options);
+}
+
+/** A Pulumi program as the Node.js runtime calls it: its stack outputs, or nothing. */
+export type Program = () =>
+    Promise<Record<string, unknown> | void> | Record<string, unknown> | void;
+
+/**
+ * Runs any program the way `runProgram` runs `index.ts`: another program that imports the
+ * component, or a test's own. `project` names the project whose config the program reads.
+ */
+export function runProgramFunction(
+    program: Program,
+    config: Record<string, string>,
+    options: { stack?: string; fixtures?: Fixtures; project?: string } = {},
+): Promise<ProgramRun> {
+    return withoutStacks(() => runUnderMocks(program, config, options));
 }
 
 async function runUnderMocks(
+    program: Program,
     config: Record<string, string>,
-    options: { stack?: string; fixtures?: Fixtures },
+    options: { stack?: string; fixtures?: Fixtures; project?: string },
 ): Promise<ProgramRun> {
     const mocks = new GeoshardMocks(options.fixtures);
-    await pulumi.runtime.setMocks(mocks, "geoshard", options.stack ?? "test", false);
+    await pulumi.runtime.setMocks(
+        mocks,
+        options.project ?? "geoshard",
+        options.stack ?? "test",
+        false,
+    );
     const registrations = recordRegistrations();
     pulumi.runtime.setAllConfig(config);
 
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program: () => Promise<Record<string, unknown>> = require("../index");
     const resourcesSoFar = () =>
         registrations.map((r) => {
             const recorded = mocks.inputsOf(r.type, r.name);
@@ -308,18 +329,65 @@ async function runUnderMocks(
                 region: regionOfProvider(recorded?.provider),
             };
         });
+    // An error no one awaits (a failed registration, a check inside an apply) fails a Pulumi
+    // program: its runtime reports the first one and exits. So does this run, which also stops
+    // waiting for outputs that such an error leaves unresolved.
+    const unhandled = captureUnhandledRejections();
+    const orFailure = <T>(work: Promise<T>) => Promise.race([work, unhandled.failure]);
     try {
-        const exported = await program();
+        const exported = (await orFailure(Promise.resolve(program()))) ?? {};
         const outputs: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(exported)) {
-            outputs[key] = await unwrap(value);
+            outputs[key] = await orFailure(unwrap(value));
         }
-        await drainRegistrations();
+        await orFailure(drainRegistrations());
+        const [failure] = await unhandled.settle();
+        if (failure !== undefined) {
+            throw failure;
+        }
         return { outputs, resources: resourcesSoFar(), calls: mocks.calls };
     } catch (error) {
-        await drainRegistrations();
-        throw new ProgramError(error, resourcesSoFar());
+        // Registrations that wait on what such an error left unresolved never finish.
+        const [first] = await unhandled.settle();
+        if (first === undefined) {
+            await drainRegistrations();
+        }
+        throw new ProgramError(first ?? error, resourcesSoFar());
+    } finally {
+        unhandled.stop();
     }
+}
+
+/**
+ * Collects unhandled promise rejections, instead of letting them reach the test runner's own
+ * handler, until `stop`. `failure` rejects with the first.
+ */
+function captureUnhandledRejections() {
+    const reasons: unknown[] = [];
+    let fail: (reason: unknown) => void = () => undefined;
+    const failure = new Promise<never>((_, reject) => (fail = reject));
+    failure.catch(() => undefined);
+    const previous = process.listeners("unhandledRejection");
+    const collect = (reason: unknown) => {
+        reasons.push(reason);
+        fail(reason);
+    };
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", collect);
+    return {
+        failure,
+        /** The reasons so far, once pending rejections have been reported. */
+        async settle(): Promise<unknown[]> {
+            await new Promise((resolve) => setImmediate(resolve));
+            return reasons;
+        },
+        stop(): void {
+            process.removeListener("unhandledRejection", collect);
+            for (const listener of previous) {
+                process.on("unhandledRejection", listener);
+            }
+        },
+    };
 }
 
 /** The program failed; `resources` lists what it had registered by then. */

@@ -39,6 +39,7 @@ import {
     RecordedResource,
     runProgram,
 } from "./mockRuntime";
+import { PlanUsageError, stackFixtures, takeStackDir } from "./planSources";
 import { readStackConfig } from "./stackConfig";
 
 /** A shard as the plan shows it: what the component publishes, plus its network and CDC. */
@@ -305,7 +306,7 @@ function table(header: string[], rows: string[][], indent: string): string {
 }
 
 export const planUsage =
-    "usage: npm run plan -- --stack NAME [--json] [--out FILE] [--policy-pack-config FILE]";
+    "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
 
 /** What the command line asks of the plan. */
 export interface PlanArgs {
@@ -441,9 +442,12 @@ export async function planCommand(
     let args: PlanArgs;
     let config: Record<string, string>;
     let policyConfig: PolicyConfig = {};
+    let dir: string;
     try {
-        args = parseArgs(argv, env);
-        config = readStackConfig(args.stack, root);
+        const located = takeStackDir(argv, root);
+        dir = located.dir;
+        args = parseArgs(located.argv, env);
+        config = readStackConfig(args.stack, root, dir);
         if (args.policyPackConfig) {
             policyConfig = readPolicyConfig(args.policyPackConfig);
         }
@@ -453,8 +457,15 @@ export async function planCommand(
     }
     let run: ProgramRun;
     try {
-        run = await runProgram(config, { stack: args.stack });
+        run = await runProgram(config, {
+            stack: args.stack,
+            fixtures: await stackFixtures(config, dir, root),
+        });
     } catch (error) {
+        if (error instanceof PlanUsageError) {
+            err(`plan: stack ${args.stack}: ${error.message}`);
+            return 2;
+        }
         const cause = error instanceof ProgramError ? error.cause : error;
         const message = pulumi.RunError.isInstance(cause)
             ? cause.message

@@ -40,16 +40,24 @@ export function projectDefaults(root: string = projectRoot): Record<string, unkn
     return defaults;
 }
 
-/** Config of `Pulumi.<stack>.yaml` over the project defaults, as the program receives it. */
-export function readStackConfig(stack: string, root: string = projectRoot): Record<string, string> {
-    const file = path.join(root, `Pulumi.${stack}.yaml`);
+/**
+ * Config of `Pulumi.<stack>.yaml` over the project defaults, as the program receives it. The
+ * stack file is read from `stackDir`, by default the project's own directory; an example keeps
+ * its stack files in a directory of its own and runs with this project's program and defaults.
+ */
+export function readStackConfig(
+    stack: string,
+    root: string = projectRoot,
+    stackDir: string = root,
+): Record<string, string> {
+    const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         const stacks = fs
-            .readdirSync(root)
+            .readdirSync(stackDir)
             .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
             .filter((s): s is string => s !== undefined);
         throw new Error(
-            `no stack "${stack}": Pulumi.${stack}.yaml does not exist; stacks here: ${stacks.join(", ")}`,
+            `no stack "${stack}": ${path.relative(root, file)} does not exist; stacks here: ${stacks.join(", ")}`,
         );
     }
     const stackFile = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {

@@ -1,0 +1,501 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import * as lib from "../lib";
+import {
+    Engine,
+    RegionalShard,
+    RegionalShardArgs,
+    ShardSummary,
+    validateShardArgs,
+    validateWarehouseArgs,
+    Warehouse,
+    WarehouseArgs,
+} from "../lib";
+import { awsRegions } from "../config/regions";
+import { policies } from "../policies/rules";
+import { ProgramError, runProgramFunction } from "../tools/mockRuntime";
+import { evaluatePolicies } from "../tools/policyEval";
+import { projectRoot, readStackConfig } from "../tools/stackConfig";
+
+describe("the library entry", () => {
+    it("exports the components, their validators and the AZ choice; everything else it exports is a type", () => {
+        assert.deepStrictEqual(Object.keys(lib).sort(), [
+            "RegionalShard",
+            "Warehouse",
+            "chooseAzs",
+            "validateShardArgs",
+            "validateWarehouseArgs",
+        ]);
+    });
+
+    it("leaves index.ts the program Pulumi runs", () => {
+        // The Node.js runtime runs package.json's `exports["."]` before its `main`, unless
+        // Pulumi.yaml names a `main`: a library `exports` would replace the program.
+        const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
+        assert.strictEqual(pkg.main, "index.ts");
+        assert.strictEqual(pkg.exports, undefined);
+        const project = parse(fs.readFileSync(path.join(projectRoot, "Pulumi.yaml"), "utf8"));
+        assert.strictEqual(project.main, undefined);
+    });
+});
+
+/** A shard in us-east-1 that the component accepts, with the given changes. */
+function shardArgs(
+    provider: aws.Provider | undefined,
+    changes: Partial<RegionalShardArgs> = {},
+): RegionalShardArgs {
+    return {
+        environment: "staging",
+        region: "us-east-1",
+        vpcCidr: "10.10.0.0/16",
+        availabilityZones: ["us-east-1b", "us-east-1c"],
+        dns: { zoneId: "Z0123456789", zoneName: "db.internal", provider: provider! },
+        ...changes,
+    };
+}
+
+const warehouseArgs = (changes: Partial<WarehouseArgs> = {}): WarehouseArgs => ({
+    environment: "staging",
+    region: "us-east-1",
+    vpcCidr: "10.100.0.0/16",
+    availabilityZones: ["us-east-1b", "us-east-1c"],
+    ...changes,
+});
+
+/** The ResourceError a program failed with, and what it had registered, by type and name. */
+async function refusal(program: () => void, config: Record<string, string> = {}) {
+    try {
+        await runProgramFunction(program, config);
+    } catch (error) {
+        assert.ok(error instanceof ProgramError, String(error));
+        assert.ok(pulumi.ResourceError.isInstance(error.cause), String(error.cause));
+        return {
+            message: error.cause.message,
+            resource: (error.cause as pulumi.ResourceError).resource,
+            registered: error.resources.map((r) => `${r.type}::${r.name}`).sort(),
+        };
+    }
+    assert.fail("the program was not refused");
+}
+
+describe("RegionalShard and Warehouse check their own arguments", () => {
+    it("accepts a shard and a warehouse in the region of their provider", () => {
+        assert.deepStrictEqual(validateShardArgs(shardArgs(undefined), {}), []);
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined), { providerRegion: "us-east-1" }),
+            [],
+        );
+        assert.deepStrictEqual(validateWarehouseArgs(warehouseArgs()), []);
+    });
+
+    it("names every problem of a shard's arguments once, at its argument, with config's own words", () => {
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    replicaInstanceClass: "db.r6g.huge",
+                    replicaCount: 20,
+                    engineVersion: "16.4",
+                    standbyInstanceClass: "db.r6g.4xlarge",
+                    allocatedStorageGiB: 500,
+                    availabilityZones: ["us-east-1b"],
+                }),
+            ),
+            [
+                'replicaInstanceClass: "db.r6g.huge" is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)',
+                "replicaCount: 20 is out of range; allowed: 0 to 14 readers (Aurora allows 15 replicas per cluster, one of them the standby)",
+                'engineVersion: "16.4" is not an Aurora PostgreSQL version this stack offers; allowed: 17.4, 17.5, 17.6, 17.7 (engine aurora-postgresql)',
+                "allocatedStorageGiB: 500 is a setting of the postgres engine only; this shard runs aurora-postgresql: remove it",
+                `standbyInstanceClass: "db.r6g.4xlarge" is not the writer's class; allowed: db.r6g.8xlarge (the standby must carry the writer's load, and cluster cache management needs the same class)`,
+                `availabilityZones: ["us-east-1b"] names one AZ; allowed: two or more AZs, so the standby never shares the writer's AZ`,
+            ],
+        );
+    });
+
+    it("refuses the other engine's settings, AZs beside an existing VPC, and a recovery copy that would not survive", () => {
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    region: "eu-west-2",
+                    engine: "postgres",
+                    storageType: "aurora-iopt1",
+                    standbyInstanceClass: "db.r6g.8xlarge",
+                    availabilityZones: ["eu-west-2a", "eu-west-2b"],
+                    existingVpc: {
+                        vpcId: pulumi.output("vpc-0a1b2c3d4e5f60718"),
+                        subnets: [
+                            { id: "subnet-1", availabilityZone: "eu-west-2a" },
+                            { id: pulumi.output("subnet-2"), availabilityZone: "eu-west-2a" },
+                        ],
+                    },
+                    recovery: {
+                        region: "eu-west-2",
+                        provider: undefined!,
+                        vpcCidr: "10.11.0.0/16",
+                        availabilityZones: ["us-west-1a", "us-west-1c"],
+                        instances: 0,
+                    },
+                    residency: "eu",
+                    cdc: { excludeTables: ["Users"], excludeColumns: [] },
+                }),
+                { providerRegion: "eu-west-1" },
+            ),
+            [
+                'region: "eu-west-2" is not the region of the default AWS provider (eu-west-1); allowed: eu-west-1, or a provider of eu-west-2',
+                'storageType: "aurora-iopt1" is a setting of the aurora-postgresql engine only; this shard runs postgres: remove it',
+                `standbyInstanceClass: "db.r6g.8xlarge" is a setting of the aurora-postgresql engine only; RDS's Multi-AZ standby always has the master's class: remove it`,
+                `availabilityZones: ["eu-west-2a","eu-west-2b"] is set with existingVpc, whose subnets' AZs are used: remove it`,
+                `existingVpc.subnets[*].availabilityZone: ["eu-west-2a","eu-west-2a"] name one AZ; allowed: two or more AZs, so the standby never shares the writer's AZ`,
+                'recovery.region: "eu-west-2" is the shard\'s own region; allowed: another region, so a region loss spares the copy',
+                'recovery.region: "eu-west-2" is outside the EU, and the shard holds EU personal data; allowed: eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3',
+                "recovery.instances: 0 is out of range; allowed: 1: RDS for PostgreSQL recovers into one cross-region read replica",
+                'recovery.availabilityZones[0]: "us-west-1a" is not an AZ of eu-west-2',
+                'recovery.availabilityZones[1]: "us-west-1c" is not an AZ of eu-west-2',
+                'cdc.excludeTables[0]: "Users" is not schema.table (lowercase; % as a wildcard)',
+            ],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    engine: "mysql" as Engine,
+                    engineVersion: "17",
+                    allocatedStorageGiB: 100,
+                }),
+            ),
+            ['engine: "mysql" is not a database engine; allowed: aurora-postgresql, postgres'],
+            "nothing checked against an engine it does not run",
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { availabilityZones: undefined })),
+            [
+                "availabilityZones: missing; expected two or more AZs of the region, chosen by zone ID (or existingVpc)",
+            ],
+        );
+    });
+
+    it("names every problem of a warehouse's arguments", () => {
+        assert.deepStrictEqual(
+            validateWarehouseArgs(
+                warehouseArgs({
+                    vpcCidr: "8.8.0.0/16",
+                    availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c", "us-west-1a"],
+                    logRetentionDays: 8,
+                }),
+            ),
+            [
+                'vpcCidr: "8.8.0.0/16" is not a usable VPC CIDR; allowed: a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /24',
+                'availabilityZones[3]: "us-west-1a" is not an AZ of us-east-1',
+                'availabilityZones: ["us-east-1a","us-east-1b","us-east-1c","us-west-1a"] names more than 3 AZs; allowed: two or three, one private subnet each',
+                "logRetentionDays: 8 is not a CloudWatch Logs retention period; allowed: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+            ],
+        );
+    });
+
+    it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {
+        let shard: RegionalShard | undefined;
+        const refused = await refusal(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            shard = new RegionalShard(
+                "east",
+                shardArgs(provider, { masterInstanceClass: "db.r6g.gigantic", replicaCount: 15 }),
+                { providers: [provider] },
+            );
+        });
+        assert.deepStrictEqual(refused, {
+            message: [
+                "invalid RegionalShard arguments (2 problems):",
+                '  - masterInstanceClass: "db.r6g.gigantic" is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)',
+                "  - replicaCount: 15 is out of range; allowed: 0 to 14 readers (Aurora allows 15 replicas per cluster, one of them the standby)",
+            ].join("\n"),
+            resource: refused.resource,
+            registered: [
+                "geoshard:index:RegionalShard::east",
+                "pulumi:providers:aws::aws-us-east-1",
+            ],
+        });
+        assert.strictEqual(shard, undefined, "the constructor threw");
+        assert.strictEqual(
+            await new Promise((resolve) => refused.resource!.urn.apply(resolve)),
+            "urn:pulumi:test::geoshard::geoshard:index:RegionalShard::east",
+        );
+    });
+
+    it("refuses a region other than its provider's, once the provider has registered", async () => {
+        const refused = await refusal(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new RegionalShard(
+                "europe",
+                shardArgs(provider, {
+                    region: "eu-west-2",
+                    availabilityZones: ["eu-west-2a", "eu-west-2b"],
+                }),
+                { providers: [provider] },
+            );
+        });
+        assert.strictEqual(
+            refused.message,
+            "invalid RegionalShard arguments (1 problem):\n" +
+                '  - region: "eu-west-2" is not the region of the shard\'s AWS provider (us-east-1); allowed: us-east-1, or a provider of eu-west-2',
+        );
+        assert.ok(refused.resource instanceof RegionalShard);
+    });
+
+    it("refuses a recovery region other than its provider's, and a warehouse region other than the link's provider's", async () => {
+        const recovery = await refusal(() => {
+            const east = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new RegionalShard(
+                "east",
+                shardArgs(east, {
+                    recovery: {
+                        region: "us-west-2",
+                        provider: east,
+                        vpcCidr: "10.11.0.0/16",
+                        availabilityZones: ["us-west-2a", "us-west-2b"],
+                    },
+                }),
+                { providers: [east] },
+            );
+        });
+        assert.strictEqual(
+            recovery.message,
+            "invalid RegionalShard arguments (1 problem):\n" +
+                '  - recovery.region: "us-west-2" is not the region of recovery.provider (us-east-1); allowed: us-east-1, or a provider of us-west-2',
+        );
+        const warehouse = await refusal(() => {
+            const east = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            const west = new aws.Provider("aws-us-west-2", { region: "us-west-2" });
+            const link = new Warehouse("warehouse", warehouseArgs(), { providers: [east] }).link();
+            new RegionalShard("east", shardArgs(east, { warehouse: { ...link, provider: west } }), {
+                providers: [east],
+            });
+        });
+        assert.strictEqual(
+            warehouse.message,
+            "invalid RegionalShard arguments (1 problem):\n" +
+                '  - warehouse.region: "us-east-1" is not the region of warehouse.provider (us-west-2); allowed: us-west-2, or a provider of us-east-1',
+        );
+    });
+
+    it("compares its region with the default provider's aws:region at once, when it has no provider", async () => {
+        const refused = await refusal(
+            () => {
+                const dnsProvider = new aws.Provider("aws-global", { region: "us-east-1" });
+                new RegionalShard(
+                    "europe",
+                    shardArgs(dnsProvider, {
+                        region: "eu-west-2",
+                        availabilityZones: ["eu-west-2a", "eu-west-2b"],
+                    }),
+                );
+            },
+            { "aws:region": "us-east-1" },
+        );
+        assert.deepStrictEqual(
+            [refused.message, refused.registered],
+            [
+                "invalid RegionalShard arguments (1 problem):\n" +
+                    '  - region: "eu-west-2" is not the region of the default AWS provider (us-east-1); allowed: us-east-1, or a provider of eu-west-2',
+                ["geoshard:index:RegionalShard::europe", "pulumi:providers:aws::aws-global"],
+            ],
+        );
+    });
+
+    it("throws a ResourceError on the warehouse, and lends no link without a provider of its own", async () => {
+        const bad = await refusal(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new Warehouse("warehouse", warehouseArgs({ availabilityZones: ["us-east-1a"] }), {
+                providers: [provider],
+            });
+        });
+        assert.deepStrictEqual(
+            [bad.message, bad.registered],
+            [
+                "invalid Warehouse arguments (1 problem):\n" +
+                    `  - availabilityZones: ["us-east-1a"] names one AZ; allowed: two or more AZs, so the standby never shares the writer's AZ`,
+                ["geoshard:index:Warehouse::warehouse", "pulumi:providers:aws::aws-us-east-1"],
+            ],
+        );
+        const wrongRegion = await refusal(() => {
+            const provider = new aws.Provider("aws-us-west-2", { region: "us-west-2" });
+            new Warehouse("warehouse", warehouseArgs(), { providers: [provider] });
+        });
+        assert.strictEqual(
+            wrongRegion.message,
+            "invalid Warehouse arguments (1 problem):\n" +
+                '  - region: "us-east-1" is not the region of the warehouse\'s AWS provider (us-west-2); allowed: us-west-2, or a provider of us-east-1',
+        );
+        const noLink = await refusal(() => {
+            new Warehouse("warehouse", warehouseArgs()).link();
+        });
+        assert.strictEqual(
+            noLink.message,
+            "the warehouse has no AWS provider of its own to lend its shards; pass the provider of us-east-1 in the warehouse's opts.providers",
+        );
+    });
+});
+
+describe("the components' outputs", () => {
+    /** The public fields a component declares: what a caller reads, and Pulumi must record. */
+    const publicFields = (component: object, privateFields: readonly string[] = []) =>
+        Object.keys(component)
+            .filter((key) => !key.startsWith("__") && key !== "urn")
+            .filter((key) => !privateFields.includes(key))
+            .sort();
+
+    it("registers every public output of a shard and a warehouse", async () => {
+        const registered = new Map<object, string[]>();
+        const prototype = pulumi.ComponentResource.prototype as any;
+        const registerOutputs = prototype.registerOutputs;
+        prototype.registerOutputs = function (outputs?: Record<string, unknown>) {
+            // The base class registers the outputs of `initialize` too: keep every key.
+            const keys = new Set([...(registered.get(this) ?? []), ...Object.keys(outputs ?? {})]);
+            registered.set(this, [...keys].sort());
+            return registerOutputs.call(this, outputs);
+        };
+        let shard: RegionalShard;
+        let warehouse: Warehouse;
+        try {
+            await runProgramFunction(() => {
+                const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+                warehouse = new Warehouse("warehouse", warehouseArgs(), { providers: [provider] });
+                shard = new RegionalShard(
+                    "east",
+                    shardArgs(provider, { warehouse: warehouse.link() }),
+                    { providers: [provider] },
+                );
+            }, {});
+        } finally {
+            prototype.registerOutputs = registerOutputs;
+        }
+        assert.deepStrictEqual(registered.get(shard!), [
+            "alarmTopicArn",
+            "cdc",
+            "credentialsSecretArn",
+            "failoverBudget",
+            "globalWriterEndpoint",
+            "instanceAddresses",
+            "kmsKeyArn",
+            "port",
+            "proxyEndpoint",
+            "readerEndpoint",
+            "readerName",
+            "recoveryReaderEndpoint",
+            "routeTableId",
+            "securityGroupId",
+            "subnetIds",
+            "summary",
+            "vpcId",
+            "writerEndpoint",
+            "writerName",
+        ]);
+        assert.deepStrictEqual(registered.get(shard!), publicFields(shard!));
+        assert.deepStrictEqual(registered.get(warehouse!), [
+            "accessLogBucketName",
+            "alarmTopicArn",
+            "apiEndpoints",
+            "athenaWorkgroupName",
+            "bucketArn",
+            "bucketName",
+            "dmsSecurityGroupId",
+            "glueDatabaseName",
+            "kmsKeyArn",
+            "prerequisites",
+            "redshiftWorkgroupName",
+            "replicationSubnetGroupId",
+            "routeTableId",
+            "vpcId",
+        ]);
+        assert.deepStrictEqual(
+            registered.get(warehouse!),
+            publicFields(warehouse!, ["name", "args"]),
+        );
+    });
+});
+
+describe("a program of its own that imports the library (examples/library-consumer)", () => {
+    const dir = path.join(projectRoot, "examples", "library-consumer");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const consumer = () => require("../examples/library-consumer")();
+    /** Its staging stack, as the Pulumi CLI hands it over, with the given changes. */
+    const plan = (changes: Record<string, string> = {}) =>
+        runProgramFunction(
+            consumer,
+            { ...readStackConfig("staging", dir), ...changes },
+            { project: "geoshard-consumer", stack: "staging" },
+        );
+
+    it("plans one shard and its warehouse under the mocks, within the policy pack", async () => {
+        const run = await plan();
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => r.type.startsWith("geoshard:"))
+                .map((r) => `${r.type}::${r.name}`)
+                .sort(),
+            ["geoshard:index:RegionalShard::orders", "geoshard:index:Warehouse::analytics"],
+        );
+        assert.strictEqual(run.resources.length, 120);
+        assert.deepStrictEqual(
+            [run.outputs.writer, run.outputs.reader, run.outputs.lake],
+            [
+                "writer.orders.orders.internal",
+                "reader.orders.orders.internal",
+                "geoshard-staging-warehouse-lake-123456789012",
+            ],
+        );
+        assert.deepStrictEqual(
+            (run.outputs.summary as ShardSummary).instances.map(
+                (db) => `${db.role} ${db.instanceClass} ${db.availabilityZone}`,
+            ),
+            [
+                "writer db.r6g.large us-east-1c",
+                "standby db.r6g.large us-east-1d",
+                "reader db.r6g.large us-east-1e",
+                "reader db.r6g.large us-east-1c",
+            ],
+        );
+        // The shard's CDC runs in the warehouse's region, through the provider the link lends.
+        assert.strictEqual(
+            run.resources.find((r) => r.name === "orders-cdc-replication")?.region,
+            "us-east-1",
+        );
+        assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+    });
+
+    it("refuses bad arguments with a ResourceError on the shard, listing each", async () => {
+        await assert.rejects(
+            plan({
+                "geoshard-consumer:instanceClass": "db.r6g.huge",
+                "geoshard-consumer:replicaCount": "20",
+            }),
+            (error: unknown) => {
+                assert.ok(error instanceof ProgramError);
+                assert.ok(pulumi.ResourceError.isInstance(error.cause));
+                assert.ok((error.cause as pulumi.ResourceError).resource instanceof RegionalShard);
+                assert.strictEqual(
+                    error.message,
+                    [
+                        "invalid RegionalShard arguments (3 problems):",
+                        '  - masterInstanceClass: "db.r6g.huge" is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)',
+                        '  - replicaInstanceClass: "db.r6g.huge" is a class whose memory is not known; allowed: a standard size (large, xlarge, Nxlarge)',
+                        "  - replicaCount: 20 is out of range; allowed: 0 to 14 readers (Aurora allows 15 replicas per cluster, one of them the standby)",
+                    ].join("\n"),
+                );
+                assert.deepStrictEqual(
+                    error.resources.filter((r) => r.parent.endsWith("::orders")),
+                    [],
+                    "the shard declared no child",
+                );
+                return true;
+            },
+        );
+    });
+
+    it("refuses a region AWS does not have, at the first component it reaches", async () => {
+        await assert.rejects(plan({ "geoshard-consumer:region": "eu-west-9" }), {
+            message: `invalid Warehouse arguments (1 problem):\n  - region: "eu-west-9" is not a known AWS region; allowed: ${awsRegions.join(", ")}`,
+        });
+    });
+});
