@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { validateConfig } from "../config/validate";
 import { policies } from "../policies/rules";
-import { criticalPath, fleetConfig } from "../tools/bench";
+import { criticalPath, documentedBench, fleetConfig } from "../tools/bench";
 import { RecordedResource, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { unqualified } from "./helpers";
@@ -67,5 +67,22 @@ describe("scale", () => {
         // Cluster (5) -> writer (12) -> recovery cluster (5) -> its instance (12): the secondary
         // joins once the home writer exists.
         assert.strictEqual(criticalPath(large.resources).minutes, 34);
+        // docs/performance.md shows what `npm run bench -- --write` printed: its counts and
+        // critical path must still be the program's.
+        const documented = new Map(
+            documentedBench()
+                .split("\n")
+                .map((line) => /^\| (\d+) \| (\d+) \| .* \| (\d+) \|$/.exec(line))
+                .filter((m): m is RegExpExecArray => m !== null)
+                .map((m) => [Number(m[1]), [Number(m[2]), Number(m[3])]]),
+        );
+        assert.deepStrictEqual(
+            [documented.get(4), documented.get(16)],
+            [
+                [small.resources.length, criticalPath(small.resources).minutes],
+                [large.resources.length, criticalPath(large.resources).minutes],
+            ],
+            "docs/performance.md is stale: npm run bench -- --write",
+        );
     });
 });

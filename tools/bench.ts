@@ -7,6 +7,8 @@
  */
 
 import { awsRegions } from "../config/regions";
+import * as fs from "fs";
+import * as path from "path";
 import { RecordedResource, runProgram } from "./mockRuntime";
 
 /**
@@ -152,12 +154,31 @@ export function renderBench(rows: readonly BenchRow[]): string {
     return lines.join("\n");
 }
 
+/** docs/performance.md, whose table between `<!-- bench -->` markers `--write` rewrites. */
+export const performanceDoc = path.join(__dirname, "..", "docs", "performance.md");
+const benchMarkers = /(<!-- bench -->\n)[\s\S]*?(\n<!-- \/bench -->)/;
+
+/** The bench table docs/performance.md shows, as printed by the last `--write`. */
+export function documentedBench(doc: string = fs.readFileSync(performanceDoc, "utf8")): string {
+    const match = benchMarkers.exec(doc);
+    if (!match) {
+        throw new Error("docs/performance.md has no <!-- bench --> section");
+    }
+    return match[0].slice(match[1].length, -match[2].length);
+}
+
 async function main(): Promise<void> {
     const argv = process.argv.slice(2);
     const sizesArg = argv.indexOf("--sizes");
     const sizes = sizesArg >= 0 ? argv[sizesArg + 1].split(",").map(Number) : [4, 16, 64];
     const rows = await bench(sizes);
-    console.log(argv.includes("--json") ? JSON.stringify(rows, null, 2) : renderBench(rows));
+    const text = argv.includes("--json") ? JSON.stringify(rows, null, 2) : renderBench(rows);
+    if (argv.includes("--write")) {
+        const doc = fs.readFileSync(performanceDoc, "utf8");
+        documentedBench(doc);
+        fs.writeFileSync(performanceDoc, doc.replace(benchMarkers, `$1${text}$2`));
+    }
+    console.log(text);
 }
 
 if (require.main === module) {
