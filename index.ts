@@ -428,14 +428,15 @@ function shardMapOf(
                     direct,
                 ]) => ({
                     name,
+                    // The names that follow a failover come first.
                     entry: {
-                        region,
-                        cities,
-                        engine,
                         writer: shard.writerName,
                         reader: shard.readerName,
                         port,
                         credentialsSecretArn,
+                        region,
+                        cities,
+                        engine,
                         endpoints: {
                             writer,
                             ...(reader ? { reader } : {}),
