@@ -396,8 +396,12 @@ export class RegionalShard extends pulumi.ComponentResource {
             operations: s.operations,
             alarmTopicArn: topic.arn,
         };
-        // The most WAL a stalled CDC slot may hold. Aurora's volume grows on its own, so the cap
-        // is a quarter of the volume alarm's ceiling; on RDS, a share of the allocated storage.
+        // The most WAL a CDC slot may hold back (max_slot_wal_keep_size). It must outlast CDC's
+        // full load, during which the slot keeps every change: at the reference's 1,000 writes/s
+        // of about 1 KiB of WAL each, that is about 3.5 GiB an hour, while a full load of a 1 TB
+        // shard takes hours. Aurora's volume grows on its own, so the cap is a quarter of the
+        // volume alarm's ceiling (1,000 GiB by default: about 12 days of WAL); on RDS, a share
+        // of the allocated storage (200 GiB of 1,000: about 2 days).
         const slotWalLimitMb =
             s.engine === "aurora-postgresql"
                 ? Math.floor((s.volumeAlarmGiB * 1024) / 4)
