@@ -25,7 +25,7 @@ import {
 } from "./failoverBudget";
 import { privateNetwork } from "./network";
 import { placeInstances } from "./placement";
-import { customerKey } from "./security";
+import { assumableFor, customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
 import {
     argumentsMessage,
@@ -714,17 +714,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             `${scope.name}-monitoring-role`,
             {
                 description: `Enhanced Monitoring of geoshard shard ${scope.name}`,
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "monitoring.rds.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                        },
-                    ],
-                }),
+                assumeRolePolicy: assumableFor("monitoring.rds.amazonaws.com", accountId),
                 tags: scope.tags("monitoring"),
             },
             { parent: this },

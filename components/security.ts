@@ -100,3 +100,39 @@ export function assumableBy(service: string): string {
         Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
     });
 }
+
+/**
+ * A trust policy that lets one AWS service assume a role only on this account's behalf, against
+ * the confused-deputy problem: `aws:SourceAccount`, or `sts:ExternalId` where the service passes
+ * the account that way (Firehose).
+ * Source: https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export function assumableFor(
+    service: string,
+    accountId: pulumi.Input<string>,
+    key: "aws:SourceAccount" | "sts:ExternalId" = "aws:SourceAccount",
+): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { [key]: accountId } },
+            },
+        ],
+    });
+}
+
+/** A bucket policy statement that refuses every request not made over TLS. */
+export function denyInsecureTransport(bucketArn: pulumi.Input<string>): Record<string, unknown> {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}

@@ -18,6 +18,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CdcSelection, tableMappings } from "./cdc";
+import { assumableFor } from "./security";
 
 /** What a shard needs to know of the warehouse. */
 export interface WarehouseLink {
@@ -454,17 +455,11 @@ function createDelivery(ctx: ShardCdcContext, stream: aws.kinesis.Stream, prefix
         `${name}-cdc-firehose-role`,
         {
             description: `Firehose delivering geoshard shard ${name}'s CDC into the lake`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "firehose.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "sts:ExternalId": ctx.accountId } },
-                    },
-                ],
-            }),
+            assumeRolePolicy: assumableFor(
+                "firehose.amazonaws.com",
+                ctx.accountId,
+                "sts:ExternalId",
+            ),
             tags: ctx.tags("cdc", "cdc-firehose-role"),
         },
         inWarehouse,

@@ -8,7 +8,7 @@ import {
     declaredProviderRegion,
     validateWarehouseArgs,
 } from "./validateArgs";
-import { assumableBy, customerKey } from "./security";
+import { assumableBy, customerKey, denyInsecureTransport } from "./security";
 
 export interface WarehouseArgs {
     /** Environment name, used in physical names and tags. */
@@ -510,16 +510,7 @@ export class Warehouse extends pulumi.ComponentResource {
                 bucket: bucket.id,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
-                    ],
+                    Statement: [denyInsecureTransport(bucket.arn)],
                 }),
             },
             { parent: this },
@@ -604,14 +595,7 @@ export class Warehouse extends pulumi.ComponentResource {
                                 StringEquals: { "aws:SourceAccount": accountId },
                             },
                         },
-                        {
-                            Sid: "DenyInsecureTransport",
-                            Effect: "Deny",
-                            Principal: "*",
-                            Action: "s3:*",
-                            Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
-                            Condition: { Bool: { "aws:SecureTransport": "false" } },
-                        },
+                        denyInsecureTransport(bucket.arn),
                     ],
                 }),
             },

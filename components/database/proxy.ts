@@ -12,6 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { postgresPort } from "../defaults";
+import { assumableFor } from "../security";
 import { DatabaseTier, ShardScope } from "./tier";
 
 export interface ProxyArgs {
@@ -32,18 +33,7 @@ export function createProxy(scope: ShardScope, args: ProxyArgs): pulumi.Output<s
         `${name}-proxy-role`,
         {
             description: `RDS Proxy of geoshard shard ${name}: reads the master credentials`,
-            // Only RDS acting for this account may assume it (the confused-deputy guard).
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    {
-                        Effect: "Allow",
-                        Principal: { Service: "rds.amazonaws.com" },
-                        Action: "sts:AssumeRole",
-                        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-                    },
-                ],
-            }),
+            assumeRolePolicy: assumableFor("rds.amazonaws.com", args.accountId),
             tags: scope.tags("proxy", "proxy-role"),
         },
         { parent },
