@@ -50,6 +50,71 @@ export interface AuroraTierArgs extends DatabaseTierArgs {
     readonly global: boolean;
 }
 
+/** What every Aurora cluster of a shard states, the home cluster and a recovery secondary. */
+export function auroraClusterSettings(a: {
+    engineVersion: string;
+    keyArn: pulumi.Input<string>;
+    storageType: AuroraStorageType;
+    subnetGroupName: pulumi.Input<string>;
+    securityGroupId: pulumi.Input<string>;
+    parameterGroupName: pulumi.Input<string>;
+    backupRetentionDays: number;
+    deletionProtection: boolean;
+}) {
+    return {
+        engine: "aurora-postgresql",
+        engineMode: "provisioned",
+        engineVersion: a.engineVersion,
+        storageEncrypted: true,
+        kmsKeyId: a.keyArn,
+        storageType: a.storageType,
+        dbSubnetGroupName: a.subnetGroupName,
+        vpcSecurityGroupIds: [a.securityGroupId],
+        dbClusterParameterGroupName: a.parameterGroupName,
+        iamDatabaseAuthenticationEnabled: true,
+        backupRetentionPeriod: a.backupRetentionDays,
+        preferredBackupWindow: instanceDefaults.backupWindow,
+        preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
+        copyTagsToSnapshot: true,
+        deletionProtection: a.deletionProtection,
+        enabledCloudwatchLogsExports: [...auroraLogTypes],
+    } satisfies Partial<aws.rds.ClusterArgs>;
+}
+
+/** What every Aurora instance of a shard states, home or recovery. */
+export function auroraInstanceSettings(a: {
+    clusterId: pulumi.Input<string>;
+    instanceClass: string;
+    promotionTier: number;
+    availabilityZone: string;
+    subnetGroupName: pulumi.Input<string>;
+    parameterGroupName: pulumi.Input<string>;
+    keyArn: pulumi.Input<string>;
+    monitoringIntervalSeconds: number;
+    monitoringRoleArn: pulumi.Input<string>;
+}) {
+    return {
+        clusterIdentifier: a.clusterId,
+        engine: "aurora-postgresql",
+        instanceClass: a.instanceClass,
+        promotionTier: a.promotionTier,
+        availabilityZone: a.availabilityZone,
+        dbSubnetGroupName: a.subnetGroupName,
+        dbParameterGroupName: a.parameterGroupName,
+        publiclyAccessible: false,
+        // Minor upgrades come from config (engines.ts): an instance that upgraded itself would
+        // leave the cluster's configured version behind.
+        autoMinorVersionUpgrade: false,
+        caCertIdentifier: instanceDefaults.caCertificateIdentifier,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: a.keyArn,
+        performanceInsightsRetentionPeriod: instanceDefaults.performanceInsightsRetentionDays,
+        monitoringInterval: a.monitoringIntervalSeconds,
+        monitoringRoleArn: a.monitoringRoleArn,
+        copyTagsToSnapshot: true,
+    } satisfies Partial<aws.rds.ClusterInstanceArgs>;
+}
+
 export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): DatabaseTier {
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
@@ -98,28 +163,22 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         `${name}-cluster`,
         {
             clusterIdentifier,
-            engine: "aurora-postgresql",
-            engineMode: "provisioned",
-            engineVersion: args.engineVersion,
+            ...auroraClusterSettings({
+                engineVersion: args.engineVersion,
+                keyArn: scope.key.arn,
+                storageType: args.storageType,
+                subnetGroupName: args.subnetGroupName,
+                securityGroupId: args.securityGroupId,
+                parameterGroupName: clusterParams.name,
+                backupRetentionDays: args.backupRetentionDays,
+                deletionProtection: args.deletionProtection,
+            }),
             databaseName: args.databaseName,
             masterUsername: args.username,
             masterPassword: args.password,
             port: postgresPort,
-            storageEncrypted: true,
-            kmsKeyId: scope.key.arn,
-            storageType: args.storageType,
-            dbSubnetGroupName: args.subnetGroupName,
-            vpcSecurityGroupIds: [args.securityGroupId],
-            dbClusterParameterGroupName: clusterParams.name,
-            iamDatabaseAuthenticationEnabled: true,
-            backupRetentionPeriod: args.backupRetentionDays,
-            preferredBackupWindow: instanceDefaults.backupWindow,
-            preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
-            copyTagsToSnapshot: true,
-            deletionProtection: args.deletionProtection,
             skipFinalSnapshot: false,
             finalSnapshotIdentifier: scope.identifier("cluster-final"),
-            enabledCloudwatchLogsExports: [...auroraLogTypes],
             tags: scope.tags("database", "cluster"),
         },
         {
@@ -158,25 +217,17 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             `${name}-${label}`,
             {
                 identifier,
-                clusterIdentifier: cluster.id,
-                engine: "aurora-postgresql",
-                instanceClass,
-                promotionTier: promotionTiers[role],
-                availabilityZone,
-                dbSubnetGroupName: args.subnetGroupName,
-                dbParameterGroupName: instanceParams.name,
-                publiclyAccessible: false,
-                // Minor upgrades come from config (engines.ts): an instance that upgraded itself
-                // would leave the cluster's configured version behind.
-                autoMinorVersionUpgrade: false,
-                caCertIdentifier: instanceDefaults.caCertificateIdentifier,
-                performanceInsightsEnabled: true,
-                performanceInsightsKmsKeyId: scope.key.arn,
-                performanceInsightsRetentionPeriod:
-                    instanceDefaults.performanceInsightsRetentionDays,
-                monitoringInterval: args.monitoringIntervalSeconds,
-                monitoringRoleArn: args.monitoringRole.arn,
-                copyTagsToSnapshot: true,
+                ...auroraInstanceSettings({
+                    clusterId: cluster.id,
+                    instanceClass,
+                    promotionTier: promotionTiers[role],
+                    availabilityZone,
+                    subnetGroupName: args.subnetGroupName,
+                    parameterGroupName: instanceParams.name,
+                    keyArn: scope.key.arn,
+                    monitoringIntervalSeconds: args.monitoringIntervalSeconds,
+                    monitoringRoleArn: args.monitoringRole.arn,
+                }),
                 tags: scope.tags(role, label),
             },
             { parent, protect, dependsOn: [args.monitoringRole.ready, ...dependsOn] },

@@ -24,7 +24,13 @@ import { AuroraStorageType, Engine, parameterFamily } from "../engines";
 import { privateNetwork } from "../network";
 import { placeInstances } from "../placement";
 import { customerKey } from "../security";
-import { auroraInstanceParameters, auroraLogTypes, promotionTiers } from "./aurora";
+import {
+    auroraClusterSettings,
+    auroraInstanceParameters,
+    auroraInstanceSettings,
+    auroraLogTypes,
+    promotionTiers,
+} from "./aurora";
 import { postgresLogTypes } from "./postgres";
 import { exportedLogGroups, replicationParameters, ShardScope, TierInstance } from "./tier";
 
@@ -296,24 +302,18 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         `${name}-recovery-cluster`,
         {
             clusterIdentifier,
-            engine: "aurora-postgresql",
-            engineMode: "provisioned",
-            engineVersion: args.engineVersion,
+            ...auroraClusterSettings({
+                engineVersion: args.engineVersion,
+                keyArn: key.arn,
+                storageType: args.storageType,
+                subnetGroupName: c.subnetGroup.name,
+                securityGroupId: c.group.id,
+                parameterGroupName: clusterParams.name,
+                backupRetentionDays: args.backupRetentionDays,
+                deletionProtection: args.deletionProtection,
+            }),
             globalClusterIdentifier: global.id,
-            storageEncrypted: true,
-            kmsKeyId: key.arn,
-            storageType: args.storageType,
-            dbSubnetGroupName: c.subnetGroup.name,
-            vpcSecurityGroupIds: [c.group.id],
-            dbClusterParameterGroupName: clusterParams.name,
-            iamDatabaseAuthenticationEnabled: true,
-            backupRetentionPeriod: args.backupRetentionDays,
-            preferredBackupWindow: instanceDefaults.backupWindow,
-            preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
-            copyTagsToSnapshot: true,
-            deletionProtection: args.deletionProtection,
             skipFinalSnapshot: true,
-            enabledCloudwatchLogsExports: [...auroraLogTypes],
             tags: scope.tags("recovery", "cluster"),
         },
         {
@@ -335,23 +335,17 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             `${name}-${label}`,
             {
                 identifier,
-                clusterIdentifier: cluster.id,
-                engine: "aurora-postgresql",
-                instanceClass: args.instanceClass,
-                promotionTier: promotionTiers.recovery,
-                availabilityZone: c.azOf(i),
-                dbSubnetGroupName: c.subnetGroup.name,
-                dbParameterGroupName: instanceParams.name,
-                publiclyAccessible: false,
-                autoMinorVersionUpgrade: false,
-                caCertIdentifier: instanceDefaults.caCertificateIdentifier,
-                performanceInsightsEnabled: true,
-                performanceInsightsKmsKeyId: key.arn,
-                performanceInsightsRetentionPeriod:
-                    instanceDefaults.performanceInsightsRetentionDays,
-                monitoringInterval: args.monitoringIntervalSeconds,
-                monitoringRoleArn: args.monitoringRoleArn,
-                copyTagsToSnapshot: true,
+                ...auroraInstanceSettings({
+                    clusterId: cluster.id,
+                    instanceClass: args.instanceClass,
+                    promotionTier: promotionTiers.recovery,
+                    availabilityZone: c.azOf(i),
+                    subnetGroupName: c.subnetGroup.name,
+                    parameterGroupName: instanceParams.name,
+                    keyArn: key.arn,
+                    monitoringIntervalSeconds: args.monitoringIntervalSeconds,
+                    monitoringRoleArn: args.monitoringRoleArn,
+                }),
                 tags: scope.tags("recovery", label),
             },
             { ...opts, protect: args.protect && i === 0 },
