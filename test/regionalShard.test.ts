@@ -412,7 +412,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
             family: "aurora-postgresql17",
             description: "geoshard shard asia, Aurora PostgreSQL cluster",
             parameters: [
-                { name: "rds.force_ssl", value: "1" },
+                { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
                 { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
                 {
                     name: "shared_preload_libraries",
@@ -420,7 +420,11 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                     applyMethod: "pending-reboot",
                 },
                 // A quarter of volumeAlarmGiB (4000 GiB), in MB.
-                { name: "max_slot_wal_keep_size", value: String((4000 * 1024) / 4) },
+                {
+                    name: "max_slot_wal_keep_size",
+                    value: String((4000 * 1024) / 4),
+                    applyMethod: "pending-reboot",
+                },
                 { name: "apg_ccm_enabled", value: "1" },
             ],
             tags: shardTags("asia", "database", "cluster-params"),
@@ -1482,7 +1486,11 @@ describe("RegionalShard, per-shard overrides: RDS Proxy on both engines, no read
             europe.inputs.parameters.find(
                 (p: { name: string }) => p.name === "max_slot_wal_keep_size",
             ),
-            { name: "max_slot_wal_keep_size", value: String((500 * 1024) / 4) },
+            {
+                name: "max_slot_wal_keep_size",
+                value: String((500 * 1024) / 4),
+                applyMethod: "pending-reboot",
+            },
         );
         assert.strictEqual(
             named(mixed, "europe-volume-used", types.alarm).inputs.threshold,

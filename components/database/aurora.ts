@@ -124,7 +124,14 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL cluster`,
             parameters: [
-                ...replicationParameters(args.slotWalLimitMb),
+                // Whether Aurora applies rds.force_ssl and max_slot_wal_keep_size without a
+                // reboot is not documented; AWS accepts pending-reboot for dynamic and static
+                // parameters alike (immediate only for dynamic ones), and a new cluster boots
+                // with every parameter of its group.
+                ...replicationParameters(args.slotWalLimitMb).map((p) => ({
+                    ...p,
+                    applyMethod: "pending-reboot",
+                })),
                 // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
                 // warm, so a failover lands on a warm cache. It needs the standby in the
                 // writer's class at tier 0, which this tier guarantees. AWS documents it as not

@@ -271,7 +271,10 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL secondary cluster`,
-            parameters: replicationParameters(args.slotWalLimitMb),
+            parameters: replicationParameters(args.slotWalLimitMb).map((p) => ({
+                ...p,
+                applyMethod: "pending-reboot",
+            })),
             tags: scope.tags("database", "cluster-params"),
         },
         opts,
