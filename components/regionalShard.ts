@@ -376,7 +376,12 @@ export class RegionalShard extends pulumi.ComponentResource {
             { length: 40, special: true, overrideSpecial: "-_" },
             { parent: this },
         );
-        const topic = this.createAlarmTopic(scope, identity.accountId, s.operations.alarmEmails);
+        const topic = this.createAlarmTopic(
+            scope,
+            identity.accountId,
+            partition.partition,
+            s.operations.alarmEmails,
+        );
 
         const common = {
             engineVersion: s.engineVersion,
@@ -738,6 +743,7 @@ export class RegionalShard extends pulumi.ComponentResource {
     private createAlarmTopic(
         scope: ShardScope,
         accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
         emails: readonly string[],
     ): aws.sns.Topic {
         const topic = new aws.sns.Topic(
@@ -759,7 +765,9 @@ export class RegionalShard extends pulumi.ComponentResource {
                         {
                             Sid: "AccountManagesTopic",
                             Effect: "Allow",
-                            Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` },
+                            Principal: {
+                                AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root`,
+                            },
                             Action: [
                                 "sns:GetTopicAttributes",
                                 "sns:SetTopicAttributes",
