@@ -222,6 +222,8 @@ export interface ShardSummary {
     readonly storageType?: AuroraStorageType;
     /** RDS: gp3 GiB allocated to the master. */
     readonly allocatedStorageGiB?: number;
+    /** Aurora: whether the standby's cache is kept warm (apg_ccm_enabled). */
+    readonly clusterCacheManagement?: boolean;
     readonly backupRetentionDays: number;
     readonly instances: readonly InstanceSummary[];
     /** What `writer.<shard>` resolves to, across a failover and, with a recovery region, a region loss. */
@@ -602,7 +604,11 @@ export class RegionalShard extends pulumi.ComponentResource {
                         : "Aurora Standard"
                     : `gp3 ${s.allocatedStorageGiB} GiB -> ${s.maxAllocatedStorageGiB} GiB`,
             ...(s.engine === "aurora-postgresql"
-                ? { storageType: s.storageType }
+                ? {
+                      storageType: s.storageType,
+                      // Off in a global database, where AWS documents it as unsupported.
+                      clusterCacheManagement: args.recovery === undefined,
+                  }
                 : { allocatedStorageGiB: s.allocatedStorageGiB }),
             backupRetentionDays: s.backupRetentionDays,
             instances: tier.instances.map((db) => ({

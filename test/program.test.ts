@@ -93,7 +93,7 @@ describe("offline plan", () => {
         }
         assert.match(
             text,
-            /^  engine    aurora-postgresql 17\.7, storage Aurora Standard, backups 14 d$/m,
+            /^  engine    aurora-postgresql 17\.7, storage Aurora Standard, backups 14 d, no cluster cache management \(unsupported in a global database\)$/m,
         );
         assert.match(
             text,

@@ -895,6 +895,8 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 region: "eu-west-2",
                 storage: "Aurora Standard",
                 storageType: "aurora",
+                // One region: the standby's cache is kept warm.
+                clusterCacheManagement: true,
                 backupRetentionDays: 14,
                 instances: [
                     instance("writer", "writer", "db.r6g.8xlarge", "eu-west-2c", 0, true),

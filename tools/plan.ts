@@ -183,6 +183,11 @@ export function renderPlan(plan: Plan): string {
         lines.push(
             `  engine    ${shard.engine} ${shard.engineVersion}, storage ${shard.storage}, ` +
                 `backups ${shard.backupRetentionDays} d` +
+                (shard.clusterCacheManagement === undefined
+                    ? ""
+                    : shard.clusterCacheManagement
+                      ? ", the standby's cache kept warm"
+                      : ", no cluster cache management (unsupported in a global database)") +
                 (shard.proxy ? ", RDS Proxy in front of the writer" : ""),
         );
         lines.push(
