@@ -6,7 +6,7 @@ import { createAuroraTier } from "./database/aurora";
 import { createPostgresTier, slotWalLimitPercent } from "./database/postgres";
 import { createProxy } from "./database/proxy";
 import { createRecovery, Recovery } from "./database/recovery";
-import { DatabaseTier, InstanceRole, ShardScope } from "./database/tier";
+import { DatabaseTier, InstanceRole, rdsLogGroupPrefixes, ShardScope } from "./database/tier";
 import {
     instanceDefaults,
     operationDefaults,
@@ -324,10 +324,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             region: args.region,
             accountId: identity.accountId,
             partition: partition.partition,
-            logGroupPrefixes: [
-                `/aws/rds/cluster/${identifier("")}`,
-                `/aws/rds/instance/${identifier("")}`,
-            ],
+            logGroupPrefixes: rdsLogGroupPrefixes(identifier("")),
             alias: `alias/${identifier("key")}`,
             tags: tags("encryption"),
         });

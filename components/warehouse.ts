@@ -425,36 +425,7 @@ export class Warehouse extends pulumi.ComponentResource {
      */
     private createLake(key: aws.kms.Key, accountId: pulumi.Output<string>): aws.s3.Bucket {
         const { name } = this;
-        const prefix = warehouseNames(this.args.environment).prefix;
-        const bucket = new aws.s3.Bucket(
-            `${name}-lake`,
-            {
-                bucket: pulumi.interpolate`${prefix}-lake-${accountId}`,
-                tags: this.tags("storage", "lake"),
-            },
-            { parent: this },
-        );
-        new aws.s3.BucketOwnershipControls(
-            `${name}-lake-ownership`,
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            { parent: this },
-        );
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-lake-public-access`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            { parent: this },
-        );
-        new aws.s3.BucketVersioning(
-            `${name}-lake-versioning`,
-            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            { parent: this },
-        );
+        const { bucket } = this.privateBucket("lake", accountId, this.tags("storage", "lake"));
         new aws.s3.BucketServerSideEncryptionConfiguration(
             `${name}-lake-encryption`,
             {
@@ -519,6 +490,47 @@ export class Warehouse extends pulumi.ComponentResource {
     }
 
     /**
+     * A bucket of this warehouse, `<prefix>-<purpose>-<account>`, that only this account reaches:
+     * ACLs disabled (the bucket owner owns every object), public access blocked, versioned.
+     * Children: `<name>-<purpose>` and its `-ownership`, `-public-access`, `-versioning`.
+     */
+    private privateBucket(
+        purpose: string,
+        accountId: pulumi.Output<string>,
+        tags: Record<string, string>,
+    ): { bucket: aws.s3.Bucket; ownership: aws.s3.BucketOwnershipControls } {
+        const { name } = this;
+        const prefix = warehouseNames(this.args.environment).prefix;
+        const bucket = new aws.s3.Bucket(
+            `${name}-${purpose}`,
+            { bucket: pulumi.interpolate`${prefix}-${purpose}-${accountId}`, tags },
+            { parent: this },
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            `${name}-${purpose}-ownership`,
+            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            { parent: this },
+        );
+        new aws.s3.BucketPublicAccessBlock(
+            `${name}-${purpose}-public-access`,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            { parent: this },
+        );
+        new aws.s3.BucketVersioning(
+            `${name}-${purpose}-versioning`,
+            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+            { parent: this },
+        );
+        return { bucket, ownership };
+    }
+
+    /**
      * Server access logs of the lake, in a bucket of their own: who read or wrote the warehouse's
      * data. S3 writes them as the logging service principal, which a bucket policy admits for
      * this lake and account only (ACLs are disabled by BucketOwnerEnforced). The bucket keeps the
@@ -529,36 +541,11 @@ export class Warehouse extends pulumi.ComponentResource {
      */
     private createAccessLogs(lake: aws.s3.Bucket, accountId: pulumi.Output<string>): aws.s3.Bucket {
         const { name } = this;
-        const prefix = warehouseNames(this.args.environment).prefix;
-        const bucket = new aws.s3.Bucket(
-            `${name}-access-logs`,
-            {
-                bucket: pulumi.interpolate`${prefix}-access-logs-${accountId}`,
-                tags: this.tags("logs", "access-logs"),
-            },
-            { parent: this },
-        );
-        const ownership = new aws.s3.BucketOwnershipControls(
-            `${name}-access-logs-ownership`,
-            { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-            { parent: this },
-        );
-        new aws.s3.BucketPublicAccessBlock(
-            `${name}-access-logs-public-access`,
-            {
-                bucket: bucket.id,
-                blockPublicAcls: true,
-                blockPublicPolicy: true,
-                ignorePublicAcls: true,
-                restrictPublicBuckets: true,
-            },
-            { parent: this },
-        );
         // Versioned, so a deleted or overwritten log is kept for a month.
-        new aws.s3.BucketVersioning(
-            `${name}-access-logs-versioning`,
-            { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-            { parent: this },
+        const { bucket, ownership } = this.privateBucket(
+            "access-logs",
+            accountId,
+            this.tags("logs", "access-logs"),
         );
         new aws.s3.BucketLifecycleConfiguration(
             `${name}-access-logs-lifecycle`,

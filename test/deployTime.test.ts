@@ -6,6 +6,7 @@ import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { reportPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
+import { awsProvider, declared } from "./helpers";
 
 const everyDeployRule: Policies = deployTimePolicies;
 
@@ -15,41 +16,10 @@ const rule = (name: string): Policies => {
     return found;
 };
 
-const provider = (region: string): RecordedResource => ({
-    type: "pulumi:providers:aws",
-    name: `aws-${region}`,
-    urn: `urn:pulumi:test::geoshard::pulumi:providers:aws::aws-${region}`,
-    custom: true,
-    inputs: { region },
-    parent: "",
-    protect: false,
-    dependencies: [],
-});
-
-/** A resource in eu-west-2 named after its type's last part, unless told otherwise. */
-function declared(
-    type: string,
-    inputs: Record<string, any>,
-    options: { name?: string; region?: string; dependencies?: readonly RecordedResource[] } = {},
-): RecordedResource {
-    const name = options.name ?? "subject";
-    return {
-        type,
-        name,
-        urn: `urn:pulumi:test::geoshard::${type}::${name}`,
-        custom: true,
-        inputs,
-        region: options.region ?? "eu-west-2",
-        parent: "",
-        protect: false,
-        dependencies: (options.dependencies ?? []).map((d) => d.urn),
-    };
-}
-
 /** The messages one deploy-time rule reports over some resources. */
 function messages(policy: string, ...resources: RecordedResource[]): string[] {
     return evaluatePolicies(
-        [provider("eu-west-2"), provider("us-east-1"), ...resources],
+        [awsProvider("eu-west-2"), awsProvider("us-east-1"), ...resources],
         rule(policy),
     ).violations.map((v) => v.message);
 }

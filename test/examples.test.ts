@@ -3,11 +3,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runProgram } from "../tools/mockRuntime";
-import { planCommand } from "../tools/plan";
 import { stacksToPlan } from "../tools/planAll";
 import { readFixtures } from "../tools/planSources";
 import { projectRoot, readStackConfig } from "../tools/stackConfig";
-import { instancesOf, named, types } from "./helpers";
+import { instancesOf, named, runPlan, types } from "./helpers";
 
 describe("examples", () => {
     it("are planned by CI with the project's stacks: every stack file of every example that runs this program", () => {
@@ -74,15 +73,13 @@ describe("examples", () => {
             "no VPC for the shard in the existing one",
         );
 
-        const out: string[] = [];
-        const code = await planCommand(
-            ["--stack", "staging-shared-vpc", "--dir", "examples/existing-vpc"],
-            (t) => out.push(t),
-        );
+        const { code, out } = await runPlan([
+            "--stack",
+            "staging-shared-vpc",
+            "--dir",
+            "examples/existing-vpc",
+        ]);
         assert.strictEqual(code, 0);
-        assert.match(
-            out.join("\n"),
-            /^ {2}network {3}VPC \(existing\); private subnets \(existing\)$/m,
-        );
+        assert.match(out, /^ {2}network {3}VPC \(existing\); private subnets \(existing\)$/m);
     });
 });

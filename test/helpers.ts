@@ -1,8 +1,10 @@
 /** Shared fixtures for the mock tests: a four-shard stack like prod, and resource queries. */
 
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Fixtures, ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+import { planCommand } from "../tools/plan";
 import { PolicyConfig } from "../tools/policyEval";
 
 export interface ShardEntry {
@@ -185,4 +187,73 @@ export function stackPolicyConfig(stack: string): PolicyConfig {
     return JSON.parse(
         fs.readFileSync(path.join(__dirname, "..", "policies", "config", `${stack}.json`), "utf8"),
     );
+}
+
+/** The AWS provider of one region, as the mock runtime records it. */
+export function awsProvider(region: string): RecordedResource {
+    return {
+        type: types.provider,
+        name: `aws-${region}`,
+        urn: `urn:pulumi:test::geoshard::${types.provider}::aws-${region}`,
+        custom: true,
+        inputs: { region },
+        parent: "",
+        protect: false,
+        dependencies: [],
+    };
+}
+
+/** One resource as the mock runtime records it: named `subject` in eu-west-2 unless told otherwise. */
+export function declared(
+    type: string,
+    inputs: Record<string, any>,
+    options: { name?: string; region?: string; dependencies?: readonly RecordedResource[] } = {},
+): RecordedResource {
+    const name = options.name ?? "subject";
+    return {
+        type,
+        name,
+        urn: `urn:pulumi:test::geoshard::${type}::${name}`,
+        custom: true,
+        inputs,
+        region: options.region ?? "eu-west-2",
+        parent: "",
+        protect: false,
+        dependencies: (options.dependencies ?? []).map((d) => d.urn),
+    };
+}
+
+/**
+ * A project directory with the real Pulumi.yaml and the given files, written into `under`
+ * (the project root unless given).
+ */
+export function projectDir(files: Record<string, string>, under = ""): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "geoshard-plan-"));
+    fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.mkdirSync(path.join(root, under), { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+        fs.writeFileSync(path.join(root, under, name), text);
+    }
+    return root;
+}
+
+/**
+ * Runs the offline plan command and collects what it prints to each stream. npm's environment
+ * (where `npm run plan --stack=x` leaves its flags) is empty unless given.
+ */
+export async function runPlan(
+    argv: string[],
+    root?: string,
+    env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await planCommand(
+        argv,
+        (t) => out.push(t),
+        (t) => err.push(t),
+        root,
+        env,
+    );
+    return { code, out: out.join("\n"), err: err.join("\n") };
 }

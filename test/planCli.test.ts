@@ -1,22 +1,11 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { policies } from "../policies/rules";
 import { runProgram } from "../tools/mockRuntime";
-import { parseArgs, planCommand, planUsage } from "../tools/plan";
+import { parseArgs, planUsage } from "../tools/plan";
 import { evaluatePolicies, hasMandatoryViolation, parsePolicyConfig } from "../tools/policyEval";
-import { referenceShards } from "./helpers";
-
-/** A project directory with the real Pulumi.yaml, the given stack files and other files. */
-function projectDir(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "geoshard-plan-"));
-    fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    for (const [name, text] of Object.entries(files)) {
-        fs.writeFileSync(path.join(dir, name), text);
-    }
-    return dir;
-}
+import { projectDir, referenceShards, runPlan as plan } from "./helpers";
 
 /** A valid one-shard stack with two readers: quick to plan. */
 const oneShardStack = [
@@ -30,24 +19,6 @@ const oneShardStack = [
     "  geoshard:warehouse: { region: eu-west-2, vpcCidr: 10.100.0.0/16 }",
     "",
 ].join("\n");
-
-/** Runs the plan command, collecting what it prints; npm's environment is empty unless given. */
-async function plan(
-    argv: string[],
-    root?: string,
-    env: Record<string, string> = {},
-): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await planCommand(
-        argv,
-        (t) => out.push(t),
-        (t) => err.push(t),
-        root,
-        env,
-    );
-    return { code, out: out.join("\n"), err: err.join("\n") };
-}
 
 describe("offline plan: arguments", () => {
     it("parses its flags, with a value after a space or an equals sign", () => {

@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { prodStackCostInput } from "../pricing/prodStack";
 import { ProgramRun, runProgram } from "../tools/mockRuntime";
-import { buildPlan, planCommand } from "../tools/plan";
+import { buildPlan } from "../tools/plan";
 import { stackCostInput } from "../tools/planCost";
 import { readStackConfig } from "../tools/stackConfig";
+import { runPlan } from "./helpers";
 
 describe("the plan's bill", () => {
     let prod: ProgramRun;
@@ -22,9 +23,8 @@ describe("the plan's bill", () => {
     });
 
     it("ends the plan with the bill: the per-shard table, the total, what it leaves out, the budget", async () => {
-        const out: string[] = [];
-        assert.strictEqual(await planCommand(["--stack", "prod"], (t) => out.push(t)), 0);
-        const text = out.join("\n");
+        const { code, out: text } = await runPlan(["--stack", "prod"]);
+        assert.strictEqual(code, 0);
         const bill = text.slice(text.indexOf("Estimated monthly cost"));
         assert.match(
             bill,
@@ -70,9 +70,9 @@ describe("the plan's bill", () => {
     });
 
     it("carries the same figures in --json", async () => {
-        const out: string[] = [];
-        assert.strictEqual(await planCommand(["--stack", "prod", "--json"], (t) => out.push(t)), 0);
-        const plan = JSON.parse(out.join(""));
+        const { code, out } = await runPlan(["--stack", "prod", "--json"]);
+        assert.strictEqual(code, 0);
+        const plan = JSON.parse(out);
         assert.strictEqual(plan.cost.monthlyUsd, 54294.26);
         assert.strictEqual(plan.cost.maxMonthlyUsd, 46000);
         assert.deepStrictEqual(

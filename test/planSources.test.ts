@@ -1,39 +1,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { ProgramError, runProgram } from "../tools/mockRuntime";
-import { planCommand } from "../tools/plan";
 import { stackFixtures } from "../tools/planSources";
 import { projectRoot, readStackConfig } from "../tools/stackConfig";
-import { rawConfig } from "./helpers";
+import { projectDir, rawConfig, runPlan as plan } from "./helpers";
 
 const splitDir = path.join(projectRoot, "examples", "split");
 const globalStack = "acme/geoshard/prod-global";
-
-/** Runs the plan command; returns its exit code and what it printed to each stream. */
-async function plan(argv: string[], root?: string) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await planCommand(
-        argv,
-        (t) => out.push(t),
-        (t) => err.push(t),
-        root,
-    );
-    return { code, out: out.join("\n"), err: err.join("\n") };
-}
-
-/** A project directory with the real Pulumi.yaml, and the given stack files in `stacks/`. */
-function projectWith(files: Record<string, string>): string {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "geoshard-split-"));
-    fs.copyFileSync(path.join(projectRoot, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-    fs.mkdirSync(path.join(root, "stacks"));
-    for (const [name, text] of Object.entries(files)) {
-        fs.writeFileSync(path.join(root, "stacks", name), text);
-    }
-    return root;
-}
 
 const shardsStack = [
     "config:",
@@ -110,7 +84,7 @@ describe("offline plan of a split environment", () => {
     });
 
     it("exits 2 naming the file it expected when the global stack's file is missing", async () => {
-        const root = projectWith({ "Pulumi.dev-east.yaml": shardsStack });
+        const root = projectDir({ "Pulumi.dev-east.yaml": shardsStack }, "stacks");
         const { code, out, err } = await plan(["--dir", "stacks", "--stack", "dev-east"], root);
         assert.strictEqual(code, 2);
         assert.strictEqual(out, "");
@@ -121,10 +95,13 @@ describe("offline plan of a split environment", () => {
     });
 
     it("exits 2 when the named global stack is no global stack", async () => {
-        const root = projectWith({
-            "Pulumi.dev-east.yaml": shardsStack,
-            "Pulumi.prod-global.yaml": shardsStack,
-        });
+        const root = projectDir(
+            {
+                "Pulumi.dev-east.yaml": shardsStack,
+                "Pulumi.prod-global.yaml": shardsStack,
+            },
+            "stacks",
+        );
         const { code, err } = await plan(["--dir", "stacks", "--stack", "dev-east"], root);
         assert.strictEqual(code, 2);
         assert.strictEqual(
@@ -134,11 +111,14 @@ describe("offline plan of a split environment", () => {
     });
 
     it("exits 1 with the global stack's own messages when it would not deploy", async () => {
-        const root = projectWith({
-            "Pulumi.dev-east.yaml": shardsStack,
-            "Pulumi.prod-global.yaml":
-                "config:\n  geoshard:environment: qa\n  geoshard:stackRole: global\n  geoshard:warehouse: {region: us-east-1, vpcCidr: 10.100.0.0/16}\n",
-        });
+        const root = projectDir(
+            {
+                "Pulumi.dev-east.yaml": shardsStack,
+                "Pulumi.prod-global.yaml":
+                    "config:\n  geoshard:environment: qa\n  geoshard:stackRole: global\n  geoshard:warehouse: {region: us-east-1, vpcCidr: 10.100.0.0/16}\n",
+            },
+            "stacks",
+        );
         const { code, err } = await plan(["--dir", "stacks", "--stack", "dev-east"], root);
         assert.strictEqual(code, 1);
         assert.strictEqual(
@@ -188,12 +168,15 @@ describe("offline plan of stack files in another directory", () => {
 
     it("reads the directory's fixtures.json into the mocked account, and refuses one it does not know", async () => {
         const subnet = { vpcId: "vpc-0abc0abc0abc0abc0", availabilityZone: "us-east-1b" };
-        const root = projectWith({
-            "Pulumi.dev.yaml": `config:\n${Object.entries(rawConfig({ environment: "dev" }))
-                .map(([k, v]) => `  ${k}: '${v}'`)
-                .join("\n")}\n`,
-            "fixtures.json": JSON.stringify({ subnets: { "subnet-1": subnet } }),
-        });
+        const root = projectDir(
+            {
+                "Pulumi.dev.yaml": `config:\n${Object.entries(rawConfig({ environment: "dev" }))
+                    .map(([k, v]) => `  ${k}: '${v}'`)
+                    .join("\n")}\n`,
+                "fixtures.json": JSON.stringify({ subnets: { "subnet-1": subnet } }),
+            },
+            "stacks",
+        );
         assert.deepStrictEqual(
             await stackFixtures(
                 readStackConfig("dev", root, path.join(root, "stacks")),

@@ -5,6 +5,7 @@ import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import { reportPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
+import { awsProvider, declared } from "./helpers";
 // The SDK's own representation of a value unknown during preview.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy");
@@ -56,35 +57,14 @@ const replica = (): Record<string, any> => {
     };
 };
 
+/** One resource and its region's provider, as the mock runtime records them. */
 function resource(
     type: string,
     inputs: Record<string, any>,
     region = "eu-west-2",
     name = "subject",
 ): RecordedResource[] {
-    return [
-        {
-            type: "pulumi:providers:aws",
-            name: `aws-${region}`,
-            urn: `urn:pulumi:test::geoshard::pulumi:providers:aws::aws-${region}`,
-            custom: true,
-            inputs: { region },
-            parent: "",
-            protect: false,
-            dependencies: [],
-        },
-        {
-            type,
-            name,
-            urn: `urn:pulumi:test::geoshard::${type}::${name}`,
-            custom: true,
-            inputs,
-            region,
-            parent: "",
-            protect: false,
-            dependencies: [],
-        },
-    ];
+    return [awsProvider(region), declared(type, inputs, { name, region })];
 }
 
 /** The messages one policy reports for one resource. */

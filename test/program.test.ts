@@ -1,12 +1,9 @@
 import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramError } from "../tools/mockRuntime";
-import { buildPlan, planCommand, renderPlan } from "../tools/plan";
+import { buildPlan, renderPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
-import { referenceShards, run } from "./helpers";
+import { projectDir, referenceShards, run, runPlan } from "./helpers";
 
 describe("the program refuses bad config before declaring anything", () => {
     const badConfigs: {
@@ -65,15 +62,8 @@ describe("the program refuses bad config before declaring anything", () => {
 
 describe("offline plan", () => {
     it("prints the four prod shards with the design card's classes", async () => {
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await planCommand(
-            ["--stack", "prod"],
-            (t) => out.push(t),
-            (t) => err.push(t),
-        );
-        assert.strictEqual(code, 0, err.join("\n"));
-        const text = out.join("\n");
+        const { code, out: text, err } = await runPlan(["--stack", "prod"]);
+        assert.strictEqual(code, 0, err);
         for (const shard of ["us-east", "us-west", "europe", "asia"]) {
             assert.match(text, new RegExp(`^Shard ${shard} `, "m"));
             for (const [role, label, instanceClass, tier] of [
@@ -142,9 +132,9 @@ describe("offline plan", () => {
     });
 
     it("prints the same plan as JSON", async () => {
-        const out: string[] = [];
-        assert.strictEqual(await planCommand(["--stack", "dev", "--json"], (t) => out.push(t)), 0);
-        const plan = JSON.parse(out.join(""));
+        const { code, out } = await runPlan(["--stack", "dev", "--json"]);
+        assert.strictEqual(code, 0);
+        const plan = JSON.parse(out);
         assert.strictEqual(plan.environment, "dev");
         assert.deepStrictEqual(
             plan.shards.map((s: any) => [
@@ -221,47 +211,31 @@ describe("offline plan", () => {
     });
 
     it("exits 1 with the validation messages on bad config", async () => {
-        const root = makeStackDir(
-            "geoshard:environment: prod\n  geoshard:warehouse: {region: us-east-1, vpcCidr: 10.100.0.0/16}\n  geoshard:shards: []",
-        );
-        const err: string[] = [];
-        const code = await planCommand(
-            ["--stack", "broken"],
-            () => undefined,
-            (t) => err.push(t),
-            root,
-        );
+        const root = projectDir({
+            "Pulumi.broken.yaml":
+                "config:\n  geoshard:environment: prod\n  geoshard:warehouse: {region: us-east-1, vpcCidr: 10.100.0.0/16}\n  geoshard:shards: []\n",
+        });
+        const { code, err } = await runPlan(["--stack", "broken"], root);
         assert.strictEqual(code, 1);
         assert.strictEqual(
-            err.join("\n"),
+            err,
             "plan: stack broken would not deploy:\ninvalid geoshard configuration (1 problem):\n  - geoshard:shards: [] is not a non-empty list of { name, region, vpcCidr, cities }",
         );
     });
 
     it("exits 2 on a stack that does not exist or a bad argument", async () => {
-        const err: string[] = [];
-        assert.strictEqual(
-            await planCommand(
-                ["--stack", "qa"],
-                () => undefined,
-                (t) => err.push(t),
-            ),
-            2,
-        );
-        assert.strictEqual(
-            await planCommand(
-                ["--stak", "prod"],
-                () => undefined,
-                (t) => err.push(t),
-            ),
-            2,
-        );
         const usage =
             "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
-        assert.deepStrictEqual(err, [
-            `plan: no stack "qa": Pulumi.qa.yaml does not exist; stacks here: dev, prod\n${usage}`,
-            `plan: unknown argument "--stak"; did you mean --stack?\n${usage}`,
-        ]);
+        assert.deepStrictEqual(await runPlan(["--stack", "qa"]), {
+            code: 2,
+            out: "",
+            err: `plan: no stack "qa": Pulumi.qa.yaml does not exist; stacks here: dev, prod\n${usage}`,
+        });
+        assert.deepStrictEqual(await runPlan(["--stak", "prod"]), {
+            code: 2,
+            out: "",
+            err: `plan: unknown argument "--stak"; did you mean --stack?\n${usage}`,
+        });
     });
 
     it("reads stack files as the CLI does: project defaults under stack values, all as text", () => {
@@ -276,11 +250,3 @@ describe("offline plan", () => {
         });
     });
 });
-
-/** A project directory with the real Pulumi.yaml and one extra stack file. */
-function makeStackDir(configBody: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "geoshard-plan-"));
-    fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-    fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), `config:\n  ${configBody}\n`);
-    return dir;
-}

@@ -3,7 +3,17 @@ import { regionLossBudget } from "../components/failoverBudget";
 import { policies } from "../policies/rules";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
-import { named, ofType, prodShards, referenceShards, run, stackPolicyConfig } from "./helpers";
+import {
+    awsProvider,
+    declared,
+    named,
+    ofType,
+    prodShards,
+    referenceShards,
+    run,
+    stackPolicyConfig,
+    types,
+} from "./helpers";
 
 const cluster = "aws:rds/cluster:Cluster";
 const clusterInstance = "aws:rds/clusterInstance:ClusterInstance";
@@ -76,6 +86,29 @@ describe("region loss: Aurora Global Database", () => {
         assert.strictEqual(secondary.region, "eu-west-1");
         const key = named(prod, "europe-recovery-key", "aws:kms/key:Key");
         assert.strictEqual(key.region, "eu-west-1");
+        const logsMay = JSON.parse(key.inputs.policy).Statement[1];
+        assert.deepStrictEqual(
+            [logsMay.Principal, logsMay.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]],
+            [
+                { Service: "logs.eu-west-1.amazonaws.com" },
+                [
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/rds/cluster/geoshard-prod-europe-recovery*",
+                    "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/rds/instance/geoshard-prod-europe-recovery*",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(
+            ofType(prod, types.logGroup)
+                .filter((g) => g.region === "eu-west-1" && g.name.startsWith("europe-"))
+                .map((g) => [g.name, g.inputs.name, g.inputs.kmsKeyId]),
+            [
+                [
+                    "europe-recovery-cluster-postgresql-logs",
+                    "/aws/rds/cluster/geoshard-prod-europe-recovery-cluster/postgresql",
+                    "arn:aws:kms:eu-west-1:123456789012:key/europe-recovery-key",
+                ],
+            ],
+        );
         assert.deepStrictEqual(
             {
                 globalClusterIdentifier: secondary.inputs.globalClusterIdentifier,
@@ -441,28 +474,13 @@ describe("region loss: variations", () => {
     });
 
     it("has the pack refuse an EU shard's copy outside the EU", () => {
-        const outside: RecordedResource[] = [
-            {
-                type: "pulumi:providers:aws",
-                name: "aws-us-east-2",
-                urn: "urn:pulumi:test::geoshard::pulumi:providers:aws::aws-us-east-2",
-                custom: true,
-                inputs: { region: "us-east-2" },
-                parent: "",
-                protect: false,
-                dependencies: [],
-            },
-            {
-                type: cluster,
-                name: "europe-recovery-cluster",
-                urn: `urn:pulumi:test::geoshard::${cluster}::europe-recovery-cluster`,
-                custom: true,
-                inputs: { tags: { role: "recovery", residency: "eu" } },
-                region: "us-east-2",
-                parent: "",
-                protect: false,
-                dependencies: [],
-            },
+        const outside = [
+            awsProvider("us-east-2"),
+            declared(
+                cluster,
+                { tags: { role: "recovery", residency: "eu" } },
+                { name: "europe-recovery-cluster", region: "us-east-2" },
+            ),
         ];
         assert.deepStrictEqual(
             evaluatePolicies(outside, policies)

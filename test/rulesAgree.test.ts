@@ -1,15 +1,20 @@
 import * as assert from "assert";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { policies } from "../policies/rules";
 import { replicationIdentifier } from "../components/cdc";
 import { warehouseNames } from "../components/warehouse";
 import { mockAccountId, ProgramRun, runProgram } from "../tools/mockRuntime";
-import { planCommand } from "../tools/plan";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import { readStackConfig } from "../tools/stackConfig";
-import { rawConfig, referenceShards, stackPolicyConfig, types } from "./helpers";
+import {
+    projectDir,
+    rawConfig,
+    referenceShards,
+    runPlan,
+    stackPolicyConfig,
+    types,
+} from "./helpers";
 
 const repo = path.join(__dirname, "..");
 
@@ -166,27 +171,16 @@ describe("the teardown runbook works as written", () => {
         // Step 1, as `pulumi config set` would write it into a copy of Pulumi.dev.yaml.
         const [, key, value] = /^pulumi config set --stack dev (\S+) (\S+)$/.exec(commands[0])!;
         assert.deepStrictEqual([key, value], ["geoshard:deletionProtection", "false"]);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "geoshard-teardown-"));
-        fs.copyFileSync(path.join(repo, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        fs.writeFileSync(
-            path.join(dir, "Pulumi.dev.yaml"),
-            `${fs.readFileSync(path.join(repo, "Pulumi.dev.yaml"), "utf8")}  ${key}: ${value}\n`,
-        );
+        const dir = projectDir({
+            "Pulumi.dev.yaml": `${fs.readFileSync(path.join(repo, "Pulumi.dev.yaml"), "utf8")}  ${key}: ${value}\n`,
+        });
         // Step 2: the plan, with the flags the runbook gives, under the stack's policy config.
         const argv = commands[1].split(" ").slice(4);
         const configAt = argv.indexOf("--policy-pack-config") + 1;
         argv[configAt] = path.join(repo, argv[configAt]);
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await planCommand(
-            [...argv, "--json"],
-            (t) => out.push(t),
-            (t) => err.push(t),
-            dir,
-            {},
-        );
-        assert.strictEqual(code, 0, err.join("\n"));
-        const plan = JSON.parse(out.join("\n"));
+        const { code, out, err } = await runPlan([...argv, "--json"], dir);
+        assert.strictEqual(code, 0, err);
+        const plan = JSON.parse(out);
         assert.deepStrictEqual(plan.policy.violations, []);
         const instances = plan.shards.flatMap((s: any) => s.instances);
         assert.ok(instances.length > 0);

@@ -32,7 +32,13 @@ import {
     promotionTiers,
 } from "./aurora";
 import { postgresLogTypes } from "./postgres";
-import { exportedLogGroups, replicationParameters, ShardScope, TierInstance } from "./tier";
+import {
+    exportedLogGroups,
+    rdsLogGroupPrefixes,
+    replicationParameters,
+    ShardScope,
+    TierInstance,
+} from "./tier";
 
 export interface RecoveryArgs {
     readonly engine: Engine;
@@ -109,10 +115,7 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
             region: args.region,
             accountId: args.accountId,
             partition: args.partition,
-            logGroupPrefixes: [
-                `/aws/rds/cluster/${identifier("")}`,
-                `/aws/rds/instance/${identifier("")}`,
-            ],
+            logGroupPrefixes: rdsLogGroupPrefixes(identifier("")),
             alias: `alias/${identifier("key")}`,
             tags: tags("encryption", "key"),
         },

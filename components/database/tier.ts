@@ -139,6 +139,14 @@ export function replicationParameters(
 }
 
 /**
+ * The name prefixes of the log groups `exportedLogGroups` declares for clusters and instances
+ * whose identifiers start with `identifierPrefix`: what a key lets CloudWatch Logs encrypt.
+ */
+export function rdsLogGroupPrefixes(identifierPrefix: string): string[] {
+    return [`/aws/rds/cluster/${identifierPrefix}`, `/aws/rds/instance/${identifierPrefix}`];
+}
+
+/**
  * The log groups RDS exports a cluster's or an instance's logs into, created first so they carry
  * the scope's key and a retention period (RDS would otherwise create them unencrypted and keep
  * them forever). RDS finds them by name: `/aws/rds/<cluster|instance>/<identifier>/<log>`.
