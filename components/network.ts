@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { subdivide } from "../config/cidr";
+import { postgresPort } from "./defaults";
 
 export interface PrivateNetwork {
     readonly vpcId: pulumi.Output<string>;
@@ -60,4 +61,44 @@ export function privateNetwork(
         return subnet.id;
     });
     return { vpcId: vpc.id, subnetIds, routeTableId: routeTable.id };
+}
+
+/**
+ * A database security group that admits PostgreSQL from the given networks only, with no egress
+ * (RDS needs none). Children: `<name>-db-sg` and `<name>-postgres-from-<cidr>`, one rule a network,
+ * keyed by its CIDR.
+ */
+export function postgresSecurityGroup(
+    parent: pulumi.Resource,
+    name: string,
+    args: {
+        readonly vpcId: pulumi.Input<string>;
+        readonly description: string;
+        readonly allowedCidrs: readonly string[];
+        readonly tags: (resource: string) => Record<string, string>;
+    },
+    provider?: aws.Provider,
+): aws.ec2.SecurityGroup {
+    const opts = { parent, provider };
+    const group = new aws.ec2.SecurityGroup(
+        `${name}-db-sg`,
+        { vpcId: args.vpcId, description: args.description, tags: args.tags("db-sg") },
+        opts,
+    );
+    for (const cidr of new Set(args.allowedCidrs)) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-postgres-from-${cidr.replace(/[./]/g, "-")}`,
+            {
+                securityGroupId: group.id,
+                description: `PostgreSQL from ${cidr}`,
+                ipProtocol: "tcp",
+                fromPort: postgresPort,
+                toPort: postgresPort,
+                cidrIpv4: cidr,
+                tags: args.tags("postgres-ingress"),
+            },
+            opts,
+        );
+    }
+    return group;
 }

@@ -23,7 +23,7 @@ import {
     regionLossBudget,
     RegionLossBudget,
 } from "./failoverBudget";
-import { privateNetwork } from "./network";
+import { postgresSecurityGroup, privateNetwork } from "./network";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
@@ -349,7 +349,12 @@ export class RegionalShard extends pulumi.ComponentResource {
             : privateNetwork(this, name, args.vpcCidr, azs, (resource) =>
                   tags("network", resource),
               );
-        const securityGroup = this.createSecurityGroup(scope, network.vpcId, s.allowedCidrs);
+        const securityGroup = postgresSecurityGroup(this, name, {
+            vpcId: network.vpcId,
+            description: `PostgreSQL of geoshard shard ${name}`,
+            allowedCidrs: s.allowedCidrs,
+            tags: (resource) => tags("security", resource),
+        });
         const subnetGroup = new aws.rds.SubnetGroup(
             `${name}-subnets`,
             {
@@ -673,39 +678,6 @@ export class RegionalShard extends pulumi.ComponentResource {
             summary: this.summary,
             cdc: this.cdc,
         });
-    }
-
-    /** Admits PostgreSQL from the allowed networks only; no egress (RDS needs none). */
-    private createSecurityGroup(
-        scope: ShardScope,
-        vpcId: pulumi.Output<string>,
-        allowedCidrs: readonly string[],
-    ): aws.ec2.SecurityGroup {
-        const group = new aws.ec2.SecurityGroup(
-            `${scope.name}-db-sg`,
-            {
-                vpcId,
-                description: `PostgreSQL of geoshard shard ${scope.name}`,
-                tags: scope.tags("security", "db-sg"),
-            },
-            { parent: this },
-        );
-        for (const cidr of allowedCidrs) {
-            new aws.vpc.SecurityGroupIngressRule(
-                `${scope.name}-postgres-from-${cidr.replace(/[./]/g, "-")}`,
-                {
-                    securityGroupId: group.id,
-                    description: `PostgreSQL from ${cidr}`,
-                    ipProtocol: "tcp",
-                    fromPort: postgresPort,
-                    toPort: postgresPort,
-                    cidrIpv4: cidr,
-                    tags: scope.tags("security", "postgres-ingress"),
-                },
-                { parent: this },
-            );
-        }
-        return group;
     }
 
     /**

@@ -98,6 +98,21 @@ describe("region loss: Aurora Global Database", () => {
             ],
         );
         assert.deepStrictEqual(
+            ofType(prod, types.ingress)
+                .filter((r) => r.name.startsWith("europe-recovery-postgres-from-1"))
+                .map((r) => [
+                    r.region,
+                    r.inputs.securityGroupId,
+                    r.inputs.cidrIpv4,
+                    r.inputs.fromPort,
+                ]),
+            [
+                ["eu-west-1", "europe-recovery-db-sg-id", "10.31.0.0/16", 5432],
+                ["eu-west-1", "europe-recovery-db-sg-id", "10.30.0.0/16", 5432],
+            ],
+            "PostgreSQL from its own network and the shard's, in the recovery region",
+        );
+        assert.deepStrictEqual(
             ofType(prod, types.logGroup)
                 .filter((g) => g.region === "eu-west-1" && g.name.startsWith("europe-"))
                 .map((g) => [g.name, g.inputs.name, g.inputs.kmsKeyId]),

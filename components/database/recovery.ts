@@ -19,9 +19,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm } from "../alarms";
-import { instanceDefaults, OperationSettings, postgresPort } from "../defaults";
+import { instanceDefaults, OperationSettings } from "../defaults";
 import { AuroraStorageType, Engine, parameterFamily } from "../engines";
-import { privateNetwork } from "../network";
+import { postgresSecurityGroup, privateNetwork } from "../network";
 import { placeInstances } from "../placement";
 import { customerKey } from "../security";
 import {
@@ -129,30 +129,17 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
         (resource) => tags("network", resource),
         args.provider,
     );
-    const group = new aws.ec2.SecurityGroup(
-        `${name}-recovery-db-sg`,
+    const group = postgresSecurityGroup(
+        parent,
+        `${name}-recovery`,
         {
             vpcId: network.vpcId,
             description: `PostgreSQL of geoshard shard ${name}, recovery copy`,
-            tags: tags("security", "db-sg"),
+            allowedCidrs: [args.vpcCidr, ...args.allowedCidrs],
+            tags: (resource) => tags("security", resource),
         },
-        opts,
+        args.provider,
     );
-    for (const cidr of [...new Set([args.vpcCidr, ...args.allowedCidrs])]) {
-        new aws.vpc.SecurityGroupIngressRule(
-            `${name}-recovery-postgres-from-${cidr.replace(/[./]/g, "-")}`,
-            {
-                securityGroupId: group.id,
-                description: `PostgreSQL from ${cidr}`,
-                ipProtocol: "tcp",
-                fromPort: postgresPort,
-                toPort: postgresPort,
-                cidrIpv4: cidr,
-                tags: tags("security", "postgres-ingress"),
-            },
-            opts,
-        );
-    }
     const subnetGroup = new aws.rds.SubnetGroup(
         `${name}-recovery-subnets`,
         {
