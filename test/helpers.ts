@@ -3,7 +3,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Fixtures, ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+import {
+    Fixtures,
+    noOptions,
+    ProgramRun,
+    RecordedResource,
+    runProgram,
+} from "../tools/mockRuntime";
 import { planCommand } from "../tools/plan";
 import { PolicyConfig } from "../tools/policyEval";
 
@@ -200,6 +206,7 @@ export function awsProvider(region: string): RecordedResource {
         parent: "",
         protect: false,
         dependencies: [],
+        options: noOptions,
     };
 }
 
@@ -220,6 +227,7 @@ export function declared(
         parent: "",
         protect: false,
         dependencies: (options.dependencies ?? []).map((d) => d.urn),
+        options: noOptions,
     };
 }
 

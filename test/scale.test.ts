@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { validateConfig } from "../config/validate";
 import { policies } from "../policies/rules";
 import { criticalPath, documentedBench, fleetConfig } from "../tools/bench";
-import { RecordedResource, runProgram } from "../tools/mockRuntime";
+import { noOptions, RecordedResource, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { unqualified } from "./helpers";
 
@@ -20,6 +20,7 @@ const node = (
     parent: "",
     protect: false,
     dependencies,
+    options: noOptions,
 });
 
 describe("scale", () => {

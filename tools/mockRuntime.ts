@@ -22,6 +22,27 @@ export interface RecordedResource {
     readonly protect: boolean;
     /** URNs of the resources it depends on (explicit `dependsOn` and input dependencies). */
     readonly dependencies: readonly string[];
+    /** The resource options the engine would act on, as the registration request carried them. */
+    readonly options: RecordedOptions;
+}
+
+/**
+ * The options of a registration that decide what an `up` does to a live resource. Empty lists and
+ * `false` where the program set nothing.
+ */
+export interface RecordedOptions {
+    readonly ignoreChanges: readonly string[];
+    readonly replaceOnChanges: readonly string[];
+    readonly deleteBeforeReplace: boolean;
+    readonly retainOnDelete: boolean;
+    /** Each alias as the engine receives it: a URN, or a spec such as `{ name, parentUrn }`. */
+    readonly aliases: readonly (string | Record<string, unknown>)[];
+    /** The provider reference (`<provider urn>::<id>`); empty for components and the default. */
+    readonly provider: string;
+    /** URN of the resource whose deletion deletes this one (`deletedWith`); empty when unset. */
+    readonly deletedWith: string;
+    /** Explicit create/update/delete timeouts; undefined when unset. */
+    readonly customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 export interface RecordedCall {
@@ -427,12 +448,53 @@ function recordRegistrations(): Omit<RecordedResource, "inputs" | "region">[] {
                     parent: request.getParent(),
                     protect: request.getProtect() ?? false,
                     dependencies: request.getDependenciesList(),
+                    options: recordedOptions(request),
                 });
             }
             callback(err, response);
         });
     };
     return recorded;
+}
+
+/** The options of a registration that sets none. */
+export const noOptions: RecordedOptions = {
+    ignoreChanges: [],
+    replaceOnChanges: [],
+    deleteBeforeReplace: false,
+    retainOnDelete: false,
+    aliases: [],
+    provider: "",
+    deletedWith: "",
+};
+
+/** The options a `RegisterResourceRequest` carries, in plain values. */
+function recordedOptions(request: any): RecordedOptions {
+    const timeouts = request.getCustomtimeouts?.();
+    const aliasUrns: string[] = request.getAliasurnsList?.() ?? [];
+    const aliasSpecs: Record<string, unknown>[] = (request.getAliasesList?.() ?? []).map(
+        (alias: any) => {
+            const spec = alias.toObject();
+            return spec.urn ? spec.urn : (spec.spec ?? spec);
+        },
+    );
+    const custom = timeouts
+        ? {
+              ...(timeouts.getCreate() ? { create: timeouts.getCreate() } : {}),
+              ...(timeouts.getUpdate() ? { update: timeouts.getUpdate() } : {}),
+              ...(timeouts.getDelete() ? { delete: timeouts.getDelete() } : {}),
+          }
+        : undefined;
+    return {
+        ignoreChanges: request.getIgnorechangesList() ?? [],
+        replaceOnChanges: request.getReplaceonchangesList() ?? [],
+        deleteBeforeReplace: request.getDeletebeforereplace() ?? false,
+        retainOnDelete: request.getRetainondelete() ?? false,
+        aliases: [...aliasUrns, ...aliasSpecs],
+        provider: request.getProvider() ?? "",
+        deletedWith: request.getDeletedwith() ?? "",
+        customTimeouts: custom && Object.keys(custom).length > 0 ? custom : undefined,
+    };
 }
 
 /** Waits until no registration is in flight (the runtime's own queue, drained as at exit). */
