@@ -95,7 +95,11 @@ export = async (): Promise<Record<string, unknown>> => {
                     region: shard.region,
                     vpcCidr: shard.vpcCidr,
                     ...zones[i],
-                    allowedCidrs: shard.allowedCidrs,
+                    // Application networks reach every shard's databases, home and recovery.
+                    allowedCidrs: [
+                        ...shard.allowedCidrs,
+                        ...config.applicationVpcs.map((vpc) => vpc.cidr),
+                    ],
                     engine: shard.engine,
                     engineVersion: shard.engineVersion,
                     masterInstanceClass: shard.masterInstanceClass,
@@ -158,7 +162,8 @@ type GlobalOutputs = {
 
 /**
  * The private zone and the warehouse. The zone starts with the warehouse VPC; each shard
- * associates its own VPC, so a shards stack can join the zone of a global stack.
+ * associates its own VPC and its recovery VPC, so a shards stack can join the zone of a global
+ * stack; the application VPCs of config are associated here, once for the environment.
  */
 async function declareGlobal(
     config: StackConfig,
@@ -194,6 +199,16 @@ async function declareGlobal(
         // Shards add their VPCs with zone associations, which the zone must not undo.
         { provider: globalProvider, ignoreChanges: ["vpcs"] },
     );
+    // Application VPCs resolve the names too, whichever region they are in (a private zone may
+    // be associated with VPCs of any region). Keyed by VPC id, which never changes.
+    // Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs.html
+    for (const vpc of config.applicationVpcs) {
+        new aws.route53.ZoneAssociation(
+            `application-${vpc.vpcId}-zone-association`,
+            { zoneId: zone.zoneId, vpcId: vpc.vpcId, vpcRegion: vpc.region },
+            { provider: globalProvider },
+        );
+    }
     const out = <T>(value: T | pulumi.Output<T>) => pulumi.output(value) as pulumi.Output<T>;
     return {
         exported: {

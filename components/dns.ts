@@ -20,7 +20,8 @@
  * Sources: https://docs.aws.amazon.com/Route53/latest/APIReference/API_AlarmIdentifier.html,
  * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-complex-configs.html
  *
- * Children: `<shard>-zone-association`, `<shard>-writer[-primary|-secondary]`,
+ * Children: `<shard>-zone-association`, `<shard>-recovery-zone-association`,
+ * `<shard>-writer[-primary|-secondary]`,
  * `<shard>-reader[-primary|-secondary|-<label>]`, `<shard>-<label>-health`.
  */
 
@@ -79,6 +80,21 @@ export function createShardNames(
         { zoneId: args.dns.zoneId, vpcId: args.vpcId, vpcRegion: scope.region },
         opts,
     );
+    // So does the recovery VPC: after a region loss its clients still resolve the names. A
+    // private zone answers only in the VPCs associated with it, in whichever region; the zone
+    // itself ignores `vpcs`, so these associations stand.
+    // Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs.html
+    if (args.recovery) {
+        new aws.route53.ZoneAssociation(
+            `${name}-recovery-zone-association`,
+            {
+                zoneId: args.dns.zoneId,
+                vpcId: args.recovery.network.vpcId,
+                vpcRegion: args.recovery.region,
+            },
+            opts,
+        );
+    }
     const cname = (
         resourceName: string,
         recordName: string,
@@ -105,6 +121,11 @@ export function createShardNames(
                 cloudwatchAlarmName: alarmName,
                 cloudwatchAlarmRegion: scope.region,
                 // No data is no basis to send traffic: a region that stopped reporting is down.
+                // Route 53 reads the alarm's data stream, and this decides when it has none.
+                // Every alarm checked here reports through an in-region failover (readers stay
+                // readers; the writer's Role=WRITER metric follows the new writer), so only a
+                // silent instance set, or a silent region, is unhealthy.
+                // Source: https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html
                 insufficientDataHealthStatus: "Unhealthy",
                 referenceName: `${name}-${label}`.slice(0, healthCheckReferenceMaxLength),
                 tags: scope.tags("dns", `${label}-health`),
@@ -167,10 +188,22 @@ export function createShardNames(
             answer(`${name}-reader`, names.reader, { target: home });
             return names;
         }
+        // With readers, reads are theirs: the PRIMARY is healthy while one of them reports a
+        // lag under the threshold. Readers stay readers through an in-region failover (the
+        // standby takes over), so only their own silence or lag moves reads. Without readers,
+        // reads use the cluster's reader endpoint, which falls back to the writer when no
+        // reader is up: reads are served while the cluster has a writer. The standby's own lag
+        // is no basis: it stops reporting AuroraReplicaLag once it is the writer, and Route 53
+        // bases the check on the alarm's data stream, where no data is insufficient data
+        // (Unhealthy here), so every in-region failover would flip reads to the other region. The
+        // writer check reads CPUUtilization under DBClusterIdentifier + Role=WRITER, which
+        // follows a failover, over 5 minutes, longer than a failover lasts.
+        // Sources: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-private-hosted-zones.html,
+        // https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html
         const checks = tier.readerLagAlarms.map((alarm) => alarmCheck(alarm.label, alarm.name));
         answer(`${name}-reader`, names.reader, {
             primary: home,
-            primaryHealthCheckId: anyHealthy("readers", checks),
+            primaryHealthCheckId: checks.length > 0 ? anyHealthy("readers", checks) : writerCheck(),
             secondary: recovery.readerAddress ?? names.writer,
         });
         return names;

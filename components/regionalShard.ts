@@ -24,6 +24,7 @@ import {
     RegionLossBudget,
 } from "./failoverBudget";
 import { postgresSecurityGroup, privateNetwork } from "./network";
+import { peerHomeWithRecovery, RecoveryNetworkSummary } from "./peering";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
@@ -250,6 +251,8 @@ export interface ShardSummary {
         readonly instances: readonly InstanceSummary[];
         readonly budget: RegionLossBudget;
         readonly alarms: readonly string[];
+        /** The path between the home and recovery networks, and the zone's associations. */
+        readonly network: RecoveryNetworkSummary;
     };
 }
 
@@ -352,7 +355,8 @@ export class RegionalShard extends pulumi.ComponentResource {
         const securityGroup = postgresSecurityGroup(this, name, {
             vpcId: network.vpcId,
             description: `PostgreSQL of geoshard shard ${name}`,
-            allowedCidrs: s.allowedCidrs,
+            // Clients in the recovery network reach the home databases over the peering.
+            allowedCidrs: [...s.allowedCidrs, ...(args.recovery ? [args.recovery.vpcCidr] : [])],
             tags: (resource) => tags("security", resource),
         });
         const subnetGroup = new aws.rds.SubnetGroup(
@@ -450,7 +454,8 @@ export class RegionalShard extends pulumi.ComponentResource {
                   monitoringRoleArn: monitoring.role.arn,
                   deletionProtection: s.deletionProtection,
                   protect: s.protectDatabases,
-                  allowedCidrs: s.allowedCidrs,
+                  // Clients in the home network reach the copy over the peering.
+                  allowedCidrs: [...s.allowedCidrs, args.vpcCidr],
                   slotWalLimitMb,
                   operations: s.operations,
                   accountId: identity.accountId,
@@ -458,6 +463,31 @@ export class RegionalShard extends pulumi.ComponentResource {
                   residency: args.residency,
               })
             : undefined;
+        // After a switchover or failover the names point into the recovery VPC: the home
+        // network must reach it, and the recovery network the home databases.
+        // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-connecting.html
+        // ("Considerations with using Global writer endpoints")
+        const recoveryPeering =
+            recovery && args.recovery
+                ? peerHomeWithRecovery(
+                      this,
+                      name,
+                      {
+                          region: args.region,
+                          vpcId: network.vpcId,
+                          cidr: args.vpcCidr,
+                          routeTableId: network.routeTableId,
+                      },
+                      {
+                          region: recovery.region,
+                          vpcId: recovery.network.vpcId,
+                          cidr: args.recovery.vpcCidr,
+                          routeTableId: recovery.network.routeTableId,
+                          provider: args.recovery.provider,
+                      },
+                      tags,
+                  )
+                : undefined;
         const sourceHost =
             (recovery?.promoted ? recovery.promotableAddress : recovery?.globalWriterEndpoint) ??
             tier.writerEndpoint;
@@ -509,9 +539,10 @@ export class RegionalShard extends pulumi.ComponentResource {
             // With a recovery region, the writer's name may move: Route 53 needs to know when
             // the home writer stops reporting.
             // (Aurora's writer name follows the global writer endpoint instead, unless a proxy
-            // stands in front of it.)
+            // stands in front of it; Aurora without readers reads where the writer is, so its
+            // reader name needs the check too.)
             writerHealthAlarm:
-                recovery && (s.engine === "postgres" || s.proxy)
+                recovery && (s.engine === "postgres" || s.proxy || s.replicaCount === 0)
                     ? createAlarm(scope, topic.arn, {
                           what: "writer-reporting",
                           metricName: "CPUUtilization",
@@ -652,6 +683,13 @@ export class RegionalShard extends pulumi.ComponentResource {
                               recovery.instances.length,
                           ),
                           alarms: recovery.alarms,
+                          network: {
+                              ...recoveryPeering!.summary,
+                              zoneAssociations: [
+                                  `${args.region} home VPC`,
+                                  `${recovery.region} recovery VPC`,
+                              ],
+                          },
                       },
                   }
                 : {}),

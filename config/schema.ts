@@ -60,6 +60,18 @@ export interface ShardCdc extends CdcSelection {
     readonly residencyWaiver?: string;
 }
 
+/**
+ * A VPC of applications that use the shards, in either region of a shard or elsewhere: it is
+ * associated with the private zone, so the names resolve in it, and its CIDR is admitted by
+ * every database security group, home and recovery. Its route to the shards' networks is its
+ * owner's (docs/architecture.md, "Application networks").
+ */
+export interface ApplicationVpc {
+    readonly region: string;
+    readonly vpcId: string;
+    readonly cidr: string;
+}
+
 export interface WarehouseConfig {
     readonly region: string;
     readonly vpcCidr: string;
@@ -87,6 +99,8 @@ export interface StackConfig {
     readonly shards: readonly ShardConfig[];
     readonly warehouse: WarehouseConfig;
     readonly operations: OperationSettings;
+    /** Application VPCs that resolve the names and reach the databases. @default - none */
+    readonly applicationVpcs: readonly ApplicationVpc[];
     /** The monthly budget in USD; the plan and an advisory rule report an estimate above it. */
     readonly maxMonthlyUsd?: number;
 }
@@ -136,6 +150,7 @@ export const stackKeys: readonly string[] = [
     "maxMonthlyUsd",
     "shards",
     "warehouse",
+    "applicationVpcs",
     ...inheritedSettingKeys,
     ...operationKeys,
 ];
@@ -162,5 +177,6 @@ export const warehouseKeys: readonly string[] = [
     "redshift",
     "createDmsVpcRole",
 ];
+export const applicationVpcKeys: readonly string[] = ["region", "vpcId", "cidr"];
 export const recoveryKeys: readonly string[] = ["region", "vpcCidr", "instances", "promoted"];
 export const cdcKeys: readonly string[] = ["excludeTables", "excludeColumns", "residencyWaiver"];

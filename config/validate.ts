@@ -45,7 +45,10 @@ import {
 } from "../components/instanceClasses";
 import { Cidr, cidrsOverlap, isPrivate, networkOf, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
+import { maxPeeringConnectionsPerVpc, peeringConnectionsPerVpc } from "../components/peering";
 import {
+    ApplicationVpc,
+    applicationVpcKeys,
     Environment,
     environments,
     protectedEnvironments,
@@ -141,8 +144,11 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const warehouse = readWarehouse(raw.warehouse, problems);
     const operations = readOperationSettings(raw, problems);
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
+    const applicationVpcs = readApplicationVpcs(raw.applicationVpcs, problems);
     checkStackWideEngineSettings(raw, stackSettings, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
+    checkPeeringLimit(shards, problems);
+    checkApplicationVpcs(applicationVpcs, shards, warehouse, problems);
     checkIdentifierLengths(shards, environment, problems);
     checkResidency(shards, warehouse, problems);
 
@@ -157,8 +163,175 @@ export function validateConfig(raw: RawConfig): StackConfig {
         shards: shards.map((s) => s.config),
         warehouse: warehouse!,
         operations,
+        applicationVpcs: applicationVpcs.map((v) => v.config),
         ...(maxMonthlyUsd !== undefined ? { maxMonthlyUsd } : {}),
     };
+}
+
+/**
+ * The warehouse VPC peers with every shard and every recovery copy (CDC follows the writer
+ * across a region move), and a VPC takes part in at most 125 active peering connections, a hard
+ * limit. A stack past it fails at the first peering over the limit, half deployed, so config
+ * refuses it. A shards stack counts its own shards only: shards stacks that share a global
+ * stack's warehouse must keep their sum under the limit.
+ */
+export function checkPeeringLimit(shards: readonly ReadShard[], problems: Problems): void {
+    const counts = peeringConnectionsPerVpc(shards.map((s) => s.config));
+    for (const { vpc, connections } of counts) {
+        if (connections > maxPeeringConnectionsPerVpc) {
+            const copies = shards.filter((s) => s.config.dr !== undefined).length;
+            problems.add(
+                `${namespace}:shards`,
+                `${shards.length} shards, ${copies} with a recovery copy (dr)`,
+                `put the ${vpc} VPC in ${connections} VPC peering connections, one per shard and ` +
+                    `one per recovery copy; AWS allows at most ${maxPeeringConnectionsPerVpc} ` +
+                    `active peering connections per VPC, a limit no quota request raises ` +
+                    `(https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html); ` +
+                    `allowed: shards + recovery copies <= ${maxPeeringConnectionsPerVpc}: drop the ` +
+                    `recovery copy of ${connections - maxPeeringConnectionsPerVpc} shards, or move ` +
+                    `shards to another environment with a warehouse of its own`,
+            );
+        }
+    }
+}
+
+interface ReadApplicationVpc {
+    readonly path: string;
+    readonly config: ApplicationVpc;
+    readonly cidr?: Cidr;
+}
+
+/** Application VPCs: a list of { region, vpcId, cidr }, each VPC once. */
+function readApplicationVpcs(value: string | undefined, problems: Problems): ReadApplicationVpc[] {
+    const path = `${namespace}:applicationVpcs`;
+    if (value === undefined) {
+        return [];
+    }
+    const expected = "a list of { region, vpcId, cidr }";
+    const list = parseJson(value);
+    if (!Array.isArray(list)) {
+        problems.add(path, list ?? value, `is not ${expected}`);
+        return [];
+    }
+    const read: ReadApplicationVpc[] = [];
+    list.forEach((item, i) => {
+        const itemPath = `${path}[${i}]`;
+        const vpc = readObject(
+            item,
+            applicationVpcKeys,
+            itemPath,
+            "an application VPC; expected { region, vpcId, cidr }",
+            problems,
+        );
+        if (!vpc) {
+            return;
+        }
+        const region = readRegion(vpc.region, `${itemPath}.region`, problems);
+        let vpcId: string | undefined;
+        if (vpc.vpcId === undefined) {
+            problems.missing(`${itemPath}.vpcId`, "a VPC id such as vpc-0123456789abcdef0");
+        } else if (typeof vpc.vpcId !== "string" || !vpcIdPattern.test(vpc.vpcId)) {
+            problems.add(
+                `${itemPath}.vpcId`,
+                vpc.vpcId,
+                "is not a VPC id; expected vpc-0123456789abcdef0",
+            );
+        } else if (read.some((other) => other.config.vpcId === vpc.vpcId)) {
+            problems.add(`${itemPath}.vpcId`, vpc.vpcId, "is listed twice; each VPC once");
+        } else {
+            vpcId = vpc.vpcId;
+        }
+        const cidr = readApplicationCidr(vpc.cidr, `${itemPath}.cidr`, problems);
+        if (region && vpcId && cidr) {
+            read.push({ path: itemPath, config: { region, vpcId, cidr: String(vpc.cidr) }, cidr });
+        }
+    });
+    return read;
+}
+
+/** A VPC's primary CIDR: private, /16 to /28 (the sizes a VPC may have). */
+function readApplicationCidr(value: unknown, path: string, problems: Problems): Cidr | undefined {
+    const allowed = "a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /28";
+    if (value === undefined) {
+        problems.missing(path, allowed);
+        return undefined;
+    }
+    const cidr = typeof value === "string" ? parseCidr(value) : undefined;
+    if (!cidr || !isPrivate(cidr) || cidr.prefix < 16 || cidr.prefix > 28) {
+        const network = typeof value === "string" ? networkOf(value) : undefined;
+        problems.add(
+            path,
+            value,
+            network && parseCidr(network) && !cidr
+                ? hostBitsProblem(network)
+                : `is not a usable VPC CIDR; allowed: ${allowed}`,
+        );
+        return undefined;
+    }
+    return cidr;
+}
+
+/**
+ * An application VPC is routed to the shards' networks, so it may overlap none of them, and it
+ * is associated with the zone once: a shard's existing VPC is associated by the shard already.
+ */
+function checkApplicationVpcs(
+    vpcs: readonly ReadApplicationVpc[],
+    shards: readonly ReadShard[],
+    warehouse: WarehouseConfig | undefined,
+    problems: Problems,
+): void {
+    const shardPath = (shard: ReadShard) => `${namespace}:shards[${shard.index}]`;
+    const networks = [
+        ...shards.flatMap((shard) => [
+            ...(shard.cidr
+                ? [
+                      {
+                          path: `${shardPath(shard)}.vpcCidr`,
+                          text: shard.config.vpcCidr,
+                          cidr: shard.cidr,
+                      },
+                  ]
+                : []),
+            ...(shard.recoveryCidr
+                ? [
+                      {
+                          path: `${shardPath(shard)}.dr.vpcCidr`,
+                          text: shard.config.dr!.vpcCidr,
+                          cidr: shard.recoveryCidr,
+                      },
+                  ]
+                : []),
+        ]),
+        ...(warehouse?.vpcCidr && parseCidr(warehouse.vpcCidr)
+            ? [
+                  {
+                      path: `${namespace}:warehouse.vpcCidr`,
+                      text: warehouse.vpcCidr,
+                      cidr: parseCidr(warehouse.vpcCidr)!,
+                  },
+              ]
+            : []),
+    ];
+    for (const vpc of vpcs) {
+        for (const network of networks) {
+            if (vpc.cidr && cidrsOverlap(vpc.cidr, network.cidr)) {
+                problems.add(
+                    `${vpc.path}.cidr`,
+                    vpc.config.cidr,
+                    `overlaps ${network.path} (${network.text}); an application network is routed to the databases, and overlapping networks cannot be`,
+                );
+            }
+        }
+        const owner = shards.find((s) => s.config.existingVpc?.vpcId === vpc.config.vpcId);
+        if (owner) {
+            problems.add(
+                `${vpc.path}.vpcId`,
+                vpc.config.vpcId,
+                `is ${shardPath(owner)}.existingVpc.vpcId (${owner.config.name}), which the shard associates with the zone already`,
+            );
+        }
+    }
 }
 
 function readEnvironment(value: string | undefined, problems: Problems): Environment | undefined {

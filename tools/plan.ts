@@ -22,6 +22,7 @@ import { describeBudget, describeRegionLoss, failoverBudget } from "../component
 import { compareEngines, renderCostTable, renderShardLines } from "../pricing";
 import { usd } from "../pricing/format";
 import { planCost, shardCostInput } from "./planCost";
+import { RecoveryNetworkSummary } from "../components/peering";
 import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import {
@@ -248,6 +249,7 @@ export function renderPlan(plan: Plan): string {
         );
         if (recovery) {
             lines.push(`  region    ${describeRegionLoss(recovery.budget)}`);
+            lines.push(...describeRecoveryNetwork(recovery.network));
         }
         lines.push(`  resources ${shard.resourceCount}`);
     }
@@ -297,6 +299,17 @@ export function renderPlan(plan: Plan): string {
         );
     }
     return lines.join("\n");
+}
+
+/** The path between a shard's home and recovery networks, and where its names resolve. */
+export function describeRecoveryNetwork(network: RecoveryNetworkSummary): string[] {
+    return [
+        `  network   ${network.path} ${network.home} <-> ${network.recovery}; routes ${
+            network.routes.join(", ") || "none declared"
+        }`,
+        ...network.gaps.map((gap) => `            gap: ${gap}`),
+        `  zone      associated with the ${network.zoneAssociations.join(", the ")}`,
+    ];
 }
 
 function table(header: string[], rows: string[][], indent: string): string {

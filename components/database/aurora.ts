@@ -299,7 +299,8 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         identifier: clusterIdentifier,
         arn: cluster.arn,
         writerDimensions: { DBClusterIdentifier: clusterIdentifier, Role: "WRITER" },
-        readerLagAlarms: (readers.length > 0 ? readers : [standby]).map((db) => ({
+        // Only readers: the standby's lag stops once it is the writer (components/dns.ts).
+        readerLagAlarms: readers.map((db) => ({
             label: db.label,
             name: lagAlarms.get(db.label)!.name,
         })),

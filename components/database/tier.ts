@@ -75,7 +75,8 @@ export interface DatabaseTier {
     readonly writerDimensions: Record<string, string>;
     /**
      * Each reader's lag alarm, which fires while the reader lags or reports nothing: Route 53
-     * reads them to tell whether reads can stay home. Aurora with no readers: the standby's.
+     * reads them to tell whether reads can stay home. Empty without readers: reads then go
+     * where the writer is, and Route 53 checks the writer.
      */
     readonly readerLagAlarms: readonly { label: string; name: pulumi.Output<string> }[];
     /** The resource a `pulumi up` must wait for before anything connects: the writer. */
