@@ -180,6 +180,7 @@ export function checkPeeringLimit(shards: readonly ReadShard[], problems: Proble
     for (const { vpc, connections } of counts) {
         if (connections > maxPeeringConnectionsPerVpc) {
             const copies = shards.filter((s) => s.config.dr !== undefined).length;
+            const over = connections - maxPeeringConnectionsPerVpc;
             problems.add(
                 `${namespace}:shards`,
                 `${shards.length} shards, ${copies} with a recovery copy (dr)`,
@@ -188,7 +189,7 @@ export function checkPeeringLimit(shards: readonly ReadShard[], problems: Proble
                     `active peering connections per VPC, a limit no quota request raises ` +
                     `(https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html); ` +
                     `allowed: shards + recovery copies <= ${maxPeeringConnectionsPerVpc}: drop the ` +
-                    `recovery copy of ${connections - maxPeeringConnectionsPerVpc} shards, or move ` +
+                    `recovery copy of ${over} shard${over === 1 ? "" : "s"}, or move ` +
                     `shards to another environment with a warehouse of its own`,
             );
         }

@@ -41,11 +41,21 @@ const violations = (run: ProgramRun, config: PolicyConfig = {}) =>
         (v) => `${v.policy}: ${v.message}`,
     );
 
+/** Application networks in two regions, admitted by every database and associated with the zone. */
+const applicationVpcs = [
+    { region: "us-east-1", vpcId: "vpc-0a1b2c3d4e5f60718", cidr: "10.200.0.0/16" },
+    { region: "us-west-1", vpcId: "vpc-0a1b2c3d4e5f60719", cidr: "10.201.0.0/16" },
+];
+const peeringType = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+const accepterType = "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter";
+const routeType = "aws:ec2/route:Route";
+const dashed = (cidr: string) => cidr.replace(/[./]/g, "-");
+
 describe("region loss: Aurora Global Database", () => {
     let prod: ProgramRun;
 
     before(async () => {
-        prod = await run({}, prodShards());
+        prod = await run({ applicationVpcs }, prodShards());
     });
 
     it("makes each home cluster the primary of a global cluster, from the existing cluster", () => {
@@ -109,8 +119,10 @@ describe("region loss: Aurora Global Database", () => {
             [
                 ["eu-west-1", "europe-recovery-db-sg-id", "10.31.0.0/16", 5432],
                 ["eu-west-1", "europe-recovery-db-sg-id", "10.30.0.0/16", 5432],
+                ["eu-west-1", "europe-recovery-db-sg-id", "10.200.0.0/16", 5432],
+                ["eu-west-1", "europe-recovery-db-sg-id", "10.201.0.0/16", 5432],
             ],
-            "PostgreSQL from its own network and the shard's, in the recovery region",
+            "PostgreSQL from its own network, the shard's and the application networks, in the recovery region",
         );
         assert.deepStrictEqual(
             ofType(prod, types.logGroup)
@@ -309,6 +321,159 @@ describe("region loss: Aurora Global Database", () => {
         );
     });
 
+    it("joins each shard's home and recovery networks: one peering, routes both ways, PostgreSQL admitted both ways, the zone in both", () => {
+        const tags = (shard: string) => ({
+            Name: `geoshard-prod-${shard}-recovery-peering`,
+            environment: "prod",
+            shard,
+            role: "network",
+        });
+        for (const shard of prodShards()) {
+            const { name, region, vpcCidr } = shard as {
+                name: string;
+                region: string;
+                vpcCidr: string;
+            };
+            const dr = shard.dr as { region: string; vpcCidr: string };
+            const peering = named(prod, `${name}-recovery-peering`, peeringType);
+            // Requested from the home region, naming the recovery region: never auto-accepted
+            // by the requester across regions.
+            assert.deepStrictEqual(
+                [peering.region, peering.inputs],
+                [
+                    region,
+                    {
+                        vpcId: `${name}-vpc-id`,
+                        peerVpcId: `${name}-recovery-vpc-id`,
+                        peerRegion: dr.region,
+                        tags: tags(name),
+                    },
+                ],
+            );
+            const accepter = named(prod, `${name}-recovery-peering-accept`, accepterType);
+            assert.deepStrictEqual(
+                [accepter.region, accepter.inputs],
+                [
+                    dr.region,
+                    {
+                        vpcPeeringConnectionId: `${name}-recovery-peering-id`,
+                        autoAccept: true,
+                        tags: tags(name),
+                    },
+                ],
+            );
+            // A route each way through the same connection, once it is accepted.
+            const toRecovery = named(prod, `${name}-route-to-recovery`, routeType);
+            const toHome = named(prod, `${name}-recovery-route-to-home`, routeType);
+            assert.deepStrictEqual(
+                [toRecovery, toHome].map((r) => [r.region, r.inputs]),
+                [
+                    [
+                        region,
+                        {
+                            routeTableId: `${name}-private-routes-id`,
+                            destinationCidrBlock: dr.vpcCidr,
+                            vpcPeeringConnectionId: `${name}-recovery-peering-id`,
+                        },
+                    ],
+                    [
+                        dr.region,
+                        {
+                            routeTableId: `${name}-recovery-private-routes-id`,
+                            destinationCidrBlock: vpcCidr,
+                            vpcPeeringConnectionId: `${name}-recovery-peering-id`,
+                        },
+                    ],
+                ],
+            );
+            assert.ok(dependsOn(toRecovery, accepter) && dependsOn(toHome, accepter));
+            // Each side's databases admit the other side and the application networks.
+            const admitted = (prefix: string, group: string) =>
+                ofType(prod, types.ingress)
+                    .filter((r) => r.name.startsWith(`${prefix}-postgres-from-1`))
+                    .map((r) => {
+                        assert.deepStrictEqual(
+                            [r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort],
+                            [group, 5432, 5432],
+                        );
+                        return r.inputs.cidrIpv4;
+                    })
+                    .sort();
+            assert.deepStrictEqual(
+                admitted(name, `${name}-db-sg-id`),
+                [vpcCidr, dr.vpcCidr, "10.200.0.0/16", "10.201.0.0/16"].sort(),
+            );
+            assert.deepStrictEqual(
+                admitted(`${name}-recovery`, `${name}-recovery-db-sg-id`),
+                [vpcCidr, dr.vpcCidr, "10.200.0.0/16", "10.201.0.0/16"].sort(),
+            );
+            assert.strictEqual(
+                named(prod, `${name}-postgres-from-${dashed(dr.vpcCidr)}`, types.ingress).region,
+                region,
+            );
+            // Both VPCs resolve the names.
+            assert.deepStrictEqual(
+                [`${name}-zone-association`, `${name}-recovery-zone-association`].map(
+                    (n) => named(prod, n, types.zoneAssociation).inputs,
+                ),
+                [
+                    { zoneId: "ZPRIVATEZONE", vpcId: `${name}-vpc-id`, vpcRegion: region },
+                    {
+                        zoneId: "ZPRIVATEZONE",
+                        vpcId: `${name}-recovery-vpc-id`,
+                        vpcRegion: dr.region,
+                    },
+                ],
+            );
+            // The reader's SECONDARY and the writer's target after a region move live in the
+            // recovery VPC, which the home route table now reaches.
+            const secondary = named(prod, `${name}-reader-secondary`, record);
+            assert.strictEqual(
+                secondary.inputs.records[0],
+                `geoshard-prod-${name}-recovery-cluster.cluster-ro-c0ffee12abcd.${dr.region}.rds.amazonaws.com`,
+            );
+            // What the plan prints comes from the published summary.
+            assert.deepStrictEqual((prod.outputs.summary as any)[name].recovery.network, {
+                path: "inter-region VPC peering",
+                home: `${region} ${vpcCidr}`,
+                recovery: `${dr.region} ${dr.vpcCidr}`,
+                routes: [
+                    `${region} ${vpcCidr} -> ${dr.vpcCidr}`,
+                    `${dr.region} ${dr.vpcCidr} -> ${vpcCidr}`,
+                ],
+                gaps: [],
+                zoneAssociations: [`${region} home VPC`, `${dr.region} recovery VPC`],
+            });
+        }
+        // Application VPCs resolve the names too, associated once for the environment.
+        assert.deepStrictEqual(
+            applicationVpcs.map((vpc) => {
+                const association = named(
+                    prod,
+                    `application-${vpc.vpcId}-zone-association`,
+                    types.zoneAssociation,
+                );
+                return [association.region, association.inputs];
+            }),
+            applicationVpcs.map((vpc) => [
+                "us-east-1",
+                { zoneId: "ZPRIVATEZONE", vpcId: vpc.vpcId, vpcRegion: vpc.region },
+            ]),
+        );
+        // No VPC of the stack is near the peering limit: the warehouse takes 8, others 2.
+        const perVpc = new Map<string, number>();
+        for (const p of ofType(prod, peeringType)) {
+            for (const vpc of [p.inputs.vpcId, p.inputs.peerVpcId]) {
+                perVpc.set(vpc, (perVpc.get(vpc) ?? 0) + 1);
+            }
+        }
+        assert.strictEqual(perVpc.get("warehouse-vpc-id"), 8);
+        assert.deepStrictEqual(
+            new Set([...perVpc].filter(([vpc]) => vpc !== "warehouse-vpc-id").map(([, n]) => n)),
+            new Set([2]),
+        );
+    });
+
     it("passes the policy pack, and states a region-loss budget that meets the reference", () => {
         assert.deepStrictEqual(violations(prod), []);
         const summary = (prod.outputs.summary as any).europe.recovery;
@@ -340,6 +505,70 @@ describe("region loss: variations", () => {
             ["Aurora secondary, headless (storage only)", 17, "misses the reference's 5 min"],
         );
         assert.deepStrictEqual(violations(headless), []);
+    });
+
+    it("without readers, keeps reads home through an in-region failover: the reader PRIMARY is checked on the writer, not the standby's lag", async () => {
+        const shards = prodShards().filter((s) => s.name === "asia");
+        const noReaders = await run({ replicaCount: 0 }, shards);
+        const checks = childrenOf(noReaders, "asia").filter((r) => r.type === check);
+        // One check: the writer reports (Role=WRITER follows a failover to the standby).
+        assert.deepStrictEqual(
+            checks.map((c) => [
+                c.name,
+                c.inputs.type,
+                c.inputs.cloudwatchAlarmName,
+                c.inputs.cloudwatchAlarmRegion,
+                c.inputs.insufficientDataHealthStatus,
+            ]),
+            [
+                [
+                    "asia-writer-health",
+                    "CLOUDWATCH_METRIC",
+                    "geoshard-prod-asia-writer-reporting",
+                    "ap-southeast-1",
+                    "Unhealthy",
+                ],
+            ],
+        );
+        const writerAlarm = named(noReaders, "asia-writer-reporting", alarm);
+        assert.deepStrictEqual(
+            [
+                writerAlarm.inputs.metricName,
+                writerAlarm.inputs.dimensions,
+                writerAlarm.inputs.statistic,
+                writerAlarm.inputs.evaluationPeriods,
+                writerAlarm.inputs.treatMissingData,
+            ],
+            [
+                "CPUUtilization",
+                { DBClusterIdentifier: "geoshard-prod-asia-cluster", Role: "WRITER" },
+                "SampleCount",
+                5,
+                "breaching",
+            ],
+        );
+        const primary = named(noReaders, "asia-reader-primary", record);
+        assert.deepStrictEqual(
+            [primary.inputs.records, primary.inputs.healthCheckId],
+            [
+                [
+                    "geoshard-prod-asia-cluster.cluster-ro-c0ffee12abcd.ap-southeast-1.rds.amazonaws.com",
+                ],
+                "asia-writer-health-id",
+            ],
+        );
+        // The writer name still follows the global writer endpoint alone.
+        assert.deepStrictEqual(
+            recordsOf(noReaders, "asia").find((r) => r.name === "asia-writer"),
+            {
+                name: "asia-writer",
+                record: "writer.asia.db.internal",
+                target: "geoshard-prod-asia-global.global-c0ffee12abcd.global.rds.amazonaws.com",
+                failover: undefined,
+                weighted: false,
+                checked: false,
+            },
+        );
     });
 
     it("recovers RDS for PostgreSQL into a cross-region replica named by ARN, under a key of its region", async () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { maxPeeringConnectionsPerVpc, peeringConnectionsPerVpc } from "../components/peering";
 import { validateConfig } from "../config/validate";
 import { policies } from "../policies/rules";
 import { criticalPath, documentedBench, fleetConfig } from "../tools/bench";
@@ -46,19 +47,68 @@ describe("scale", () => {
         const config = validateConfig(unqualified(fleetConfig(64)));
         assert.strictEqual(config.shards.length, 64);
         assert.strictEqual(config.shards.filter((s) => s.region === "us-east-1").length, 8);
+        // The warehouse VPC peers with 64 shards and 61 recovery copies: 125, the most a VPC may.
+        assert.strictEqual(config.shards.filter((s) => s.dr !== undefined).length, 61);
+        assert.deepStrictEqual(
+            peeringConnectionsPerVpc(config.shards).filter((v) => v.connections > 2),
+            [{ vpc: "warehouse", connections: 125 }],
+        );
+        assert.strictEqual(
+            Math.max(...peeringConnectionsPerVpc(config.shards).map((v) => v.connections)),
+            maxPeeringConnectionsPerVpc,
+        );
+    });
+
+    it("accepts 62 shards with recovery copies and refuses 63: the warehouse VPC's 125 peerings", () => {
+        // Every shard with a recovery copy: two peerings on the warehouse VPC each.
+        const everyCopy = (n: number) => {
+            const config = fleetConfig(n);
+            const shards = JSON.parse(config["geoshard:shards"]).map((s: any, i: number) => ({
+                ...s,
+                dr: {
+                    region: s.region === "us-east-1" ? "us-west-2" : "us-east-1",
+                    vpcCidr: `10.${100 + i}.0.0/16`,
+                },
+            }));
+            return unqualified({ ...config, "geoshard:shards": JSON.stringify(shards) });
+        };
+        const accepted = validateConfig(everyCopy(62));
+        assert.strictEqual(accepted.shards.filter((s) => s.dr !== undefined).length, 62);
+        assert.deepStrictEqual(peeringConnectionsPerVpc(accepted.shards)[0], {
+            vpc: "warehouse",
+            connections: 124,
+        });
+        assert.throws(
+            () => validateConfig(everyCopy(63)),
+            (error: Error) => {
+                assert.deepStrictEqual(
+                    error.message.split("\n").filter((line) => line.includes("peering")),
+                    [
+                        '  - geoshard:shards: "63 shards, 63 with a recovery copy (dr)" put the warehouse ' +
+                            "VPC in 126 VPC peering connections, one per shard and one per recovery " +
+                            "copy; AWS allows at most 125 active peering connections per VPC, a " +
+                            "limit no quota request raises " +
+                            "(https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-connection-quotas.html); " +
+                            "allowed: shards + recovery copies <= 125: drop the recovery copy of 1 " +
+                            "shard, or move shards to another environment with a warehouse of its own",
+                    ],
+                );
+                return true;
+            },
+        );
     });
 
     it("keeps 16 shards compliant, with the critical path of 4: regions deploy in parallel", async () => {
         const small = await runProgram(fleetConfig(4), { stack: "scale-4" });
         const large = await runProgram(fleetConfig(16), { stack: "scale-16" });
-        // Every shard declares the same 110 children (its recovery copy among them), however many
+        // Every shard declares the same 116 children (its recovery copy among them), however many
         // shards there are.
         for (const run of [small, large]) {
             const perShard = new Map<string, number>();
             for (const r of run.resources.filter((r) => r.parent.includes("RegionalShard::"))) {
                 perShard.set(r.parent, (perShard.get(r.parent) ?? 0) + 1);
             }
-            assert.deepStrictEqual(new Set(perShard.values()), new Set([110]));
+            assert.deepStrictEqual(new Set(perShard.values()), new Set([116]));
         }
         assert.deepStrictEqual(evaluatePolicies(large.resources, policies).violations, []);
         assert.strictEqual(

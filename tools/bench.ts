@@ -6,6 +6,7 @@
  *   npm run bench [-- --sizes 4,16,64] [--json]
  */
 
+import { maxPeeringConnectionsPerVpc } from "../components/peering";
 import { awsRegions } from "../config/regions";
 import * as fs from "fs";
 import * as path from "path";
@@ -86,21 +87,28 @@ const benchRegions = [
 
 /**
  * A valid prod stack config of `n` shards (n at most 100: one /16 of 10/8 each, and one more
- * for each shard's recovery network), each recovering into the next region of the list.
+ * for each shard's recovery network), each recovering into the next region of the list, as long
+ * as the warehouse VPC stays within its peering connections: it peers with every shard and every
+ * recovery copy, so past 62 shards the last ones have no recovery copy (64 shards: 61 copies).
  */
 export function fleetConfig(n: number): Record<string, string> {
     if (!benchRegions.every((r) => awsRegions.includes(r)) || n > 100) {
         throw new Error(`cannot generate ${n} shards`);
     }
+    const copies = Math.min(n, maxPeeringConnectionsPerVpc - n);
     const shards = Array.from({ length: n }, (_, i) => ({
         name: `shard-${i + 1}`,
         region: benchRegions[i % benchRegions.length],
         vpcCidr: `10.${i}.0.0/16`,
         cities: [`city_${i + 1}`],
-        dr: {
-            region: benchRegions[(i + 1) % benchRegions.length],
-            vpcCidr: `10.${100 + i}.0.0/16`,
-        },
+        ...(i < copies
+            ? {
+                  dr: {
+                      region: benchRegions[(i + 1) % benchRegions.length],
+                      vpcCidr: `10.${100 + i}.0.0/16`,
+                  },
+              }
+            : {}),
     }));
     return {
         "geoshard:environment": "prod",
