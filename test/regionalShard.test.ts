@@ -1734,6 +1734,49 @@ describe("RegionalShard, variations", () => {
             );
         });
 
+        it("peers an existing VPC with its recovery network, and leaves the home route to the VPC's owner", async () => {
+            const shard = {
+                ...withEurope(existingVpc)[2],
+                dr: { region: "eu-west-1", vpcCidr: "10.31.0.0/16", instances: 1 },
+            };
+            const result = await run({}, [shard], { subnets });
+            assert.deepStrictEqual(
+                named(
+                    result,
+                    "europe-recovery-peering",
+                    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
+                ).inputs.vpcId,
+                existingVpc.vpcId,
+            );
+            // Only the recovery side's route: the existing VPC's route tables are its owner's.
+            assert.deepStrictEqual(
+                ofType(result, "aws:ec2/route:Route")
+                    .filter((r) => /^europe-(recovery-)?route-to-/.test(r.name))
+                    .map((r) => [r.name, r.inputs.destinationCidrBlock]),
+                [["europe-recovery-route-to-home", "10.30.0.0/16"]],
+            );
+            const network = (result.outputs.summary as any).europe.recovery.network;
+            assert.deepStrictEqual(
+                [network.routes, network.gaps],
+                [
+                    ["eu-west-1 10.31.0.0/16 -> 10.30.0.0/16"],
+                    [
+                        "the owner of the existing VPC in eu-west-2 routes 10.31.0.0/16 through the peering geoshard-prod-europe-recovery-peering",
+                    ],
+                ],
+            );
+            // The database still admits the recovery network, and the zone answers in both VPCs.
+            assert.strictEqual(
+                named(result, "europe-postgres-from-10-31-0-0-16", types.ingress).inputs.cidrIpv4,
+                "10.31.0.0/16",
+            );
+            assert.strictEqual(
+                named(result, "europe-recovery-zone-association", types.zoneAssociation).inputs
+                    .vpcRegion,
+                "eu-west-1",
+            );
+        });
+
         it("refuses a subnet of another VPC before declaring any shard", async () => {
             const shards = withEurope({
                 ...existingVpc,
