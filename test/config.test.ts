@@ -1000,3 +1000,89 @@ describe("stack files", () => {
         );
     });
 });
+
+describe("config validation: application VPCs", () => {
+    const vpc = { region: "us-east-1", vpcId: "vpc-0a1b2c3d4e5f60718", cidr: "10.200.0.0/16" };
+    const allowed = "a private IPv4 CIDR (10/8, 172.16/12, 192.168/16, 100.64/10) from /16 to /28";
+
+    it("defaults to none, and reads a list of { region, vpcId, cidr } as given", () => {
+        assert.deepStrictEqual(validateConfig(unqualified(rawConfig())).applicationVpcs, []);
+        const other = {
+            region: "eu-west-2",
+            vpcId: "vpc-0a1b2c3d4e5f60719",
+            cidr: "172.16.0.0/28",
+        };
+        assert.deepStrictEqual(
+            validateConfig(unqualified(rawConfig({ applicationVpcs: [vpc, other] })))
+                .applicationVpcs,
+            [vpc, other],
+        );
+    });
+
+    const cases: { name: string; value: unknown; shards?: ShardEntry[]; problems: string[] }[] = [
+        {
+            name: "a value that is not a list",
+            value: vpc,
+            problems: [
+                `geoshard:applicationVpcs: ${JSON.stringify(vpc)} is not a list of { region, vpcId, cidr }`,
+            ],
+        },
+        {
+            name: "an unknown key and a missing VPC id",
+            value: [{ region: "us-east-1", cidr: "10.200.0.0/16", vpc: "vpc-0a1b2c3d4e5f60718" }],
+            problems: [
+                'geoshard:applicationVpcs[0].vpc: "vpc-0a1b2c3d4e5f60718" is not a known key; did you mean vpcId?',
+                "geoshard:applicationVpcs[0].vpcId: missing; expected a VPC id such as vpc-0123456789abcdef0",
+            ],
+        },
+        {
+            name: "a malformed VPC id, an unknown region and a public CIDR",
+            value: [{ region: "us-east-9", vpcId: "vpc-1", cidr: "8.8.0.0/16" }],
+            problems: [
+                `geoshard:applicationVpcs[0].region: "us-east-9" is not a known AWS region; allowed: ${awsRegions.join(", ")}`,
+                'geoshard:applicationVpcs[0].vpcId: "vpc-1" is not a VPC id; expected vpc-0123456789abcdef0',
+                `geoshard:applicationVpcs[0].cidr: "8.8.0.0/16" is not a usable VPC CIDR; allowed: ${allowed}`,
+            ],
+        },
+        {
+            name: "a CIDR with host bits, and a VPC listed twice",
+            value: [vpc, { ...vpc, cidr: "10.201.1.0/16" }],
+            problems: [
+                'geoshard:applicationVpcs[1].vpcId: "vpc-0a1b2c3d4e5f60718" is listed twice; each VPC once',
+                'geoshard:applicationVpcs[1].cidr: "10.201.1.0/16" has host bits set; did you mean 10.201.0.0/16?',
+            ],
+        },
+        {
+            name: "a network that overlaps a shard's and the warehouse's",
+            value: [
+                { ...vpc, cidr: "10.30.128.0/17" },
+                { ...vpc, vpcId: "vpc-0a1b2c3d4e5f60719", cidr: "10.100.0.0/24" },
+            ],
+            problems: [
+                'geoshard:applicationVpcs[0].cidr: "10.30.128.0/17" overlaps geoshard:shards[2].vpcCidr (10.30.0.0/16); an application network is routed to the databases, and overlapping networks cannot be',
+                'geoshard:applicationVpcs[1].cidr: "10.100.0.0/24" overlaps geoshard:warehouse.vpcCidr (10.100.0.0/16); an application network is routed to the databases, and overlapping networks cannot be',
+            ],
+        },
+        {
+            name: "a shard's existing VPC, which the shard associates already",
+            value: [{ region: "eu-west-2", vpcId: "vpc-0abc0abc0abc0abc0", cidr: "172.16.0.0/16" }],
+            shards: withShard(2, {
+                existingVpc: {
+                    vpcId: "vpc-0abc0abc0abc0abc0",
+                    subnetIds: ["subnet-0aaa0aaa0aaa0aaa0", "subnet-0bbb0bbb0bbb0bbb0"],
+                },
+            }),
+            problems: [
+                'geoshard:applicationVpcs[0].vpcId: "vpc-0abc0abc0abc0abc0" is geoshard:shards[2].existingVpc.vpcId (europe), which the shard associates with the zone already',
+            ],
+        },
+    ];
+    for (const c of cases) {
+        it(`refuses ${c.name}`, () => {
+            assert.deepStrictEqual(
+                problemsOf(rawConfig({ applicationVpcs: c.value }, c.shards ?? referenceShards())),
+                c.problems,
+            );
+        });
+    }
+});
