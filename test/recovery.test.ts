@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { regionLossBudget } from "../components/failoverBudget";
 import { policies } from "../policies/rules";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
@@ -472,6 +474,25 @@ describe("region loss: Aurora Global Database", () => {
             new Set([...perVpc].filter(([vpc]) => vpc !== "warehouse-vpc-id").map(([, n]) => n)),
             new Set([2]),
         );
+    });
+
+    it("documents where the names lead in each failure case, on the network the test above holds", () => {
+        const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "architecture.md"), "utf8");
+        const section = doc.split("### Where the names lead when something fails")[1];
+        assert.ok(section, "docs/architecture.md has the failure-case table");
+        const rows = section
+            .split("\n## ")[0]
+            .split("\n")
+            .filter((line) => line.startsWith("| ") && !line.startsWith("| ---"))
+            .map((line) => line.split(" | ")[0].slice(2));
+        assert.deepStrictEqual(rows, [
+            "case",
+            "home writer down (in-region failover)",
+            "all home readers down",
+            "home region unreachable, before a failover",
+            "planned switchover",
+            "unplanned failover (`--allow-data-loss`)",
+        ]);
     });
 
     it("passes the policy pack, and states a region-loss budget that meets the reference", () => {
