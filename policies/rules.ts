@@ -8,6 +8,7 @@ import { monthlyBudget } from "./rules/budget";
 import { dataPolicies } from "./rules/data";
 import { deployTimePolicies } from "./rules/deployTime";
 import { dnsPolicies } from "./rules/dns";
+import { networkPolicies } from "./rules/network";
 import { rdsPolicies } from "./rules/rds";
 import { recoveryPolicies } from "./rules/recovery";
 import { stackPolicies } from "./rules/shards";
@@ -21,6 +22,7 @@ export const policies: Policies = [
     ...tagPolicies,
     ...stackPolicies,
     ...recoveryPolicies.stack,
+    ...networkPolicies,
     ...deployTimePolicies,
     monthlyBudget,
 ];

@@ -59,6 +59,25 @@ describe("scale", () => {
         );
     });
 
+    it("has the pack refuse a VPC in more than 125 peering connections, and count only known VPC ids", () => {
+        const peerings = (n: number, vpcId?: string) =>
+            Array.from({ length: n }, (_, i) =>
+                node(`peering-${i}`, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", [], {
+                    ...(vpcId ? { vpcId } : {}),
+                    peerVpcId: `vpc-${i}`,
+                }),
+            );
+        const limit = (resources: RecordedResource[]) =>
+            evaluatePolicies(resources, policies)
+                .violations.filter((v) => v.policy === "vpc-peering-limit")
+                .map((v) => v.message);
+        assert.deepStrictEqual(limit(peerings(125, "warehouse-vpc")), []);
+        assert.deepStrictEqual(limit(peerings(126)), [], "unknown ids are not counted");
+        assert.deepStrictEqual(limit(peerings(126, "warehouse-vpc")), [
+            "VPC warehouse-vpc takes part in 126 VPC peering connections; AWS allows at most 125 per VPC: give fewer shards a recovery copy, or move shards to an environment with a warehouse of its own.",
+        ]);
+    });
+
     it("accepts 62 shards with recovery copies and refuses 63: the warehouse VPC's 125 peerings", () => {
         // Every shard with a recovery copy: two peerings on the warehouse VPC each.
         const everyCopy = (n: number) => {
