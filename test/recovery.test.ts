@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { regionLossBudget } from "../components/failoverBudget";
 import { policies } from "../policies/rules";
+import { describeRecoveryNetwork } from "../tools/plan";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import {
@@ -473,6 +474,28 @@ describe("region loss: Aurora Global Database", () => {
         assert.deepStrictEqual(
             new Set([...perVpc].filter(([vpc]) => vpc !== "warehouse-vpc-id").map(([, n]) => n)),
             new Set([2]),
+        );
+    });
+
+    it("has the plan print each shard's path between its networks and the zone's associations", () => {
+        const network = (prod.outputs.summary as any).europe.recovery.network;
+        assert.deepStrictEqual(describeRecoveryNetwork(network), [
+            "  dr path   inter-region VPC peering eu-west-2 10.30.0.0/16 <-> eu-west-1 10.31.0.0/16; routes eu-west-2 10.30.0.0/16 -> 10.31.0.0/16, eu-west-1 10.31.0.0/16 -> 10.30.0.0/16",
+            "  zone      associated with the eu-west-2 home VPC, the eu-west-1 recovery VPC",
+        ]);
+        // An existing VPC's missing route is printed as a gap.
+        assert.deepStrictEqual(
+            describeRecoveryNetwork({
+                ...network,
+                routes: ["eu-west-1 10.31.0.0/16 -> 10.30.0.0/16"],
+                gaps: [
+                    "the owner of the existing VPC in eu-west-2 routes 10.31.0.0/16 through the peering p",
+                ],
+            }).slice(0, 2),
+            [
+                "  dr path   inter-region VPC peering eu-west-2 10.30.0.0/16 <-> eu-west-1 10.31.0.0/16; routes eu-west-1 10.31.0.0/16 -> 10.30.0.0/16",
+                "            gap: the owner of the existing VPC in eu-west-2 routes 10.31.0.0/16 through the peering p",
+            ],
         );
     });
 

@@ -304,7 +304,7 @@ export function renderPlan(plan: Plan): string {
 /** The path between a shard's home and recovery networks, and where its names resolve. */
 export function describeRecoveryNetwork(network: RecoveryNetworkSummary): string[] {
     return [
-        `  network   ${network.path} ${network.home} <-> ${network.recovery}; routes ${
+        `  dr path   ${network.path} ${network.home} <-> ${network.recovery}; routes ${
             network.routes.join(", ") || "none declared"
         }`,
         ...network.gaps.map((gap) => `            gap: ${gap}`),
