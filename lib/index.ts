@@ -24,6 +24,7 @@ export type { CdcSelection, Residency } from "../components/cdc";
 export type { AuroraStorageType, Engine } from "../components/engines";
 export type { OperationSettings } from "../components/defaults";
 export type { FailoverBudget, RegionLossBudget } from "../components/failoverBudget";
+export type { RecoveryNetworkSummary } from "../components/peering";
 export type { InstanceRole } from "../components/database/tier";
 export { validateShardArgs, validateWarehouseArgs } from "../components/validateArgs";
 export { chooseAzs } from "../components/placement";
