@@ -148,6 +148,8 @@ export interface RegionalShardArgs {
     /**
      * A copy of the shard in another region, to survive the loss of its home region: an Aurora
      * Global Database secondary, or an RDS cross-region read replica. Pass that region's provider.
+     * Its network is peered with the shard's (routes both ways, PostgreSQL admitted both ways)
+     * and associated with the zone, so the names stay reachable after a region move.
      * @default - none: the shard lives in its home region only
      */
     readonly recovery?: {
