@@ -7,7 +7,7 @@
  * charge; traffic across regions pays the inter-region data transfer rate. A Transit Gateway
  * adds an hourly charge per attachment, a charge per GB it processes, and an inter-region
  * peering attachment between two gateways, for a path nobody else shares.
- * Sources: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-basics.html,
+ * Sources: https://docs.aws.amazon.com/whitepapers/latest/building-scalable-secure-multi-vpc-network-infrastructure/vpc-peering.html,
  * https://aws.amazon.com/transit-gateway/pricing/, https://aws.amazon.com/vpc/pricing/
  *
  * Children, all parented on the shard: `<shard>-recovery-peering` (requester, home region),
