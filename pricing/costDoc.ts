@@ -335,6 +335,7 @@ const assumptionNotes: Record<keyof UsageAssumptions, string> = {
     firehoseBufferSeconds: "the stack's buffering interval",
     firehoseJqHoursPerMonth: "one JQ hour per hour of delivery",
     lakeStandardDays: "the lake moves cdc/ to Standard-IA after 30 days; priced uncompressed",
+    recoveryPathGBPerMonth: "checks, operators and reads over a declared home <-> recovery path",
 };
 
 function assumptions(): string {
