@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { prodStackCostInput } from "../pricing/prodStack";
+import { devStackCostInput, prodStackCostInput } from "../pricing/prodStack";
 import { ProgramRun, runProgram } from "../tools/mockRuntime";
 import { buildPlan } from "../tools/plan";
 import { dataSizeWarnings, shardCostInput, stackCostInput } from "../tools/planCost";
@@ -23,6 +23,16 @@ describe("the plan's bill", () => {
                 "prodStackCostInput (and its alarm and health-check counts, auroraAlarmsPerShard, " +
                 "recoveryAlarmsPerShard, recoveryHealthChecksPerShard) in pricing/prodStack.ts to " +
                 "match, then regenerate docs/cost.md",
+        );
+    });
+
+    it("reads dev's cost model input off its plan, equal to the documented dev stack", async () => {
+        const dev = await runProgram(readStackConfig("dev"), { stack: "dev" });
+        assert.deepStrictEqual(
+            stackCostInput(buildPlan("dev", dev), dev),
+            devStackCostInput(),
+            "pricing/prodStack.ts (devStackCostInput) no longer describes what Pulumi.dev.yaml " +
+                "declares: change it there to match, then regenerate docs/cost.md",
         );
     });
 

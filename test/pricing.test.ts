@@ -620,9 +620,26 @@ describe("pricing: docs/cost.md", () => {
             (text, name) => text.replace(docSection(text, name)!, ""),
             doc,
         );
+        // The page opens with each stack's headline, which says first when it is incomplete.
         assert.ok(
-            prose.includes(`**$${usd(prodCost().monthlyUsd)} a month**`),
-            "the prose names the total",
+            docSection(doc, "headline")!.includes(`prod: ${costHeadline(prodCost())}`),
+            "the headline opens the page",
+        );
+        assert.ok(doc.indexOf("<!-- cost:headline -->") < doc.indexOf("<!-- cost:prod-table -->"));
+        // The budget rule and maxMonthlyUsd are wired; dev is about a fifth of prod, not a few percent.
+        assert.doesNotMatch(prose, /not yet|a few percent/);
+        assert.match(docSection(doc, "dev")!, /^Dev comes to 19% of prod's priced lines/m);
+        // The reference's four lines, each reconciled.
+        assert.deepStrictEqual(
+            docSection(doc, "reference")!
+                .split("\n")
+                .slice(2)
+                .map((row) => row.split(" | ")[0]),
+            ["| instances", "| storage", "| backups", "| transfer"],
+        );
+        assert.match(
+            docSection(doc, "reference")!,
+            /"600 TB x \$0\.10\/GB", which is itself 60,000\.00/,
         );
         assert.doesNotMatch(doc, /\/(work|home|tmp|Users)\//);
     });
