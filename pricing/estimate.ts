@@ -95,6 +95,11 @@ export interface RecoveryInput {
         readonly peeringConnections: number;
         readonly transitGatewayAttachments: number;
     };
+    /**
+     * Replicas of the shard's secrets in the recovery region (other than the warehouse's, which
+     * CDC prices); Secrets Manager bills each replica as a secret. @default 0
+     */
+    readonly secretReplicas?: number;
 }
 
 export interface ShardCostInput {
@@ -684,6 +689,18 @@ function recoveryOf(ctx: Context, recovery: RecoveryInput): CostLine[] {
             "key-months",
         ),
     );
+    if (recovery.secretReplicas) {
+        lines.push(
+            charge(
+                "fixed",
+                items.secret,
+                recovery.region,
+                `${recovery.secretReplicas} secret replica${recovery.secretReplicas === 1 ? "" : "s"} in the recovery region`,
+                recovery.secretReplicas,
+                "secret-months",
+            ),
+        );
+    }
     lines.push(...networkPathOf(ctx, recovery));
     return lines;
 }

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { estimateShard } from "../pricing";
 import { devStackCostInput, prodStackCostInput } from "../pricing/prodStack";
 import { ProgramRun, runProgram } from "../tools/mockRuntime";
 import { buildPlan } from "../tools/plan";
@@ -217,6 +218,36 @@ describe("the plan's bill", () => {
         );
         assert.strictEqual(
             shardCostInput(plan.shards[1], plan, withPath).recovery?.networkPath,
+            undefined,
+        );
+    });
+
+    it("prices a credentials secret replicated into the recovery region", () => {
+        const secret = "aws:secretsmanager/secret:Secret";
+        const replicated: ProgramRun = {
+            ...prod,
+            resources: prod.resources.map((r) =>
+                r.type === secret && r.name === "europe-credentials"
+                    ? {
+                          ...r,
+                          inputs: {
+                              ...r.inputs,
+                              replicas: [...(r.inputs.replicas ?? []), { region: "eu-west-1" }],
+                          },
+                      }
+                    : r,
+            ),
+        };
+        const plan = buildPlan("prod", replicated);
+        const europe = shardCostInput(plan.shards[2], plan, replicated);
+        assert.strictEqual(europe.recovery?.secretReplicas, 1);
+        const line = estimateShard(europe)
+            .components.find((c) => c.component === "recovery")!
+            .lines.find((l) => l.description === "1 secret replica in the recovery region")!;
+        assert.deepStrictEqual([line.region, line.monthlyUsd], ["eu-west-1", 0.4]);
+        // us-west recovers into us-east-1, the warehouse's region: CDC already prices that replica.
+        assert.strictEqual(
+            shardCostInput(plan.shards[1], plan, prod).recovery?.secretReplicas,
             undefined,
         );
     });

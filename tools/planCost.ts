@@ -13,6 +13,7 @@ const alarmType = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const healthCheckType = "aws:route53/healthCheck:HealthCheck";
 const replicationType = "aws:dms/replicationConfig:ReplicationConfig";
 const peeringType = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+const secretType = "aws:secretsmanager/secret:Secret";
 /** Transit Gateway attachments of a VPC, in the provider's `ec2transitgateway` module. */
 const transitGatewayAttachmentType = /^aws:ec2transitgateway\/vpcAttachment:/;
 
@@ -62,6 +63,13 @@ export function shardCostInput(shard: PlannedShard, plan: Plan, run?: ProgramRun
         peeringConnections + transitGatewayAttachments > 0
             ? { networkPath: { peeringConnections, transitGatewayAttachments } }
             : {};
+    // Secrets replicated into the recovery region; one the warehouse's region also needs is
+    // priced with CDC.
+    const secretReplicas = declaredInputs(shard.name, secretType, plan, run)
+        .flatMap((inputs) => (inputs.replicas ?? []) as { region?: string }[])
+        .filter(
+            (r) => r.region === shard.recovery?.region && r.region !== shard.cdc?.region,
+        ).length;
     return {
         name: shard.name,
         region: shard.region,
@@ -88,6 +96,7 @@ export function shardCostInput(shard: PlannedShard, plan: Plan, run?: ProgramRun
                           instanceClass: db.instanceClass,
                       })),
                       ...networkPath,
+                      ...(secretReplicas > 0 ? { secretReplicas } : {}),
                   },
               }
             : {}),
