@@ -43,6 +43,15 @@ describe("the plan's bill", () => {
         // The headline comes first, before any total: prod's sheet still lacks storage, I/O and
         // backup prices in four regions, so it says the estimate is incomplete and where.
         const bill = text.slice(text.indexOf("\nincomplete: ") + 1);
+        // The headline also comes before the first figure of the plan: the policy findings and
+        // the engine table.
+        const headline = text.indexOf(
+            "\nCost: incomplete: 8 items unpriced: us-west-1 (I/O, backup), ",
+        );
+        assert.ok(
+            headline > 0 && headline < text.indexOf("Policy pack geoshard"),
+            "headline first",
+        );
         assert.match(
             bill,
             /^incomplete: 8 items unpriced: us-west-1 \(I\/O, backup\), eu-west-1 \(storage\), ap-southeast-1 \(storage, I\/O, backup\), ap-northeast-1 \(I\/O\); the priced lines alone come to \$62,532\.74 a month, a floor, not an estimate\nEstimated monthly cost, USD/,

@@ -21,6 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describeBudget, describeRegionLoss, failoverBudget } from "../components/failoverBudget";
 import {
     compareEngines,
+    costHeadline,
     engineVerdict,
     renderCostTable,
     renderLevers,
@@ -559,6 +560,8 @@ export function reportPlan(
         ? JSON.stringify({ ...plan, policy, cost, engineChoice }, null, 2)
         : [
               renderPlan(plan),
+              // The bill's headline before any figure: an incomplete estimate says so first.
+              `Cost: ${costHeadline(cost)}`,
               renderPolicy(policy),
               renderEngineChoice(engineChoice),
               [
