@@ -41,7 +41,7 @@ export function monthlyBudgetPolicy(
     return {
         name: "monthly-budget",
         description:
-            "The estimated monthly cost (on-demand list prices, see docs/cost.md) stays within maxMonthlyUsd.",
+            "The estimated monthly cost (on-demand list prices, see docs/cost.md) prices every instance, storage, I/O and backup line and stays within maxMonthlyUsd.",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
