@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { estimateShard } from "../pricing";
 import { devStackCostInput, prodStackCostInput } from "../pricing/prodStack";
 import { ProgramRun, runProgram } from "../tools/mockRuntime";
-import { buildPlan } from "../tools/plan";
+import { buildPlan, reportPlan } from "../tools/plan";
 import { dataSizeWarnings, shardCostInput, stackCostInput } from "../tools/planCost";
 import { readStackConfig } from "../tools/stackConfig";
 import { prodShards, run as runWith, runPlan } from "./helpers";
@@ -291,5 +291,29 @@ describe("the plan's bill", () => {
             "us-east: 111759 GiB of data is 85% of what aurora-postgresql holds (131072 GiB), leaving " +
                 "less than 25% to grow: split the shard (move cities to a new shard) before it fills",
         ]);
+    });
+
+    it("never reports prod on r7g as within budget: the bill says first what it leaves out", async () => {
+        const r7g = await runWith(
+            {
+                masterInstanceClass: "db.r7g.8xlarge",
+                replicaInstanceClass: "db.r7g.4xlarge",
+                backupRetentionDays: 14,
+                maxMonthlyUsd: 46000,
+            },
+            prodShards(),
+        );
+        const { code, text } = reportPlan("prod", r7g, false, 46000);
+        assert.strictEqual(code, 0);
+        // The sheet has no r7g.4xlarge Aurora Standard price in us-east-1 (its README's gaps).
+        assert.match(
+            text,
+            /^Cost: incomplete: \d+ items unpriced: us-east-1 \(db\.r7g\.4xlarge\)/m,
+        );
+        assert.match(
+            text,
+            /^ {2}\[advisory\] monthly-budget +\(stack\): The estimate is incomplete: \d+ instance, storage, I\/O or backup items are unpriced \(us-east instances: reader db\.r7g\.4xlarge \(Aurora Standard\) \(us-east-1\); /m,
+        );
+        assert.doesNotMatch(text, /^budget: within/m);
     });
 });
