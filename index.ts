@@ -123,8 +123,12 @@ export = async (): Promise<Record<string, unknown>> => {
                               ...(shard.engine === "postgres"
                                   ? { promoted: shard.dr.promoted }
                                   : {}),
+                              ...(shard.dr.instanceClass
+                                  ? { instanceClass: shard.dr.instanceClass }
+                                  : {}),
                           }
                         : undefined,
+                    ...(shard.storageGiB !== undefined ? { storageGiB: shard.storageGiB } : {}),
                     dns,
                     operations: config.operations,
                     warehouse: warehouseLink,

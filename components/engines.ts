@@ -91,3 +91,50 @@ export function versionProblem(engine: Engine, version: string): string | undefi
 export function parameterFamily(engine: Engine, version: string): string {
     return `${engine}${majorOf(version)}`;
 }
+
+/**
+ * The most data one shard's database holds, in GiB. An Aurora cluster volume grows to 128 TiB
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/CHAP_Limits.html, "Amazon Aurora
+ * size limits"); an RDS for PostgreSQL instance's storage volume holds at most 64 TiB
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.ModifyingExisting.html;
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html), and RDS needs its
+ * autoscaling ceiling 10% above the allocation, so the data it can start from is 64 TiB / 1.1.
+ */
+export const maxDataGiB: Readonly<Record<Engine, number>> = {
+    "aurora-postgresql": 131072,
+    postgres: Math.floor(65536 / 1.1),
+};
+
+/**
+ * Growth a shard's data must still have room for under its engine's limit: 25%, a year of
+ * growth at the pace that sized it. Past `maxDataGiB / dataGrowthHeadroom` the plan warns.
+ */
+export const dataGrowthHeadroom = 1.25;
+
+/** Why a shard's data size cannot be held by its engine, or undefined when it can. */
+export function dataSizeProblem(engine: Engine, storageGiB: number): string | undefined {
+    const max = maxDataGiB[engine];
+    if (storageGiB <= max) {
+        return undefined;
+    }
+    return engine === "aurora-postgresql"
+        ? `is more than an Aurora cluster volume holds; allowed: up to ${max} GiB (128 TiB): split the shard`
+        : `is more than an RDS for PostgreSQL instance holds; allowed: up to ${max} GiB (64 TiB, with ` +
+              `the autoscaling ceiling 10% above the allocation): split the shard, or use engine aurora-postgresql (128 TiB)`;
+}
+
+/**
+ * A warning when a shard's data leaves less than `dataGrowthHeadroom` below its engine's limit,
+ * naming the way out: split the shard.
+ */
+export function dataSizeWarning(engine: Engine, storageGiB: number): string | undefined {
+    const max = maxDataGiB[engine];
+    if (storageGiB > max || storageGiB * dataGrowthHeadroom <= max) {
+        return undefined;
+    }
+    const share = Math.round((storageGiB / max) * 100);
+    return (
+        `${storageGiB} GiB of data is ${share}% of what ${engine} holds (${max} GiB), leaving less than ` +
+        `${Math.round((dataGrowthHeadroom - 1) * 100)}% to grow: split the shard (move cities to a new shard) before it fills`
+    );
+}

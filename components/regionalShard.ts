@@ -172,7 +172,19 @@ export interface RegionalShardArgs {
          * @default false
          */
         readonly promoted?: boolean;
+        /**
+         * Class of the recovery instances. A smaller class promotes as fast, but serves less
+         * after a region loss until it is scaled up.
+         * @default - the writer's class (`masterInstanceClass`)
+         */
+        readonly instanceClass?: string;
     };
+    /**
+     * The shard's data, in GiB, as the cost estimate sizes storage, I/O and backups. It declares
+     * nothing: RDS storage is `allocatedStorageGiB`, and an Aurora volume grows by itself.
+     * @default - unset: the estimate assumes 1,000 GiB
+     */
+    readonly storageGiB?: number;
     /** The private hosted zone for the writer and reader names, and Route 53's provider. */
     readonly dns: ShardDns;
     /**
@@ -225,6 +237,8 @@ export interface ShardSummary {
     readonly storageType?: AuroraStorageType;
     /** RDS: gp3 GiB allocated to the master. */
     readonly allocatedStorageGiB?: number;
+    /** The shard's data in GiB, where it is stated (`storageGiB`). */
+    readonly storageGiB?: number;
     /** Aurora: whether the standby's cache is kept warm (apg_ccm_enabled). */
     readonly clusterCacheManagement?: boolean;
     readonly backupRetentionDays: number;
@@ -447,7 +461,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                   instances: s.engine === "postgres" ? 1 : (args.recovery.instances ?? 1),
                   promoted: args.recovery.promoted ?? false,
                   engineVersion: s.engineVersion,
-                  instanceClass: s.masterInstanceClass,
+                  instanceClass: args.recovery.instanceClass ?? s.masterInstanceClass,
                   storageType: s.storageType,
                   maxAllocatedStorageGiB: s.maxAllocatedStorageGiB,
                   source: { arn: tier.arn, ready: tier.writerReady },
@@ -645,6 +659,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                       clusterCacheManagement: args.recovery === undefined,
                   }
                 : { allocatedStorageGiB: s.allocatedStorageGiB }),
+            ...(args.storageGiB !== undefined ? { storageGiB: args.storageGiB } : {}),
             backupRetentionDays: s.backupRetentionDays,
             instances: tier.instances.map((db) => ({
                 role: db.role,

@@ -16,6 +16,7 @@ import {
     Problems,
     readAllowedCidrs,
     readCdc,
+    readDataSize,
     readRecovery,
     readRegion,
     readResidency,
@@ -92,9 +93,15 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
 
     const residency = readResidency(args.residency, "residency", problems);
     if (args.recovery) {
-        const { region: recoveryRegion, vpcCidr, instances, promoted } = args.recovery;
+        const {
+            region: recoveryRegion,
+            vpcCidr,
+            instances,
+            promoted,
+            instanceClass,
+        } = args.recovery;
         const recovery = readRecovery(
-            omitUndefined({ region: recoveryRegion, vpcCidr, instances, promoted }),
+            omitUndefined({ region: recoveryRegion, vpcCidr, instances, promoted, instanceClass }),
             "recovery",
             settings.engine,
             region,
@@ -113,6 +120,12 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
     if (args.cdc !== undefined) {
         readCdc(args.cdc, "cdc", problems);
     }
+    readDataSize(
+        args.storageGiB,
+        "storageGiB",
+        engineKnown ? settings.engine : undefined,
+        problems,
+    );
     return problems.list;
 }
 

@@ -41,6 +41,12 @@ export interface ShardConfig extends ShardSettings {
     readonly cdc: ShardCdc;
     /** The recovery region and its copy. @default - none: the shard lives in one region */
     readonly dr?: RecoveryConfig;
+    /**
+     * The shard's data, in GiB: sizes the storage, I/O and backup lines of the estimate, and on
+     * `postgres` raises the allocation (and its autoscaling ceiling) to hold it.
+     * @default - unset: the estimate assumes 1,000 GiB, and storage keeps its settings
+     */
+    readonly storageGiB?: number;
 }
 
 /** Where a shard's copy lives, to survive the loss of its home region. */
@@ -53,6 +59,11 @@ export interface RecoveryConfig {
     readonly instances: number;
     /** RDS: the replica was promoted after a region loss (docs/runbooks/region-loss.md). */
     readonly promoted: boolean;
+    /**
+     * The class of the recovery instances. A smaller class promotes as fast but serves less
+     * after a region loss until it is scaled up. @default - unset: the writer's class
+     */
+    readonly instanceClass?: string;
 }
 
 export interface ShardCdc extends CdcSelection {
@@ -168,6 +179,7 @@ export const shardKeys: readonly string[] = [
     "residency",
     "cdc",
     "dr",
+    "storageGiB",
     ...inheritedSettingKeys,
 ];
 
@@ -178,5 +190,11 @@ export const warehouseKeys: readonly string[] = [
     "createDmsVpcRole",
 ];
 export const applicationVpcKeys: readonly string[] = ["region", "vpcId", "cidr"];
-export const recoveryKeys: readonly string[] = ["region", "vpcCidr", "instances", "promoted"];
+export const recoveryKeys: readonly string[] = [
+    "region",
+    "vpcCidr",
+    "instances",
+    "promoted",
+    "instanceClass",
+];
 export const cdcKeys: readonly string[] = ["excludeTables", "excludeColumns", "residencyWaiver"];

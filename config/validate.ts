@@ -37,6 +37,7 @@ import {
     maxReaders,
     minReaders,
     versionProblem,
+    dataSizeProblem,
 } from "../components/engines";
 import {
     allowedInstanceFamilies,
@@ -748,6 +749,10 @@ function readShard(
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
     const recovery = readRecovery(shard.dr, `${path}.dr`, engine, region, residency, problems);
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
+    const storageGiB = readDataSize(shard.storageGiB, `${path}.storageGiB`, engine, problems);
+    if (storageGiB !== undefined && engine === "postgres") {
+        holdData(settings, storageGiB, shard.allocatedStorageGiB !== undefined, path, problems);
+    }
 
     const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
     return {
@@ -763,6 +768,7 @@ function readShard(
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),
+            ...(storageGiB !== undefined ? { storageGiB } : {}),
         },
         stated: new Set(Object.keys(shard)),
         invalid,
@@ -1005,15 +1011,72 @@ export function readRecovery(
             promoted = dr.promoted;
         }
     }
+    const instanceClass = readInstanceClass(dr.instanceClass, `${path}.instanceClass`, problems);
     return {
         config: {
             region: region ?? "",
             vpcCidr: typeof dr.vpcCidr === "string" ? dr.vpcCidr : "",
             instances,
             promoted,
+            ...(instanceClass ? { instanceClass } : {}),
         },
         cidr,
     };
+}
+
+/**
+ * A shard's data size in GiB: a whole number its engine can hold (`maxDataGiB`). Near the limit
+ * the plan warns (`dataSizeWarning`); past it the engine cannot hold the data, so config refuses.
+ */
+export function readDataSize(
+    value: unknown,
+    path: string,
+    engine: Engine | undefined,
+    problems: Problems,
+): number | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+        problems.add(path, value, "is not a whole number of GiB above 0");
+        return undefined;
+    }
+    const problem = engine === undefined ? undefined : dataSizeProblem(engine, value);
+    if (problem) {
+        problems.add(path, value, problem);
+        return undefined;
+    }
+    return value;
+}
+
+/**
+ * On RDS the data must fit the allocation: a data size above it raises the allocation and, 10%
+ * above that, the autoscaling ceiling, unless the shard states its own allocation, which must
+ * then hold the data. Unset, nothing changes, so existing instances keep their storage.
+ */
+function holdData(
+    settings: { allocatedStorageGiB: number; maxAllocatedStorageGiB: number },
+    storageGiB: number,
+    allocationStated: boolean,
+    path: string,
+    problems: Problems,
+): void {
+    if (storageGiB <= settings.allocatedStorageGiB) {
+        return;
+    }
+    if (allocationStated) {
+        problems.add(
+            `${path}.allocatedStorageGiB`,
+            settings.allocatedStorageGiB,
+            `is below the shard's data (storageGiB ${storageGiB}); allowed: at least ${storageGiB} GiB, or leave it unset`,
+        );
+        return;
+    }
+    settings.allocatedStorageGiB = storageGiB;
+    settings.maxAllocatedStorageGiB = Math.max(
+        settings.maxAllocatedStorageGiB,
+        Math.ceil(storageGiB * autoscalingHeadroom),
+    );
 }
 
 export function readResidency(

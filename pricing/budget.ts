@@ -33,3 +33,24 @@ export function checkBudget(
         `$${usd(maxMonthlyUsd)} by $${usd(over)} (${share}%).${leftOut}`
     );
 }
+
+/**
+ * A finding while the estimate leaves out an essential item (an instance-hour, storage, I/O or
+ * backup line), else undefined. Such an estimate is a floor: however far below the budget, it
+ * cannot show the stack within it, so it is never reported as within the budget.
+ */
+export function checkComplete(
+    estimateUsd: number,
+    maxMonthlyUsd: number,
+    incomplete: readonly string[],
+): string | undefined {
+    if (incomplete.length === 0) {
+        return undefined;
+    }
+    const n = incomplete.length;
+    return (
+        `The estimate is incomplete: ${n} instance, storage, I/O or backup item${n === 1 ? " is" : "s are"} ` +
+        `unpriced (${incomplete.join("; ")}). The priced lines alone come to $${usd(estimateUsd)}, ` +
+        `so it cannot show the stack within the budget of $${usd(maxMonthlyUsd)}.`
+    );
+}

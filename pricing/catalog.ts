@@ -17,7 +17,10 @@ export interface PriceEntry {
     readonly unit: string;
     /** Where the figure was read: a repository at a commit and path, or a document. */
     readonly source: string;
-    /** When the figure was captured (`YYYY-MM-DD`, or `YYYY` where the source gives only that). */
+    /**
+     * When the figure was captured (`YYYY-MM-DD`, or `YYYY-MM` or `YYYY` where the source gives
+     * only that).
+     */
     readonly as_of: string;
     readonly confidence: string;
     /** observed, observed (secondary), inferred or derived. */
@@ -60,7 +63,7 @@ const requiredText = [
     "confidence",
     "basis",
 ];
-const asOfPattern = /^\d{4}(-\d{2}-\d{2})?$/;
+const asOfPattern = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 /**
  * Checks a parsed price file and returns it typed. Throws one error listing every bad entry: a
@@ -84,7 +87,7 @@ export function parsePriceSheet(raw: unknown): PriceSheet {
             problems.push(`${where}: usd must be a number >= 0`);
         }
         if (typeof entry.as_of === "string" && !asOfPattern.test(entry.as_of)) {
-            problems.push(`${where}: as_of ${entry.as_of} is not YYYY or YYYY-MM-DD`);
+            problems.push(`${where}: as_of ${entry.as_of} is not YYYY, YYYY-MM or YYYY-MM-DD`);
         }
         const key = `${entry.service}|${entry.item}|${entry.region}`;
         if (seen.has(key)) {
@@ -92,7 +95,12 @@ export function parsePriceSheet(raw: unknown): PriceSheet {
         }
         seen.add(key);
     });
-    for (const field of ["note", "compiled", "currency"]) {
+    // The sheet describes itself in `about`; extracts written before it did so in `note`.
+    const note = sheet.about ?? sheet.note;
+    if (typeof note !== "string") {
+        problems.push("about must be a string");
+    }
+    for (const field of ["compiled", "currency"]) {
         if (typeof sheet[field] !== "string") {
             problems.push(`${field} must be a string`);
         }
@@ -104,7 +112,7 @@ export function parsePriceSheet(raw: unknown): PriceSheet {
         throw new Error(`price sheet: ${problems.join("; ")}`);
     }
     return {
-        note: sheet.note as string,
+        note: note as string,
         compiled: sheet.compiled as string,
         currency: sheet.currency as string,
         hoursPerMonth: sheet.hours_per_month_convention as number,
@@ -187,8 +195,13 @@ export const items = {
         service: services.rdsStorage,
         item: "rds backup storage beyond free allowance GB-month",
     },
+    globalWrites: {
+        service: services.auroraStorage,
+        item: "aurora global database replicated write I/Os",
+    },
     proxy: { service: services.proxy, item: "rds proxy provisioned-instance vCPU-hour" },
     dms: { service: services.dms, item: "dms serverless single-az DCU-hour" },
+    dmsMultiAz: { service: services.dms, item: "dms serverless multi-az DCU-hour" },
     kinesisStreamHour: { service: services.kinesis, item: "kinesis on-demand stream-hour" },
     kinesisIngested: { service: services.kinesis, item: "kinesis on-demand data ingested GB" },
     kinesisRetrieved: { service: services.kinesis, item: "kinesis on-demand data retrieved GB" },
@@ -228,6 +241,7 @@ export const items = {
         service: services.cloudwatch,
         item: "cloudwatch standard-resolution alarm (per metric) month",
     },
+    privateZone: { service: services.route53, item: "route53 private hosted zone month" },
     alarmHealthCheck: {
         service: services.route53,
         item: "route53 health check cloudwatch-metric (alarm-based) month",

@@ -7,12 +7,26 @@
 
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { priceSheet } from "./catalog";
-import { auroraStorageTierNumbers, compareEngines, databaseComponents } from "./engines";
-import { CostLine, estimateShard, estimateStack, pricesUsed, StackCost } from "./estimate";
+import { items, lookupPrice, priceSheet } from "./catalog";
+import {
+    auroraStorageTierNumbers,
+    compareEngines,
+    databaseComponents,
+    engineVerdict,
+} from "./engines";
+import {
+    CostLine,
+    estimateShard,
+    estimateStack,
+    pricesUsed,
+    ShardCostInput,
+    StackCost,
+    StackCostInput,
+} from "./estimate";
+import { oneSizeDown, reservedComparison } from "./levers";
 import { cents, quantity, usd } from "./format";
-import { prodStackCostInput, referenceShard } from "./prodStack";
-import { componentCell, renderCostTable, unpricedLines } from "./render";
+import { devStackCostInput, prodStackCostInput, referenceShard } from "./prodStack";
+import { componentCell, costHeadline, renderCostTable, unpricedLines } from "./render";
 import { monthlyUsage, usageAssumptions, UsageAssumptions } from "./usage";
 
 /** The reference's "Database Costs" section, USD a month. */
@@ -75,118 +89,200 @@ function prodTable(cost: StackCost): string {
     return ["```text", renderCostTable(cost), "```"].join("\n");
 }
 
+/** The price of an item in us-east-1, where the reference prices its example shard. */
+function usEast1(ref: { service: string; item: string }): number {
+    return lookupPrice(ref.service, ref.item, "us-east-1")!.usd;
+}
+
+/**
+ * The reference's four lines, each beside what AWS charges for that item today and what the
+ * prod stack's estimate has for it.
+ */
 function referenceComparison(cost: StackCost): string {
     const lines = cost.shards.flatMap((s) =>
         s.components.flatMap((c) => c.lines.map((l) => ({ component: c.component, line: l }))),
     );
     const pick = (test: (c: string, l: CostLine) => boolean) =>
         sum(lines.filter((x) => test(x.component, x.line)).map((x) => x.line));
-    const role = (r: string) => pick((_c, l) => l.kind === "instance" && l.role === r);
     const n = referenceCosts.shards;
-    const first = cost.shards[0];
-    const firstOf = (r: string) =>
-        first.components[0].lines.find((l) => l.kind === "instance" && l.role === r)!;
-    const writer = firstOf("writer");
-    const reader = firstOf("reader");
-    const writers = lines.filter((x) => x.line.role === "writer" && x.line.monthlyUsd);
-    const dearest = Math.round(
-        (Math.max(...writers.map((x) => x.line.monthlyUsd!)) / writer.monthlyUsd! - 1) * 100,
-    );
-    const warehouse = cost.stackWide.find((c) => c.component === "warehouse")!;
-    const zone = cost.stackWide.find((c) => c.component === "zone")!;
-    const u = first.usage;
-    const m = monthlyUsage(u);
-    const rows: [string, number | undefined, Sum, string][] = [
+    const reference = estimateShard(referenceShard("us-east", "us-east-1"));
+    const refInstances = reference.components.find((c) => c.component === "instances")!;
+    const storagePrice = usEast1(items.auroraStorage);
+    const backupPrice = usEast1(items.auroraBackup);
+    const crossAz = usEast1(items.crossAz);
+    const tb600 = 600 * 1000 * storagePrice;
+    const tableTB = Object.values(referenceSizesTB).reduce((a, b) => a + b, 0);
+    const u = cost.shards[0].usage;
+    const rows: [string, string, string, Sum, string][] = [
         [
-            "master (writer)",
-            n * referenceCosts.perShard.master,
-            role("writer"),
-            `Aurora db.r6g.8xlarge at each region's price: ${usd(writer.monthlyUsd!)} in ${first.region}, close to the reference's $3,000; up to ${dearest}% more elsewhere.`,
-        ],
-        [
-            'standby ("backup database")',
-            n * referenceCosts.perShard.standby,
-            role("standby"),
-            "The same class as the writer, an Aurora replica at promotion tier 0.",
-        ],
-        [
-            "replicas (2 per shard)",
-            n * referenceCosts.perShard.replicas,
-            role("reader"),
-            `db.r6g.4xlarge readers: ${usd(reader.monthlyUsd!)} each in ${first.region} against the reference's $1,500.`,
+            "instances",
+            `4 x $9,000 = ${usd(n * 9000)}`,
+            `${usd(cents(n * refInstances.monthlyUsd))}: the same four classes per shard at us-east-1's Aurora Standard prices, ${usd(refInstances.monthlyUsd)} a shard`,
+            pick((c, l) => c === "instances" && l.kind === "instance"),
+            "Each shard at its own region's price; us-west-1, eu-west-2 and ap-southeast-1 charge 10-21% more. The standby is billed as a full instance.",
         ],
         [
             "storage",
-            referenceCosts.storage,
-            pick((_c, l) => l.kind === "storage" && _c === "storage-and-io"),
-            `One Aurora cluster volume per shard, shared by its four instances, sized at the stack's ${quantity(u.storageGiB)} GiB. The reference prices 600 TB at $0.10/GB, which is $60,000, not $5,000; its own table adds up to 400 TB (see below).`,
-        ],
-        [
-            "I/O (not in the reference)",
-            undefined,
-            pick((_c, l) => l.kind === "io"),
-            `Aurora Standard bills I/O: ${quantity(m.auroraIoMillions / (m.secondsPerMonth / 1e6), 0)} I/Os a second at the reference's load (see the assumptions).`,
+            `$5,000, "600 TB x $0.10/GB", which is itself ${usd(tb600)}`,
+            `${usd(tb600)} for 600 TB at $${storagePrice.toFixed(2)}/GB-month (Aurora Standard, us-east-1); ${usd(tableTB * 1000 * storagePrice)} for the ${tableTB} TB its own shard table adds up to`,
+            pick((c, l) => c === "storage-and-io" && l.kind === "storage"),
+            `The stack holds ${quantity(u.storageGiB)} GiB a shard, the master spec's "1 TB SSD"; set \`storageGiB\` per shard to price the table's sizes (see below).`,
         ],
         [
             "backups",
-            referenceCosts.backups,
+            "$3,000, no basis stated",
+            `$${backupPrice}/GB-month beyond the free allowance (Aurora, us-east-1): $3,000 buys ${quantity(3000 / backupPrice, 0)} GB-months beyond the volume`,
             pick((c) => c === "backups"),
-            `Only backup storage beyond 100% of the volume is billed: ${first.components.find((c) => c.component === "backups")!.lines[0].description}.`,
+            "AWS keeps backups up to the volume's size free; only 14 days of changes beyond it are billed.",
         ],
         [
             "transfer",
-            referenceCosts.transfer,
+            '$2,000, "cross-AZ replication"',
+            `$0: Aurora replicates its volume across AZs within the storage price (cross-AZ traffic that is billed costs $${crossAz}/GB each way)`,
             pick((c, l) => l.kind === "transfer" && c !== "recovery"),
-            "Replication between AZs is not billed on AWS (Aurora replicates its volume itself). What is billed is CDC leaving each shard's region for the warehouse, and crossing AZs in us-east-1.",
-        ],
-        [
-            "recovery copy (priced by the reference nowhere)",
-            undefined,
-            pick((c) => c === "recovery"),
-            "An Aurora Global Database secondary of one db.r6g.8xlarge per shard in its recovery region, its volume, the WAL shipped to it and its key. The reference promises a 5-minute multi-region failover and prices no second region.",
-        ],
-        [
-            "CDC path (not in the reference)",
-            undefined,
-            pick((c, l) => c === "cdc" && l.kind !== "transfer"),
-            "DMS Serverless, Kinesis, Firehose and S3 per shard, in the warehouse region. Firehose bills each change as at least 5 KB.",
-        ],
-        [
-            "monitoring, keys, secrets (not in the reference)",
-            undefined,
-            pick((c) => c === "monitoring-and-dns"),
-            "Alarms, the shard's customer key and its credentials secret.",
-        ],
-        [
-            "warehouse and zone (not in the reference)",
-            undefined,
-            sum([...warehouse.lines, ...zone.lines]),
-            "Only the warehouse key has a price; endpoints, Glue, Athena and the hosted zone are unpriced.",
+            "What is billed is CDC leaving each shard's region for the warehouse, and crossing AZs in us-east-1.",
         ],
     ];
-    const total: Sum = { usd: cost.monthlyUsd, incomplete: cost.unpriced.length > 0 };
-    const difference = (ref: number | undefined, ours: Sum) =>
-        ref === undefined
-            ? `+${usd(ours.usd)}`
-            : `${ours.usd >= ref ? "+" : ""}${usd(ours.usd - ref)}`;
     return table(
-        ["line", "reference", "geoshard prod", "difference", "why"],
         [
-            ...rows.map(([name, ref, ours, why]) => [
-                name,
-                ref === undefined ? "-" : usd(ref),
-                cell(ours),
-                difference(ref, ours),
-                why,
-            ]),
-            [
-                "**total**",
-                `**${usd(referenceCosts.total)}**`,
-                `**${cell(total)}**`,
-                `**${difference(referenceCosts.total, total)}**`,
-                "`*`: leaves out unpriced items, listed below.",
-            ],
+            "reference line",
+            "the reference",
+            "that item at today's prices",
+            "geoshard prod",
+            "why they differ",
         ],
+        rows.map(([name, ref, today, ours, why]) => [name, ref, today, cell(ours), why]),
+    );
+}
+
+/** What the stack adds beyond the reference's four lines. */
+function additions(cost: StackCost): string {
+    const lines = cost.shards.flatMap((s) =>
+        s.components.flatMap((c) => c.lines.map((l) => ({ component: c.component, line: l }))),
+    );
+    const pick = (test: (c: string, l: CostLine) => boolean) =>
+        sum(lines.filter((x) => test(x.component, x.line)).map((x) => x.line));
+    const warehouse = cost.stackWide.find((c) => c.component === "warehouse")!;
+    const zone = cost.stackWide.find((c) => c.component === "zone")!;
+    const rows: [string, Sum, string][] = [
+        [
+            "Aurora I/O",
+            pick((c, l) => c === "storage-and-io" && l.kind === "io"),
+            "Aurora Standard bills every I/O against the volume; the reference has no such line.",
+        ],
+        [
+            "recovery copies",
+            pick((c) => c === "recovery"),
+            "A Global Database secondary of one db.r6g.8xlarge per shard in its recovery region, its volume, the replicated writes and WAL shipped to it, and its key. The reference promises a 5-minute multi-region failover and prices no second region.",
+        ],
+        [
+            "CDC path",
+            pick((c) => c === "cdc"),
+            "DMS Serverless, Kinesis, Firehose and S3 per shard, and the changes leaving each region.",
+        ],
+        [
+            "monitoring, keys, secrets",
+            pick((c) => c === "monitoring-and-dns"),
+            "Alarms, health checks, each shard's customer key and credentials secret.",
+        ],
+        [
+            "warehouse and zone",
+            sum([...warehouse.lines, ...zone.lines]),
+            "The warehouse key and the private hosted zone; endpoints, Glue, Athena and queries are unpriced.",
+        ],
+    ];
+    return table(
+        ["beyond the reference", "geoshard prod", "what it is"],
+        rows.map(([name, ours, why]) => [name, cell(ours), why]),
+    );
+}
+
+/** Prod with a change applied to every shard. */
+function prodWith(change: (s: ShardCostInput) => ShardCostInput): StackCostInput {
+    const input = prodStackCostInput();
+    return { ...input, shards: input.shards.map(change) };
+}
+
+const smallerRecovery = (s: ShardCostInput): ShardCostInput => ({
+    ...s,
+    recovery: {
+        ...s.recovery!,
+        instances: s.recovery!.instances.map((i) => ({
+            instanceClass: oneSizeDown(i.instanceClass) ?? i.instanceClass,
+        })),
+    },
+});
+
+const headlessRecovery = (s: ShardCostInput): ShardCostInput => ({
+    ...s,
+    recovery: { ...s.recovery!, instances: [] },
+});
+
+/**
+ * Why prod is where it is and which levers bring it toward $46,000: each step's monthly figure,
+ * with what it trades. Reserved rates apply only where the sheet has them.
+ */
+function levers(): string {
+    const reserved = (cost: StackCost) => {
+        const r = reservedComparison(cost);
+        return cents(cost.monthlyUsd - (r.onDemandUsd - r.reservedUsd));
+    };
+    const today = estimateStack(prodStackCostInput());
+    const smaller = estimateStack(prodWith(smallerRecovery));
+    const headless = estimateStack(prodWith(headlessRecovery));
+    const figure = (usdAmount: number, c: StackCost) =>
+        `${usd(usdAmount)}${star(c.incomplete.length > 0)}`;
+    const versus = (usdAmount: number) =>
+        `${usdAmount > referenceCosts.total ? "+" : ""}${usd(cents(usdAmount - referenceCosts.total))}`;
+    const r = reservedComparison(today);
+    const rows: [string, string, number, StackCost][] = [
+        ["prod today", "-", today.monthlyUsd, today],
+        [
+            "recovery copies one size down (`dr.instanceClass: db.r6g.4xlarge`)",
+            "after a region loss the shard serves on 16 vCPUs, half its writer, until scaled up",
+            smaller.monthlyUsd,
+            smaller,
+        ],
+        [
+            "and 1-year no-upfront reserved instances where the sheet has a rate",
+            `a year's commitment; rates exist for us-east-1 r6g only (${r.covered} of ${r.instanceLines} instance lines today)`,
+            reserved(smaller),
+            smaller,
+        ],
+        [
+            "instead: headless recovery copies (`dr.instances: 0`), reserved as above",
+            "after a region loss nothing serves until an instance is added to the secondary (minutes, not one)",
+            reserved(headless),
+            headless,
+        ],
+    ];
+    return table(
+        ["step", "what it trades", "prod a month", "against $46,000"],
+        rows.map(([step, trade, amount, c]) => [step, trade, figure(amount, c), versus(amount)]),
+    );
+}
+
+/** Dev's bill, and its share of prod's. */
+function devTable(): string {
+    const dev = estimateStack(devStackCostInput());
+    const prod = estimateStack(prodStackCostInput());
+    return [
+        "```text",
+        renderCostTable(dev),
+        "```",
+        "",
+        `Dev comes to ${((dev.monthlyUsd / prod.monthlyUsd) * 100).toFixed(0)}% of prod's priced ` +
+            `lines ($${usd(dev.monthlyUsd)} against $${usd(prod.monthlyUsd)}): its instances are\n` +
+            "small, but each shard keeps prod's CDC path, its assumed load (so the same Aurora I/O)\n" +
+            "and a recovery volume with its replicated writes.",
+    ].join("\n");
+}
+
+/** The first lines of the page: each stack's headline. */
+function headlines(cost: StackCost): string {
+    const dev = estimateStack(devStackCostInput());
+    return ["```text", `prod: ${costHeadline(cost)}`, `dev:  ${costHeadline(dev)}`, "```"].join(
+        "\n",
     );
 }
 
@@ -258,6 +354,9 @@ function recoveryCopies(): string {
 }
 
 function engineComparison(): string {
+    const verdicts = prodStackCostInput().shards.map(
+        (shard) => `- **${shard.name}**: ${engineVerdict(compareEngines(shard)).text}.`,
+    );
     const rows = prodStackCostInput().shards.flatMap((shard) =>
         compareEngines(shard).map((option) => {
             const part = (name: string) =>
@@ -280,19 +379,21 @@ function engineComparison(): string {
             ];
         }),
     );
-    return table(
-        [
-            "shard",
-            "engine",
-            "instances",
-            "storage and I/O",
-            "backups",
-            "database",
-            "whole shard",
-            "failover (AWS)",
-            "committed writes lost",
-        ],
-        rows,
+    return (
+        table(
+            [
+                "shard",
+                "engine",
+                "instances",
+                "storage and I/O",
+                "backups",
+                "database",
+                "whole shard",
+                "failover (AWS)",
+                "committed writes lost",
+            ],
+            rows,
+        ) + ["", "", ...verdicts].join("\n")
     );
 }
 
@@ -335,6 +436,7 @@ const assumptionNotes: Record<keyof UsageAssumptions, string> = {
     firehoseBufferSeconds: "the stack's buffering interval",
     firehoseJqHoursPerMonth: "one JQ hour per hour of delivery",
     lakeStandardDays: "the lake moves cdc/ to Standard-IA after 30 days; priced uncompressed",
+    recoveryPathGBPerMonth: "checks, operators and reads over a declared home <-> recovery path",
 };
 
 function assumptions(): string {
@@ -408,9 +510,13 @@ function unpriced(cost: StackCost): string {
 export function costDocSections(): Record<string, string> {
     const cost = prodCost();
     return {
+        headline: headlines(cost),
         "prod-table": prodTable(cost),
         "per-shard": perShardComparison(cost),
         reference: referenceComparison(cost),
+        additions: additions(cost),
+        levers: levers(),
+        dev: devTable(),
         "reference-sizes": referenceSizes(),
         engines: engineComparison(),
         recovery: recoveryCopies(),

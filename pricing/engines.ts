@@ -13,7 +13,7 @@ import {
     ShardCostInput,
     writerOf,
 } from "./estimate";
-import { cents } from "./format";
+import { cents, usd } from "./format";
 import { monthlyUsage } from "./usage";
 
 /** One engine option of a shard, with what had to change to express the shard on it. */
@@ -24,6 +24,10 @@ export interface EngineOption {
     readonly cost: ShardCost;
     /** instances + storage and I/O + backups + proxy: the part the engine decides. */
     readonly databaseUsd: number;
+    /** Whether every line of `databaseUsd` has a price; when not, it understates the option. */
+    readonly complete: boolean;
+    /** The unpriced lines `databaseUsd` leaves out, as `description (region)`. */
+    readonly unpricedLines: readonly string[];
     readonly notes: readonly string[];
 }
 
@@ -34,7 +38,7 @@ export interface EngineOption {
  */
 export function compareEngines(shard: ShardCostInput): EngineOption[] {
     const rds = asPostgres(shard);
-    const options: Omit<EngineOption, "databaseUsd">[] = [
+    const options: Omit<EngineOption, "databaseUsd" | "complete" | "unpricedLines">[] = [
         {
             label: "Aurora Standard",
             engine: "aurora-postgresql",
@@ -56,7 +60,56 @@ export function compareEngines(shard: ShardCostInput): EngineOption[] {
             notes: rds.notes,
         },
     ];
-    return options.map((o) => ({ ...o, databaseUsd: databaseUsd(o.cost) }));
+    return options.map((o) => {
+        const missing = o.cost.components
+            .filter((c) => databaseComponents.includes(c.component))
+            .flatMap((c) => c.lines)
+            .filter((l) => l.unpriced !== undefined)
+            .map((l) => `${l.description} (${l.region})`);
+        return {
+            ...o,
+            databaseUsd: databaseUsd(o.cost),
+            complete: missing.length === 0,
+            unpricedLines: missing,
+        };
+    });
+}
+
+/** What the engine comparison of one shard concludes. */
+export interface EngineVerdict {
+    /** False when an option leaves out a line: then no option is called cheaper. */
+    readonly decided: boolean;
+    /** The option whose database part costs least, when decided. */
+    readonly cheapest?: EngineOption["label"];
+    readonly text: string;
+}
+
+/**
+ * The comparison's conclusion. Options are compared only when every database line of every
+ * option has a price: a missing instance or storage price makes an option look cheaper than it
+ * is, so then the verdict says it cannot decide and names the lines.
+ */
+export function engineVerdict(options: readonly EngineOption[]): EngineVerdict {
+    const gaps = options.filter((o) => !o.complete);
+    if (gaps.length > 0) {
+        return {
+            decided: false,
+            text:
+                "cannot decide: " +
+                gaps.map((o) => `${o.label} leaves out ${o.unpricedLines.join(", ")}`).join("; "),
+        };
+    }
+    const sorted = [...options].sort((a, b) => a.databaseUsd - b.databaseUsd);
+    const [first, second] = sorted;
+    return {
+        decided: true,
+        cheapest: first.label,
+        text:
+            `${first.label} costs least` +
+            (second
+                ? `, $${usd(cents(second.databaseUsd - first.databaseUsd))} a month below ${second.label}`
+                : ""),
+    };
 }
 
 /** The components an engine decides. */

@@ -8,7 +8,7 @@
  * named in the total.
  */
 
-import { checkBudget } from "./budget";
+import { checkBudget, checkComplete } from "./budget";
 import {
     AuroraStorageType,
     Engine,
@@ -85,6 +85,21 @@ export interface RecoveryInput {
     readonly region: string;
     /** Aurora: the secondary cluster's instances, none for a headless (storage-only) secondary. RDS: the cross-region read replicas, at least one. */
     readonly instances: readonly { readonly instanceClass: string }[];
+    /**
+     * The network path declared between the home and the recovery VPC: VPC peering connections
+     * (free in themselves; AWS bills the data crossing regions per GB) and Transit Gateway
+     * attachments (billed per attachment-hour and per GB processed).
+     * @default - none declared
+     */
+    readonly networkPath?: {
+        readonly peeringConnections: number;
+        readonly transitGatewayAttachments: number;
+    };
+    /**
+     * Replicas of the shard's secrets in the recovery region (other than the warehouse's, which
+     * CDC prices); Secrets Manager bills each replica as a secret. @default 0
+     */
+    readonly secretReplicas?: number;
 }
 
 export interface ShardCostInput {
@@ -103,8 +118,11 @@ export interface ShardCostInput {
     readonly proxy: boolean;
     /** A copy in a recovery region; none without it. */
     readonly recovery?: RecoveryInput;
-    /** CDC into the warehouse; none without it. */
-    readonly cdc?: { readonly warehouseRegion: string };
+    /**
+     * CDC into the warehouse; none without it. `multiAz`: the DMS Serverless replication runs
+     * Multi-AZ (`computeConfig.multiAz`), billed at the Multi-AZ DCU rate. @default Single-AZ
+     */
+    readonly cdc?: { readonly warehouseRegion: string; readonly multiAz?: boolean };
     /** CloudWatch alarms of the shard. */
     readonly alarms: number;
     /** Route 53 health checks (CloudWatch-alarm based) of the shard. */
@@ -131,6 +149,8 @@ export interface CostLine {
     readonly kind: LineKind;
     /** The instance's role, on instance lines. */
     readonly role?: string;
+    /** The instance's class, on instance lines. */
+    readonly instanceClass?: string;
     readonly description: string;
     /** Where it is billed. */
     readonly region: string;
@@ -160,6 +180,14 @@ export interface UnpricedItem {
     /** The shard's name, or `stack` for stack-wide components. */
     readonly scope: string;
     readonly component: Component;
+    readonly kind: LineKind;
+    /** The class, when the item is an instance's hours. */
+    readonly instanceClass?: string;
+    /**
+     * An instance-hour, storage, I/O or backup line of the database or its recovery copy: without
+     * it the estimate is incomplete, not merely short of a small item.
+     */
+    readonly essential: boolean;
     readonly description: string;
     readonly region: string;
     readonly reason: string;
@@ -189,6 +217,32 @@ export interface StackCost {
     readonly maxMonthlyUsd?: number;
     /** Set when the estimate exceeds `maxMonthlyUsd`. */
     readonly budgetFinding?: string;
+    /**
+     * The essential items the total leaves out (see `isEssential`): while there is one, the total
+     * is a floor, not an estimate.
+     */
+    readonly incomplete: readonly UnpricedItem[];
+    /** Set, with a budget, while the estimate is incomplete: it cannot show the stack within it. */
+    readonly incompleteFinding?: string;
+}
+
+/** The kinds of line a database bill cannot do without. */
+export const essentialKinds: readonly LineKind[] = ["instance", "storage", "io", "backup"];
+
+/** The components whose essential lines are the database's own: the shard and its recovery copy. */
+export const databaseBillComponents: readonly Component[] = [
+    "instances",
+    "storage-and-io",
+    "backups",
+    "recovery",
+];
+
+/**
+ * Whether a line of this kind in this component is essential: an instance-hour, storage, I/O or
+ * backup line of the database or its recovery copy. CDC's S3 and the lake are not.
+ */
+export function isEssential(component: Component, kind: LineKind): boolean {
+    return databaseBillComponents.includes(component) && essentialKinds.includes(kind);
 }
 
 const noPriceInSheet = "the price sheet has no price for it";
@@ -201,7 +255,11 @@ function charge(
     description: string,
     amount: number,
     quantityUnit: string,
-    extra: { role?: string; substitute?: { ref: ItemRef; reason: string } } = {},
+    extra: {
+        role?: string;
+        instanceClass?: string;
+        substitute?: { ref: ItemRef; reason: string };
+    } = {},
 ): CostLine {
     let price = lookupPrice(ref.service, ref.item, region);
     const substitute = extra.substitute;
@@ -209,7 +267,13 @@ function charge(
         const stand = lookupPrice(substitute.ref.service, substitute.ref.item, region);
         price = stand && { ...stand, substituteFor: `${ref.item}: ${substitute.reason}` };
     }
-    const base = { kind, ...(extra.role ? { role: extra.role } : {}), description, region };
+    const base = {
+        kind,
+        ...(extra.role ? { role: extra.role } : {}),
+        ...(extra.instanceClass ? { instanceClass: extra.instanceClass } : {}),
+        description,
+        region,
+    };
     if (price) {
         return {
             ...base,
@@ -305,7 +369,7 @@ function instanceLines(
             describe(instance),
             hours,
             "instance-hours",
-            { role: instance.role },
+            { role: instance.role, instanceClass: instance.instanceClass },
         );
         if (line.unpriced) {
             const priced = classesPriced(billing, region);
@@ -393,7 +457,7 @@ export function estimateShard(shard: ShardCostInput): ShardCost {
             shard.recovery ? recoveryOf(ctx, shard.recovery) : [],
             !!shard.recovery,
         ),
-        component("cdc", shard.cdc ? cdcOf(ctx, shard.cdc.warehouseRegion) : [], !!shard.cdc),
+        component("cdc", shard.cdc ? cdcOf(ctx, shard.cdc) : [], !!shard.cdc),
         component("monitoring-and-dns", monitoringOf(ctx)),
     ];
     return {
@@ -577,19 +641,19 @@ function recoveryOf(ctx: Context, recovery: RecoveryInput): CostLine[] {
                 "GB-months",
             ),
         );
-        if (tier === "aurora") {
-            lines.push({
-                kind: "io",
-                description: "replicated write I/Os into the secondary",
-                region: recovery.region,
-                quantity:
-                    (usage.writesPerSecond * usage.writeIosPerWrite * monthly.secondsPerMonth) /
-                    1e6,
-                quantityUnit: "million requests",
-                unpriced:
-                    "the price sheet has no Aurora Global Database replicated write I/O price",
-            });
-        }
+        // A global database bills each write I/O replicated from the primary into a secondary
+        // region, on both storage configurations, in the secondary's region
+        // (https://aws.amazon.com/rds/aurora/pricing/, "Global Database").
+        lines.push(
+            charge(
+                "io",
+                items.globalWrites,
+                recovery.region,
+                "replicated write I/Os into the secondary",
+                (usage.writesPerSecond * usage.writeIosPerWrite * monthly.secondsPerMonth) / 1e6,
+                "million requests",
+            ),
+        );
     } else {
         lines.push(
             ...instances.map((i) =>
@@ -625,10 +689,66 @@ function recoveryOf(ctx: Context, recovery: RecoveryInput): CostLine[] {
             "key-months",
         ),
     );
+    if (recovery.secretReplicas) {
+        lines.push(
+            charge(
+                "fixed",
+                items.secret,
+                recovery.region,
+                `${recovery.secretReplicas} secret replica${recovery.secretReplicas === 1 ? "" : "s"} in the recovery region`,
+                recovery.secretReplicas,
+                "secret-months",
+            ),
+        );
+    }
+    lines.push(...networkPathOf(ctx, recovery));
     return lines;
 }
 
-function cdcOf({ shard, usage, monthly }: Context, warehouse: string): CostLine[] {
+/**
+ * The declared path between the home and the recovery VPC. A peering connection costs nothing
+ * by the hour; the data that crosses it leaves the home region at its inter-region rate
+ * (https://aws.amazon.com/ec2/pricing/on-demand/, "Data Transfer within the AWS region"; the
+ * same rate as any inter-region transfer). A Transit Gateway bills each attachment by the hour
+ * and each GB it processes; the price sheet has neither.
+ */
+function networkPathOf({ shard, usage }: Context, recovery: RecoveryInput): CostLine[] {
+    const path = recovery.networkPath;
+    if (!path) {
+        return [];
+    }
+    const lines: CostLine[] = [];
+    if (path.peeringConnections > 0) {
+        lines.push(
+            charge(
+                "transfer",
+                items.interRegion,
+                shard.region,
+                `${fmt(usage.recoveryPathGBPerMonth)} GB a month over ${path.peeringConnections} peering connection${path.peeringConnections === 1 ? "" : "s"} ${shard.region} <-> ${recovery.region}`,
+                usage.recoveryPathGBPerMonth,
+                "GB",
+            ),
+        );
+    }
+    if (path.transitGatewayAttachments > 0) {
+        lines.push(
+            unpricedUsage(
+                "transfer",
+                `${path.transitGatewayAttachments} Transit Gateway attachments, ${fmt(usage.recoveryPathGBPerMonth)} GB a month`,
+                shard.region,
+                "attachment-hours",
+                "the price sheet has no Transit Gateway price",
+            ),
+        );
+    }
+    return lines;
+}
+
+function cdcOf(
+    { shard, usage, monthly }: Context,
+    cdc: NonNullable<ShardCostInput["cdc"]>,
+): CostLine[] {
+    const warehouse = cdc.warehouseRegion;
     const gb = monthly.cdcGBPerMonth;
     const gbPerDay = (gb * 24) / usage.hoursPerMonth;
     const firehoseBilledGB =
@@ -644,9 +764,9 @@ function cdcOf({ shard, usage, monthly }: Context, warehouse: string): CostLine[
     const lines = [
         charge(
             "service",
-            items.dms,
+            cdc.multiAz ? items.dmsMultiAz : items.dms,
             warehouse,
-            `DMS Serverless, ${fmt(usage.dmsCapacityUnits)} DCUs on average`,
+            `DMS Serverless${cdc.multiAz ? " Multi-AZ" : ""}, ${fmt(usage.dmsCapacityUnits)} DCUs on average`,
             usage.dmsCapacityUnits * usage.hoursPerMonth,
             "DCU-hours",
         ),
@@ -818,10 +938,12 @@ function warehouseOf(warehouse: NonNullable<StackCostInput["warehouse"]>): Compo
 
 function zoneOf(zones: number): ComponentCost {
     return component("zone", [
-        unpricedUsage(
+        charge(
             "fixed",
-            `${zones} private hosted zone${zones === 1 ? "" : "s"}`,
+            items.privateZone,
             "global",
+            `${zones} private hosted zone${zones === 1 ? "" : "s"}`,
+            zones,
             "zone-months",
         ),
         unpricedUsage("service", "DNS queries", "global", "million queries"),
@@ -835,6 +957,9 @@ function unpricedOf(scope: string, components: readonly ComponentCost[]): Unpric
             .map((l) => ({
                 scope,
                 component: c.component,
+                kind: l.kind,
+                ...(l.instanceClass ? { instanceClass: l.instanceClass } : {}),
+                essential: isEssential(c.component, l.kind),
                 description: l.description,
                 region: l.region,
                 reason: l.unpriced!,
@@ -854,10 +979,15 @@ export function estimateStack(input: StackCostInput): StackCost {
             stackWide.reduce((sum, c) => sum + c.monthlyUsd, 0),
     );
     const unpriced = [...shards.flatMap((s) => s.unpriced), ...unpricedOf("stack", stackWide)];
+    const incomplete = unpriced.filter((u) => u.essential);
     const finding =
         input.maxMonthlyUsd === undefined
             ? undefined
             : checkBudget(monthlyUsd, input.maxMonthlyUsd, unpriced.map(describeUnpriced));
+    const incompleteFinding =
+        input.maxMonthlyUsd === undefined
+            ? undefined
+            : checkComplete(monthlyUsd, input.maxMonthlyUsd, incomplete.map(describeUnpriced));
     return {
         shards,
         stackWide,
@@ -866,6 +996,8 @@ export function estimateStack(input: StackCostInput): StackCost {
         messages: shards.flatMap((s) => s.messages.map((m) => `${s.name}: ${m}`)),
         ...(input.maxMonthlyUsd === undefined ? {} : { maxMonthlyUsd: input.maxMonthlyUsd }),
         ...(finding ? { budgetFinding: finding } : {}),
+        incomplete,
+        ...(incompleteFinding ? { incompleteFinding } : {}),
     };
 }
 

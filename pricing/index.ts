@@ -10,3 +10,4 @@ export * from "./engines";
 export * from "./estimate";
 export * from "./render";
 export * from "./usage";
+export * from "./levers";

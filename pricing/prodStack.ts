@@ -4,7 +4,8 @@
  * db.r6g.8xlarge standby at tier 0 and two db.r6g.4xlarge readers), without a proxy, each with
  * an Aurora Global Database secondary of one db.r6g.8xlarge in its recovery region.
  * docs/cost.md is computed from it; a test holds it equal to what the offline plan of
- * `Pulumi.prod.yaml` feeds the cost model.
+ * `Pulumi.prod.yaml` feeds the cost model (and `devStackCostInput` to `Pulumi.dev.yaml`'s), and
+ * says to change this file when the program declares something else.
  */
 
 import { ShardCostInput, StackCostInput } from "./estimate";
@@ -88,5 +89,19 @@ export function prodStackCostInput(): StackCostInput {
         ],
         warehouse: { region: prodWarehouseRegion, redshift: false },
         zones: 1,
+    };
+}
+
+/** Pulumi.dev.yaml: prod's topology on db.r6g.large, 7 days of backups, headless recovery copies. */
+export function devStackCostInput(): StackCostInput {
+    const prod = prodStackCostInput();
+    return {
+        ...prod,
+        shards: prod.shards.map((shard) => ({
+            ...shard,
+            instances: shard.instances.map((i) => ({ ...i, instanceClass: "db.r6g.large" })),
+            backupRetentionDays: 7,
+            recovery: { region: shard.recovery!.region, instances: [] },
+        })),
     };
 }

@@ -5,6 +5,7 @@ import {
     ComponentCost,
     CostLine,
     describeUnpriced,
+    LineKind,
     pricesUsed,
     ShardComponent,
     shardComponents,
@@ -69,6 +70,7 @@ export function renderCostTable(cost: StackCost): string {
             .trimEnd();
     const hours = cost.shards[0]?.usage.hoursPerMonth ?? 730;
     const lines = [
+        costHeadline(cost),
         `Estimated monthly cost, USD at on-demand list prices, ${hours} h a month`,
         format(header),
         ...rows.slice(0, cost.shards.length).map(format),
@@ -84,13 +86,77 @@ export function renderCostTable(cost: StackCost): string {
     for (const message of cost.messages) {
         lines.push(`! ${message}`);
     }
-    lines.push(`prices as of: ${priceDates(cost)}`);
+    lines.push(`prices as of: ${priceDates(cost)}`, `price age: ${priceAge(cost)}`);
+    if (cost.incompleteFinding) {
+        lines.push(`budget: ${cost.incompleteFinding}`);
+    }
     if (cost.budgetFinding) {
         lines.push(`budget: ${cost.budgetFinding}`);
-    } else if (cost.maxMonthlyUsd !== undefined) {
+    } else if (cost.maxMonthlyUsd !== undefined && !cost.incompleteFinding) {
         lines.push(`budget: within $${usd(cost.maxMonthlyUsd)} a month`);
     }
     return lines.join("\n");
+}
+
+const kindLabels: Partial<Record<LineKind, string>> = {
+    storage: "storage",
+    io: "I/O",
+    backup: "backup",
+};
+
+/**
+ * The first line of a bill. While an instance-hour, storage, I/O or backup line is unpriced it
+ * says so before any figure, `incomplete: N items unpriced: <region> (<classes and lines>), ...`,
+ * and calls the priced sum a floor; otherwise it gives the total and how many minor items it
+ * leaves out.
+ */
+export function costHeadline(cost: StackCost): string {
+    const missing = cost.incomplete;
+    if (missing.length > 0) {
+        const byRegion = new Map<string, Set<string>>();
+        for (const u of missing) {
+            const what = u.instanceClass ?? kindLabels[u.kind] ?? u.kind;
+            byRegion.set(u.region, (byRegion.get(u.region) ?? new Set()).add(what));
+        }
+        const where = [...byRegion.entries()]
+            .map(([region, what]) => `${region} (${[...what].join(", ")})`)
+            .join(", ");
+        return (
+            `incomplete: ${missing.length} item${missing.length === 1 ? "" : "s"} unpriced: ${where}; ` +
+            `the priced lines alone come to $${usd(cost.monthlyUsd)} a month, a floor, not an estimate`
+        );
+    }
+    const minor = cost.unpriced.length;
+    return (
+        `Estimated monthly cost: $${usd(cost.monthlyUsd)} a month, every instance, storage, I/O and ` +
+        `backup line priced` +
+        (minor > 0 ? `; leaves out ${minor} minor unpriced item${minor === 1 ? "" : "s"} (*)` : "")
+    );
+}
+
+/** Each shard's total, whether it is complete, and the stack's, for a caller's own layout. */
+export function shardTotals(cost: StackCost): {
+    readonly name: string;
+    readonly region: string;
+    readonly monthlyUsd: number;
+    /** False while one of its instance-hour, storage, I/O or backup lines is unpriced. */
+    readonly complete: boolean;
+}[] {
+    return cost.shards.map((s) => ({
+        name: s.name,
+        region: s.region,
+        monthlyUsd: s.monthlyUsd,
+        complete: !s.unpriced.some((u) => u.essential),
+    }));
+}
+
+/** The oldest and the newest capture date among the prices an estimate uses. */
+export function priceAge(cost: StackCost | ShardCost): string {
+    const dates = [...new Set(pricesUsed(cost).map((p) => p.asOf))].sort();
+    if (dates.length === 0) {
+        return "no prices used";
+    }
+    return `oldest ${dates[0]}, newest ${dates[dates.length - 1]}`;
 }
 
 /** Unpriced items, one line per kind of item with the shards and regions it applies to. */

@@ -64,6 +64,12 @@ export interface UsageAssumptions {
      * 30 days (not priced). Priced uncompressed, an upper bound: Firehose GZIPs it. @default 30
      */
     readonly lakeStandardDays: number;
+    /**
+     * GB a month crossing a declared home <-> recovery network path (VPC peering or Transit
+     * Gateway): runbook checks, operators, and applications reading the other region. Aurora's
+     * and RDS's own replication do not use it (the WAL line prices theirs). @default 100
+     */
+    readonly recoveryPathGBPerMonth: number;
 }
 
 export const usageAssumptions: UsageAssumptions = {
@@ -82,6 +88,7 @@ export const usageAssumptions: UsageAssumptions = {
     firehoseBufferSeconds: 300,
     firehoseJqHoursPerMonth: 730,
     lakeStandardDays: 30,
+    recoveryPathGBPerMonth: 100,
 };
 
 /**

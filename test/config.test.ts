@@ -106,6 +106,38 @@ describe("config validation", () => {
         assert.deepStrictEqual(problemsOf(rawConfig({}, shards)), []);
     });
 
+    it("takes a shard's data size and its recovery class, raising an RDS allocation to hold the data", () => {
+        const shards = [
+            // 120 TB on Aurora: held, with less than 25% to grow (the plan warns).
+            { ...referenceShards()[0], storageGiB: 111759 },
+            { ...referenceShards()[1], engine: "postgres", storageGiB: 20000 },
+            { ...referenceShards()[2], engine: "postgres" },
+            {
+                ...referenceShards()[3],
+                dr: {
+                    region: "ap-northeast-1",
+                    vpcCidr: "10.41.0.0/16",
+                    instanceClass: "db.r6g.4xlarge",
+                },
+            },
+        ];
+        const config = validateConfig(unqualified(rawConfig({}, shards)));
+        const [usEast, usWest, europe, asia] = config.shards;
+        assert.strictEqual(usEast.storageGiB, 111759);
+        // 20,000 GiB of data: allocation 20,000, its ceiling 10% above (RDS's rule).
+        assert.deepStrictEqual(
+            [usWest.storageGiB, usWest.allocatedStorageGiB, usWest.maxAllocatedStorageGiB],
+            [20000, 20000, 22000],
+        );
+        // Unset: nothing changes, so a live instance keeps its storage.
+        assert.deepStrictEqual(
+            [europe.storageGiB, europe.allocatedStorageGiB, europe.maxAllocatedStorageGiB],
+            [undefined, shardDefaults.allocatedStorageGiB, shardDefaults.maxAllocatedStorageGiB],
+        );
+        assert.strictEqual(asia.dr?.instanceClass, "db.r6g.4xlarge");
+        assert.strictEqual(usEast.dr, undefined);
+    });
+
     const cases: {
         name: string;
         settings?: Record<string, unknown>;
@@ -331,6 +363,36 @@ describe("config validation", () => {
             problems: [
                 "geoshard:shards[0].dr.instances: 0 is out of range; allowed: 1: RDS for PostgreSQL recovers into one cross-region read replica",
                 "geoshard:shards[1].dr.promoted: true is a setting of the postgres engine only; Aurora's global cluster records a switchover or failover itself: remove it",
+            ],
+        },
+        {
+            name: "more data than the engine holds, and a recovery class that is not one",
+            shards: [
+                // The reference's US East: 120 TB (111,759 GiB) is more than RDS's 64 TiB.
+                { ...referenceShards()[0], engine: "postgres", storageGiB: 111759 },
+                { ...referenceShards()[1], storageGiB: 140000 },
+                {
+                    ...referenceShards()[2],
+                    storageGiB: 0,
+                    dr: {
+                        region: "eu-west-1",
+                        vpcCidr: "10.31.0.0/16",
+                        instanceClass: "r6g.large",
+                    },
+                },
+                {
+                    ...referenceShards()[3],
+                    engine: "postgres",
+                    allocatedStorageGiB: 2000,
+                    storageGiB: 3000,
+                },
+            ],
+            problems: [
+                "geoshard:shards[0].storageGiB: 111759 is more than an RDS for PostgreSQL instance holds; allowed: up to 59578 GiB (64 TiB, with the autoscaling ceiling 10% above the allocation): split the shard, or use engine aurora-postgresql (128 TiB)",
+                "geoshard:shards[1].storageGiB: 140000 is more than an Aurora cluster volume holds; allowed: up to 131072 GiB (128 TiB): split the shard",
+                'geoshard:shards[2].dr.instanceClass: "r6g.large" is not an RDS instance class; expected db.<family>.<size>, e.g. db.r6g.4xlarge',
+                "geoshard:shards[2].storageGiB: 0 is not a whole number of GiB above 0",
+                "geoshard:shards[3].allocatedStorageGiB: 2000 is below the shard's data (storageGiB 3000); allowed: at least 3000 GiB, or leave it unset",
             ],
         },
         {

@@ -169,6 +169,26 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
             "nothing checked against an engine it does not run",
         );
         assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    engine: "postgres",
+                    storageGiB: 70000,
+                    recovery: {
+                        region: "us-west-1",
+                        provider: undefined!,
+                        vpcCidr: "10.11.0.0/16",
+                        availabilityZones: ["us-west-1a", "us-west-1c"],
+                        instanceClass: "db.m5.large",
+                    },
+                }),
+            ),
+            [
+                `recovery.instanceClass: "db.m5.large" is not of an allowed instance family; allowed: db.r6g.*, db.r7g.* (Graviton memory-optimised)`,
+                "storageGiB: 70000 is more than an RDS for PostgreSQL instance holds; allowed: up to 59578 GiB (64 TiB, with the autoscaling ceiling 10% above the allocation): split the shard, or use engine aurora-postgresql (128 TiB)",
+            ],
+            "a component built directly checks the data size and the recovery class as config does",
+        );
+        assert.deepStrictEqual(
             validateShardArgs(shardArgs(undefined, { availabilityZones: undefined })),
             [
                 "availabilityZones: missing; expected two or more AZs of the region, chosen by zone ID (or existingVpc)",

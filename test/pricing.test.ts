@@ -11,8 +11,18 @@ import {
     auroraStorageTierNumbers,
     budgetFinding,
     checkBudget,
+    checkComplete,
     compareEngines,
     ComponentCost,
+    costHeadline,
+    describeRecoveryLever,
+    describeReserved,
+    engineVerdict,
+    oneSizeDown,
+    priceAge,
+    recoveryLever,
+    reservedComparison,
+    shardTotals,
     defaultAuroraStorageType,
     estimateShard,
     estimateStack,
@@ -27,7 +37,7 @@ import {
     usageAssumptions,
 } from "../pricing";
 import { costDocPath, costDocSections, docSection, prodCost } from "../pricing/costDoc";
-import { usd } from "../pricing/format";
+import { cents, usd } from "../pricing/format";
 import { prodStackCostInput, referenceShard } from "../pricing/prodStack";
 import { evaluatePolicies, hasMandatoryViolation } from "../tools/policyEval";
 import { readStackConfig } from "../tools/stackConfig";
@@ -46,18 +56,25 @@ describe("pricing: the price data", () => {
                 .confidence_scale,
         );
         for (const p of priceSheet.prices) {
-            assert.match(p.as_of, /^\d{4}(-\d{2}-\d{2})?$/, p.item);
+            assert.match(p.as_of, /^\d{4}(-\d{2}(-\d{2})?)?$/, p.item);
             assert.ok(p.source.length > 10, p.item);
             assert.ok(scale.includes(p.confidence), `${p.item}: ${p.confidence}`);
             assert.match(p.basis, /^(observed|inferred|derived)/, p.item);
             assert.ok(
-                ["us-east-1", "us-west-1", "eu-west-2", "ap-southeast-1", "global"].includes(
-                    p.region,
-                ),
+                [
+                    "us-east-1",
+                    "us-west-1",
+                    "eu-west-2",
+                    "ap-southeast-1",
+                    "eu-west-1",
+                    "ap-northeast-1",
+                    "global",
+                ].includes(p.region),
                 `${p.item} in ${p.region}`,
             );
         }
-        assert.match(priceSheet.note, /^Extract of the project's AWS price sheet compiled/);
+        assert.strictEqual(priceSheet.prices.length, 646);
+        assert.match(priceSheet.note, /^AWS on-demand list prices for the geoshard cost model/);
         assert.doesNotMatch(priceSheet.note, /\/(work|home|tmp|Users)\//);
     });
 
@@ -207,18 +224,32 @@ describe("pricing: one shard, by hand", () => {
 
     it("prices a recovery copy, with instances or headless", () => {
         // us-east-1 -> us-west-1: secondary 4.582 x 730 = 3,344.86 + volume 1,000 x 0.11 = 110.00
-        //   + WAL 2,628 GB x 0.02 = 52.56 = 3,507.42; headless: 162.56
+        //   + WAL 2,628 GB x 0.02 = 52.56 + key 1.00 = 3,508.42; headless: 163.56
         const recovery = (instances: { instanceClass: string }[]) =>
             part(
                 estimateShard(usEast({ recovery: { region: "us-west-1", instances } })),
                 "recovery",
             );
         const copy = recovery([{ instanceClass: "db.r6g.8xlarge" }]);
-        assert.strictEqual(copy.monthlyUsd, 3507.42);
-        assert.strictEqual(recovery([]).monthlyUsd, 162.56);
+        assert.strictEqual(copy.monthlyUsd, 3508.42);
+        assert.strictEqual(recovery([]).monthlyUsd, 163.56);
+        // The sheet has no Global Database replicated-write price for us-west-1.
         assert.deepStrictEqual(
             copy.lines.filter((l) => l.unpriced).map((l) => l.description),
-            ["replicated write I/Os into the secondary", "customer key in the recovery region"],
+            ["replicated write I/Os into the secondary"],
+        );
+        // us-west-1 -> us-east-1: 2,628 million replicated write I/Os x 0.20 = 525.60
+        const intoUsEast = estimateShard(
+            referenceShard("us-west", "us-west-1", {
+                recovery: { region: "us-east-1", instances: [] },
+            }),
+        );
+        const writes = part(intoUsEast, "recovery").lines.find(
+            (l) => l.description === "replicated write I/Os into the secondary",
+        )!;
+        assert.deepStrictEqual(
+            [writes.kind, writes.region, writes.quantity, writes.price?.usd, writes.monthlyUsd],
+            ["io", "us-east-1", 2628, 0.2, 525.6],
         );
     });
 
@@ -258,8 +289,12 @@ describe("pricing: what has no price", () => {
                 ],
             ],
         );
-        // The total is the priced lines only: 4 instances and nothing for storage.
-        assert.strictEqual(cost.monthlyUsd, part(cost, "instances").monthlyUsd);
+        // The total is the priced lines only: 4 instances, the key, secret and alarms, and
+        // nothing for storage.
+        assert.strictEqual(
+            cost.monthlyUsd,
+            part(cost, "instances").monthlyUsd + part(cost, "monitoring-and-dns").monthlyUsd,
+        );
         const table = renderCostTable(
             estimateStack(stackOf([referenceShard("asia", "ap-southeast-1")])),
         );
@@ -282,7 +317,10 @@ describe("pricing: what has no price", () => {
         assert.deepStrictEqual(cost.messages, [
             "No price for db.x2g.4xlarge (writer) on aurora-postgresql, Aurora Standard, in us-east-1: " +
                 "it is left out of the total. The price data has db.r6g.large, db.r6g.xlarge, " +
-                "db.r6g.2xlarge, db.r6g.4xlarge, db.r6g.8xlarge, db.r6g.12xlarge, db.r6g.16xlarge there.",
+                "db.r6g.2xlarge, db.r6g.4xlarge, db.r6g.8xlarge, db.r6g.12xlarge, db.r6g.16xlarge, " +
+                "db.r7g.large, db.r7g.xlarge, db.r7g.8xlarge, db.r7g.12xlarge, db.r8g.large, " +
+                "db.r8g.xlarge, db.r8g.2xlarge, db.r8g.4xlarge, db.r8g.8xlarge, db.r8g.12xlarge, " +
+                "db.r8g.16xlarge there.",
         ]);
         assert.strictEqual(part(cost, "instances").monthlyUsd, 1515.48);
         assert.strictEqual(part(cost, "instances").incomplete, true);
@@ -292,11 +330,11 @@ describe("pricing: what has no price", () => {
     });
 
     it("says when a region has no price for the class at all", () => {
-        const cost = estimateShard(referenceShard("ireland", "eu-west-1"));
+        const cost = estimateShard(referenceShard("brazil", "sa-east-1"));
         assert.strictEqual(cost.messages.length, 4);
         assert.match(
             cost.messages[0],
-            /^No price for db\.r6g\.8xlarge \(writer\) on aurora-postgresql, Aurora Standard, in eu-west-1: .* The price data has no Aurora Standard class there\.$/,
+            /^No price for db\.r6g\.8xlarge \(writer\) on aurora-postgresql, Aurora Standard, in sa-east-1: .* The price data has no Aurora Standard class there\.$/,
         );
         assert.strictEqual(cost.monthlyUsd, 0);
     });
@@ -318,17 +356,17 @@ describe("pricing: what has no price", () => {
                 "warehouse: Glue crawler, hourly",
                 "warehouse: Athena queries",
                 "warehouse: lake data after 30 days (Standard-IA, then Glacier Instant Retrieval)",
-                "zone: 1 private hosted zone",
                 "zone: DNS queries",
             ],
         );
         const table = renderCostTable(cost);
-        assert.match(table, /^zone\s+global\s+unpriced$/m);
+        // The private zone is priced ($0.50), its queries are not.
+        assert.match(table, /^zone\s+global\s+0\.50\*$/m);
         assert.match(
             table,
             new RegExp(`^\\* leaves out ${cost.unpriced.length} unpriced items:$`, "m"),
         );
-        assert.match(table, /^total\s+54,294\.26\*$/m);
+        assert.match(table, /^total\s+62,532\.74\*$/m);
         const redshift = estimateStack({
             ...prodStackCostInput(),
             warehouse: { region: "us-east-1", redshift: true },
@@ -364,15 +402,14 @@ describe("pricing: the budget", () => {
     it("reports from the stack estimate", () => {
         const cost = estimateStack({ ...prodStackCostInput(), maxMonthlyUsd: 46000 });
         assert.strictEqual(cost.budgetFinding, budgetFinding(cost, 46000));
-        assert.match(cost.budgetFinding!, /^The estimated monthly cost, \$54,294\.26, exceeds/);
-        assert.strictEqual(
-            estimateStack({ ...prodStackCostInput(), maxMonthlyUsd: 60000 }).budgetFinding,
-            undefined,
+        assert.match(cost.budgetFinding!, /^The estimated monthly cost, \$62,532\.74, exceeds/);
+        // One us-east-1 shard prices every instance, storage, I/O and backup line.
+        const complete = estimateStack({ ...stackOf([usEast()]), maxMonthlyUsd: 60000 });
+        assert.deepStrictEqual(
+            [complete.budgetFinding, complete.incompleteFinding],
+            [undefined, undefined],
         );
-        assert.match(
-            renderCostTable(estimateStack({ ...prodStackCostInput(), maxMonthlyUsd: 60000 })),
-            /^budget: within \$60,000\.00 a month$/m,
-        );
+        assert.match(renderCostTable(complete), /^budget: within \$60,000\.00 a month$/m);
     });
 
     describe("the monthly-budget rule", () => {
@@ -413,6 +450,31 @@ describe("pricing: the budget", () => {
             );
             assert.deepStrictEqual(run({ estimatedMonthlyUsd: 47305.91 }).violations, []);
             assert.deepStrictEqual(run({ maxMonthlyUsd: 1 }).violations, []);
+        });
+
+        it("reports an incomplete estimate as a finding of its own, however low the figure", () => {
+            const report = run({
+                maxMonthlyUsd: 46000,
+                estimatedMonthlyUsd: 7150,
+                unpriced: ["us-east instances: writer db.r7g.8xlarge", "zone"],
+                incomplete: ["us-east instances: writer db.r7g.8xlarge (us-east-1)"],
+            });
+            assert.deepStrictEqual(
+                report.violations.map((v) => [v.policy, v.enforcementLevel, v.message]),
+                [
+                    [
+                        "monthly-budget",
+                        "advisory",
+                        "The estimate is incomplete: 1 instance, storage, I/O or backup item is unpriced " +
+                            "(us-east instances: writer db.r7g.8xlarge (us-east-1)). The priced lines alone " +
+                            "come to $7,150.00, so it cannot show the stack within the budget of $46,000.00.",
+                    ],
+                ],
+            );
+            assert.deepStrictEqual(monthlyBudget.configSchema?.properties.incomplete, {
+                type: "array",
+                items: { type: "string" },
+            });
         });
 
         it("takes its estimate from any source", () => {
@@ -558,10 +620,217 @@ describe("pricing: docs/cost.md", () => {
             (text, name) => text.replace(docSection(text, name)!, ""),
             doc,
         );
+        // The page opens with each stack's headline, which says first when it is incomplete.
         assert.ok(
-            prose.includes(`**$${usd(prodCost().monthlyUsd)} a month**`),
-            "the prose names the total",
+            docSection(doc, "headline")!.includes(`prod: ${costHeadline(prodCost())}`),
+            "the headline opens the page",
+        );
+        assert.ok(doc.indexOf("<!-- cost:headline -->") < doc.indexOf("<!-- cost:prod-table -->"));
+        // The budget rule and maxMonthlyUsd are wired; dev is about a fifth of prod, not a few percent.
+        assert.doesNotMatch(prose, /not yet|a few percent/);
+        assert.match(docSection(doc, "dev")!, /^Dev comes to 19% of prod's priced lines/m);
+        // The reference's four lines, each reconciled.
+        assert.deepStrictEqual(
+            docSection(doc, "reference")!
+                .split("\n")
+                .slice(2)
+                .map((row) => row.split(" | ")[0]),
+            ["| instances", "| storage", "| backups", "| transfer"],
+        );
+        assert.match(
+            docSection(doc, "reference")!,
+            /"600 TB x \$0\.10\/GB", which is itself 60,000\.00/,
         );
         assert.doesNotMatch(doc, /\/(work|home|tmp|Users)\//);
+    });
+});
+
+describe("pricing: an incomplete bill says so first", () => {
+    /** Prod with its classes swapped for another family. */
+    const prodOn = (family: string) => {
+        const input = prodStackCostInput();
+        const swap = (c: string) => c.replace(/^db\.r6g\./, `db.${family}.`);
+        return {
+            ...input,
+            maxMonthlyUsd: 1e9,
+            shards: input.shards.map((s) => ({
+                ...s,
+                instances: s.instances.map((i) => ({ ...i, instanceClass: swap(i.instanceClass) })),
+                recovery: s.recovery && {
+                    ...s.recovery,
+                    instances: s.recovery.instances.map((i) => ({
+                        instanceClass: swap(i.instanceClass),
+                    })),
+                },
+            })),
+        };
+    };
+
+    it("heads prod on r7g with the unpriced regions and classes, and never calls it within budget", () => {
+        const r6g = estimateStack(prodOn("r6g"));
+        const r7g = estimateStack(prodOn("r7g"));
+        const headline = costHeadline(r7g);
+        // Either complete and dearer, or incomplete and saying so before any figure.
+        assert.ok(r7g.incomplete.length > 0 || r7g.monthlyUsd > r6g.monthlyUsd);
+        assert.match(headline, /^incomplete: \d+ items unpriced: /);
+        // The sheet's gaps: no r7g.4xlarge Aurora Standard in us-east-1 (README, "Known gaps").
+        assert.match(headline, /us-east-1 \(db\.r7g\.4xlarge\)/);
+        const table = renderCostTable(r7g);
+        assert.strictEqual(table.split("\n")[0], headline);
+        assert.ok(table.indexOf(headline) < table.indexOf("total "));
+        // A budget of a billion dollars: still not within it, because lines are missing.
+        assert.match(r7g.incompleteFinding!, /^The estimate is incomplete: \d+ instance, storage/);
+        assert.doesNotMatch(table, /^budget: within/m);
+        assert.match(table, /^budget: The estimate is incomplete/m);
+    });
+
+    for (const region of ["sa-east-1", "eu-central-1"]) {
+        it(`flags a fifth shard in ${region}, without prices, as incomplete by name`, () => {
+            const input = prodStackCostInput();
+            const fifth = referenceShard("fifth", region, {
+                backupRetentionDays: 14,
+                cdc: { warehouseRegion: "us-east-1" },
+            });
+            const cost = estimateStack({ ...input, shards: [...input.shards, fifth] });
+            const headline = costHeadline(cost);
+            assert.match(
+                headline,
+                new RegExp(
+                    `${region} \\(db\\.r6g\\.8xlarge, db\\.r6g\\.4xlarge, storage, I/O, backup\\)`,
+                ),
+            );
+            assert.deepStrictEqual(
+                cost.incomplete.filter((u) => u.scope === "fifth").map((u) => u.kind),
+                ["instance", "instance", "instance", "instance", "storage", "io", "backup"],
+            );
+            assert.deepStrictEqual(
+                shardTotals(cost).map((s) => [s.name, s.complete]),
+                [
+                    ["us-east", false],
+                    ["us-west", false],
+                    ["europe", false],
+                    ["asia", false],
+                    ["fifth", false],
+                ],
+            );
+        });
+    }
+
+    it("heads a complete bill with its total", () => {
+        const cost = estimateStack(stackOf([usEast()]));
+        assert.deepStrictEqual(cost.incomplete, []);
+        assert.strictEqual(
+            costHeadline(cost),
+            `Estimated monthly cost: $${usd(cost.monthlyUsd)} a month, every instance, storage, ` +
+                `I/O and backup line priced; leaves out ${cost.unpriced.length} minor unpriced items (*)`,
+        );
+        assert.deepStrictEqual(shardTotals(cost), [
+            {
+                name: "us-east",
+                region: "us-east-1",
+                monthlyUsd: cost.shards[0].monthlyUsd,
+                complete: true,
+            },
+        ]);
+        assert.strictEqual(checkComplete(1, 2, []), undefined);
+    });
+
+    it("shows how old the prices are", () => {
+        const cost = estimateStack(prodStackCostInput());
+        assert.strictEqual(priceAge(cost), "oldest 2021-12-21, newest 2026-10-06");
+        assert.match(renderCostTable(cost), /^price age: oldest 2021-12-21, newest 2026-10-06$/m);
+    });
+
+    it("compares engines only when every option prices every database line", () => {
+        // Dev's class: the sheet has no db.r6g.large Aurora I/O-Optimized price in us-east-1.
+        const small = (c: string) => c.replace(/\d*xlarge$/, "large");
+        const dev = usEast({
+            instances: usEast().instances.map((i) => ({
+                ...i,
+                instanceClass: small(i.instanceClass),
+            })),
+        });
+        const verdict = engineVerdict(compareEngines(dev));
+        assert.strictEqual(verdict.decided, false);
+        assert.strictEqual(verdict.cheapest, undefined);
+        assert.match(
+            verdict.text,
+            /^cannot decide: Aurora I\/O-Optimized leaves out writer db\.r6g\.large \(Aurora I\/O-Optimized\) \(us-east-1\), /,
+        );
+        const full = engineVerdict(compareEngines(usEast()));
+        assert.deepStrictEqual([full.decided, full.cheapest], [true, "RDS Multi-AZ with replicas"]);
+        assert.match(
+            full.text,
+            /^RDS Multi-AZ with replicas costs least, \$[\d,.]+ a month below Aurora Standard$/,
+        );
+    });
+});
+
+describe("pricing: levers", () => {
+    it("puts 1-year no-upfront reserved rates beside on-demand, and says where the sheet has none", () => {
+        const cost = estimateStack(stackOf([usEast(), referenceShard("europe", "eu-west-2")]));
+        const r = reservedComparison(cost);
+        // us-east-1: (2 x 2.7208 + 2 x 1.3604) x 730 = 3,972.36 + 1,986.18
+        assert.deepStrictEqual(
+            [r.covered, r.instanceLines, r.onDemandUsd, r.reservedUsd],
+            [4, 8, 9094.34, 5958.54],
+        );
+        assert.deepStrictEqual(r.without, [
+            "db.r6g.8xlarge Aurora Standard in eu-west-2",
+            "db.r6g.4xlarge Aurora Standard in eu-west-2",
+        ]);
+        assert.match(
+            describeReserved(r),
+            /^reserved 1-year no-upfront: 4 of 8 instance lines have a rate: \$9,094\.34 on demand -> \$5,958\.54 reserved, saves \$3,135\.80 a month; no reserved rate for db\.r6g\.8xlarge Aurora Standard in eu-west-2, /,
+        );
+    });
+
+    it("prices a smaller recovery class beside the capacity left after a region loss", () => {
+        const shard = (instanceClass: string) =>
+            usEast({ recovery: { region: "us-west-1", instances: [{ instanceClass }] } });
+        const lever = recoveryLever(shard("db.r6g.4xlarge"))!;
+        // us-west-1 Aurora Standard: 8xlarge 4.582, 4xlarge 2.291 an hour: 1,672.43 a month apart.
+        assert.strictEqual(cents(lever.atWriterClassUsd - lever.monthlyUsd), 1672.43);
+        assert.deepStrictEqual(
+            [lever.vcpusAfterLoss, lever.writerVcpus, lever.homeVcpus],
+            [16, 32, 96],
+        );
+        assert.match(
+            describeRecoveryLever(lever),
+            /^us-east: recovery copy 1 x db\.r6g\.4xlarge in us-west-1: \$[\d,.]+\* a month \(\* leaves out replicated write I\/Os into the secondary\), saves \$1,672\.43 a month against the writer's class; after a region loss 16 vCPUs serve, 50% of the writer and 17% of the home's 96, until scaled up; dr\.instanceClass db\.r6g\.2xlarge would save /,
+        );
+        assert.strictEqual(oneSizeDown("db.r6g.large"), undefined);
+        assert.strictEqual(oneSizeDown("db.r6g.16xlarge"), "db.r6g.12xlarge");
+    });
+
+    it("prices DMS Serverless Multi-AZ and a declared home <-> recovery path", () => {
+        const shard = usEast({
+            cdc: { warehouseRegion: "us-east-1", multiAz: true },
+            recovery: {
+                region: "us-west-1",
+                instances: [],
+                networkPath: { peeringConnections: 1, transitGatewayAttachments: 2 },
+            },
+        });
+        const cost = estimateShard(shard);
+        const dms = part(cost, "cdc").lines[0];
+        // 2 DCUs x 730 h x 0.1638 = 239.15
+        assert.deepStrictEqual(
+            [dms.description, dms.price?.usd, dms.monthlyUsd],
+            ["DMS Serverless Multi-AZ, 2 DCUs on average", 0.1638, 239.15],
+        );
+        const path = part(cost, "recovery").lines.slice(-2);
+        // 100 GB a month x 0.02 out of us-east-1
+        assert.deepStrictEqual(
+            path.map((l) => [l.description, l.monthlyUsd, l.unpriced]),
+            [
+                ["100 GB a month over 1 peering connection us-east-1 <-> us-west-1", 2, undefined],
+                [
+                    "2 Transit Gateway attachments, 100 GB a month",
+                    undefined,
+                    "the price sheet has no Transit Gateway price",
+                ],
+            ],
+        );
     });
 });

@@ -19,9 +19,16 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { describeBudget, describeRegionLoss, failoverBudget } from "../components/failoverBudget";
-import { compareEngines, renderCostTable, renderShardLines } from "../pricing";
+import {
+    compareEngines,
+    costHeadline,
+    engineVerdict,
+    renderCostTable,
+    renderLevers,
+    renderShardLines,
+} from "../pricing";
 import { usd } from "../pricing/format";
-import { planCost, shardCostInput } from "./planCost";
+import { dataSizeWarnings, planCost, shardCostInput, stackCostInput } from "./planCost";
 import { RecoveryNetworkSummary } from "../components/peering";
 import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
@@ -556,13 +563,18 @@ export function reportPlan(
             ...(maxMonthlyUsd !== undefined ? { maxMonthlyUsd } : {}),
             estimatedMonthlyUsd: cost.monthlyUsd,
             unpriced: cost.unpriced.map((u) => `${u.scope} ${u.component}: ${u.description}`),
+            incomplete: cost.incomplete.map(
+                (u) => `${u.scope} ${u.component}: ${u.description} (${u.region})`,
+            ),
         },
     });
-    const engineChoice = engineChoiceOf(plan);
+    const engineChoice = engineChoiceOf(plan, run);
     const text = json
         ? JSON.stringify({ ...plan, policy, cost, engineChoice }, null, 2)
         : [
               renderPlan(plan),
+              // The bill's headline before any figure: an incomplete estimate says so first.
+              `Cost: ${costHeadline(cost)}`,
               renderPolicy(policy),
               renderEngineChoice(engineChoice),
               [
@@ -570,6 +582,7 @@ export function reportPlan(
                   ...cost.shards.map(renderShardLines),
               ].join("\n"),
               renderCostTable(cost),
+              renderLevers(stackCostInput(plan, run, maxMonthlyUsd), cost, dataSizeWarnings(plan)),
           ].join("\n\n");
     return { code: hasMandatoryViolation(policy) ? 1 : 0, text };
 }
@@ -588,26 +601,32 @@ export interface EngineChoice {
         readonly committedWritesAtRisk: string;
         readonly current: boolean;
     }[];
+    /** Which option costs least, or why the comparison cannot decide. */
+    readonly verdict: string;
 }
 
-function engineChoiceOf(plan: Plan): EngineChoice[] {
-    return plan.shards.map((shard) => ({
-        shard: shard.name,
-        options: compareEngines(shardCostInput(shard, plan)).map((option) => {
-            const budget = failoverBudget(option.engine, shard.names.ttlSeconds, shard.proxy);
-            return {
-                label: option.label,
-                databaseUsd: option.databaseUsd,
-                shardUsd: option.cost.monthlyUsd,
-                incomplete: option.cost.unpriced.length > 0,
-                failover: budget.typical,
-                committedWritesAtRisk: budget.committedWritesAtRisk.split(":")[0],
-                current:
-                    option.engine === shard.engine &&
-                    (option.engine === "postgres" || option.storageType === shard.storageType),
-            };
-        }),
-    }));
+function engineChoiceOf(plan: Plan, run: ProgramRun): EngineChoice[] {
+    return plan.shards.map((shard) => {
+        const compared = compareEngines(shardCostInput(shard, plan, run));
+        return {
+            shard: shard.name,
+            verdict: engineVerdict(compared).text,
+            options: compared.map((option) => {
+                const budget = failoverBudget(option.engine, shard.names.ttlSeconds, shard.proxy);
+                return {
+                    label: option.label,
+                    databaseUsd: option.databaseUsd,
+                    shardUsd: option.cost.monthlyUsd,
+                    incomplete: option.cost.unpriced.length > 0,
+                    failover: budget.typical,
+                    committedWritesAtRisk: budget.committedWritesAtRisk.split(":")[0],
+                    current:
+                        option.engine === shard.engine &&
+                        (option.engine === "postgres" || option.storageType === shard.storageType),
+                };
+            }),
+        };
+    });
 }
 
 function renderEngineChoice(choices: readonly EngineChoice[]): string {
@@ -635,6 +654,7 @@ function renderEngineChoice(choices: readonly EngineChoice[]): string {
             rows,
             "  ",
         ),
+        ...choices.map((choice) => `  ${choice.shard}: ${choice.verdict}`),
     ].join("\n");
 }
 

@@ -4,27 +4,34 @@
  * from a function: `monthlyBudgetPolicy(estimate)` builds the rule around any source, and
  * `monthlyBudget` reads the estimate the offline plan computes and passes in the rule's config:
  *
- *     { "monthly-budget": { "maxMonthlyUsd": 46000, "estimatedMonthlyUsd": 47305.91, "unpriced": [...] } }
+ *     { "monthly-budget": { "maxMonthlyUsd": 46000, "estimatedMonthlyUsd": 47305.91,
+ *                           "unpriced": [...], "incomplete": [...] } }
  *
- * Without a budget or an estimate the rule does not apply. Importing this module starts nothing.
+ * An estimate that leaves out an instance-hour, storage, I/O or backup line (`incomplete`) is a
+ * floor: the rule reports that as a finding of its own, whatever the figure, so a bill that
+ * leaves out instances is never within budget. Without a budget or an estimate the rule does
+ * not apply. Importing this module starts nothing.
  */
 
 import { StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { checkBudget } from "../../pricing/budget";
+import { checkBudget, checkComplete } from "../../pricing/budget";
 
-export { checkBudget };
+export { checkBudget, checkComplete };
 
 /** An estimate as the rule needs it: the total and what the total leaves out. */
 export interface BudgetEstimate {
     readonly monthlyUsd: number;
     /** Items without a price, not counted in `monthlyUsd`. */
     readonly unpriced: readonly string[];
+    /** The instance-hour, storage, I/O or backup items among them. @default none */
+    readonly incomplete?: readonly string[];
 }
 
 export interface BudgetConfig {
     readonly maxMonthlyUsd?: number;
     readonly estimatedMonthlyUsd?: number;
     readonly unpriced?: readonly string[];
+    readonly incomplete?: readonly string[];
 }
 
 /** The budget rule around a source of estimates; undefined from the source means none is known. */
@@ -34,13 +41,14 @@ export function monthlyBudgetPolicy(
     return {
         name: "monthly-budget",
         description:
-            "The estimated monthly cost (on-demand list prices, see docs/cost.md) stays within maxMonthlyUsd.",
+            "The estimated monthly cost (on-demand list prices, see docs/cost.md) prices every instance, storage, I/O and backup line and stays within maxMonthlyUsd.",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
                 maxMonthlyUsd: { type: "number", exclusiveMinimum: 0 },
                 estimatedMonthlyUsd: { type: "number", minimum: 0 },
                 unpriced: { type: "array", items: { type: "string" } },
+                incomplete: { type: "array", items: { type: "string" } },
             },
         },
         validateStack: (args, report) => {
@@ -52,6 +60,14 @@ export function monthlyBudgetPolicy(
             if (known === undefined) {
                 args.notApplicable("no cost estimate is available");
             }
+            const incomplete = checkComplete(
+                known!.monthlyUsd,
+                maxMonthlyUsd!,
+                known!.incomplete ?? [],
+            );
+            if (incomplete) {
+                report(incomplete);
+            }
             const finding = checkBudget(known!.monthlyUsd, maxMonthlyUsd!, known!.unpriced);
             if (finding) {
                 report(finding);
@@ -62,10 +78,14 @@ export function monthlyBudgetPolicy(
 
 /** The estimate the plan puts in the rule's config, if it did. */
 export function estimateFromConfig(args: StackValidationArgs): BudgetEstimate | undefined {
-    const { estimatedMonthlyUsd, unpriced } = args.getConfig<BudgetConfig>();
+    const { estimatedMonthlyUsd, unpriced, incomplete } = args.getConfig<BudgetConfig>();
     return estimatedMonthlyUsd === undefined
         ? undefined
-        : { monthlyUsd: estimatedMonthlyUsd, unpriced: unpriced ?? [] };
+        : {
+              monthlyUsd: estimatedMonthlyUsd,
+              unpriced: unpriced ?? [],
+              incomplete: incomplete ?? [],
+          };
 }
 
 export const monthlyBudget: StackValidationPolicy = monthlyBudgetPolicy(estimateFromConfig);
