@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAzs } from "./components/placement";
 import { RegionalShard, RegionalShardArgs, ShardSummary } from "./components/regionalShard";
-import { ShardMap } from "./components/shardMap";
+import { mappedCity, regionPlace, ShardMap } from "./components/shardMap";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
@@ -127,6 +127,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     cdc: shard.cdc,
                     residency: shard.residency,
                     residencyWaiver: shard.cdc.residencyWaiver,
+                    tags: placeTags(shard),
                 },
                 { providers: [providers.get(shard.region)!] },
             ),
@@ -292,6 +293,19 @@ function ownEngineSettings(
           };
 }
 
+/**
+ * What the policy pack reads of a shard's cities (`city-residency`): the countries they are in,
+ * as ISO 3166-1 alpha-2 codes separated by spaces, and the shard's residency. Tag values take up
+ * to 256 characters of letters, digits, spaces and `_ . : / = + - @`.
+ * Source: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ */
+function placeTags(shard: ShardConfig): Record<string, string> {
+    return {
+        countries: [...new Set(shard.places.map((place) => place.country))].sort().join(" "),
+        ...(shard.residency ? { residency: shard.residency } : {}),
+    };
+}
+
 function defaultTags(config: StackConfig): Record<string, string> {
     return { project: "geoshard", environment: config.environment, "managed-by": "pulumi" };
 }
@@ -404,7 +418,7 @@ function shardMapOf(
     shards: readonly RegionalShard[],
 ): pulumi.Output<ShardMap> {
     const entries = shards.map((shard, i) => {
-        const { name, region, cities, engine } = config.shards[i];
+        const { name, region, cities, engine, dr, latencyTargetMs } = config.shards[i];
         return pulumi
             .all([
                 shard.port,
@@ -445,6 +459,11 @@ function shardMapOf(
                             ...(recoveryReader ? { recoveryReader } : {}),
                         },
                         direct,
+                        location: regionPlace(region),
+                        ...(dr
+                            ? { recovery: { region: dr.region, location: regionPlace(dr.region) } }
+                            : {}),
+                        ...(latencyTargetMs !== undefined ? { latencyTargetMs } : {}),
                     },
                 }),
             );
@@ -454,5 +473,11 @@ function shardMapOf(
         cityToShard: Object.fromEntries(
             config.shards.flatMap((shard) => shard.cities.map((city) => [city, shard.name])),
         ),
+        places: Object.fromEntries(
+            config.shards.flatMap((shard) =>
+                shard.places.map((place) => [place.key, mappedCity(place, shard.name)]),
+            ),
+        ),
+        ...(config.defaultShard !== undefined ? { defaultShard: config.defaultShard } : {}),
     }));
 }
