@@ -41,6 +41,8 @@ import {
 } from "./mockRuntime";
 import { PlanUsageError, stackFixtures, takeStackDir } from "./planSources";
 import { readStackConfig } from "./stackConfig";
+import { renderLatency } from "./planLatency";
+import { ShardMap } from "../components/shardMap";
 
 /** A shard as the plan shows it: what the component publishes, plus its network and CDC. */
 export interface PlannedShard extends ShardSummary {
@@ -550,6 +552,7 @@ export function reportPlan(
         ? JSON.stringify({ ...plan, policy, cost, engineChoice }, null, 2)
         : [
               renderPlan(plan),
+              renderLatency(run.outputs.shardMap as ShardMap | undefined),
               renderPolicy(policy),
               renderEngineChoice(engineChoice),
               [
