@@ -127,7 +127,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     cdc: shard.cdc,
                     residency: shard.residency,
                     residencyWaiver: shard.cdc.residencyWaiver,
-                    tags: placeTags(shard),
+                    cityCountries: shard.places.map((place) => place.country),
                 },
                 { providers: [providers.get(shard.region)!] },
             ),
@@ -291,19 +291,6 @@ function ownEngineSettings(
               allocatedStorageGiB: shard.allocatedStorageGiB,
               maxAllocatedStorageGiB: shard.maxAllocatedStorageGiB,
           };
-}
-
-/**
- * What the policy pack reads of a shard's cities (`city-residency`): the countries they are in,
- * as ISO 3166-1 alpha-2 codes separated by spaces, and the shard's residency. Tag values take up
- * to 256 characters of letters, digits, spaces and `_ . : / = + - @`.
- * Source: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
- */
-function placeTags(shard: ShardConfig): Record<string, string> {
-    return {
-        countries: [...new Set(shard.places.map((place) => place.country))].sort().join(" "),
-        ...(shard.residency ? { residency: shard.residency } : {}),
-    };
 }
 
 function defaultTags(config: StackConfig): Record<string, string> {
