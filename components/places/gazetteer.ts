@@ -170,7 +170,7 @@ function byPopulation(a: GazetteerEntry, b: GazetteerEntry): number {
     return b.population - a.population || a.cityId - b.cityId;
 }
 
-/** A candidate as an error shows it: `Valencia, ES (60), population 800,666`. */
+/** A candidate as an error shows it: `Valencia, ES (60), population 814,208`. */
 export function describeCandidate(c: CityCandidate): string {
     return `${c.name}, ${c.country} (${c.admin}), population ${c.population.toLocaleString("en-US")}`;
 }
