@@ -13,6 +13,7 @@ import { awsRegions } from "../config/regions";
 import { ConfigError, validateConfig } from "../config/validate";
 import { cityResidency } from "../policies/rules/shards";
 import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+import { reportPlan } from "../tools/plan";
 import { evaluatePolicies } from "../tools/policyEval";
 import { latencyShardsOf, renderLatency } from "../tools/planLatency";
 import { readStackConfig } from "../tools/stackConfig";
@@ -365,6 +366,22 @@ describe("cities as places", () => {
             assert.strictEqual(
                 renderLatency(undefined),
                 "Latency floors per city: great-circle km, round trip over fibre at 2/3 c (km / 100 ms)\n  This stack declares no shards.",
+            );
+        });
+
+        it("puts the latency section into the prod plan, after the shards", () => {
+            const { code, text } = reportPlan("prod", prod, false);
+            assert.strictEqual(code, 0);
+            const section = renderLatency(prod.outputs.shardMap as ShardMap);
+            assert.ok(text.includes(`\n\n${section}\n\n`), "the section stands on its own");
+            assert.ok(text.indexOf(section) > text.indexOf("Shard asia"));
+            assert.match(
+                text,
+                /Warning: tokyo: the round trip to ap-southeast-1 cannot be under 53\.2 ms, above the 10 ms target; ap-northeast-1 would meet it/,
+            );
+            assert.match(
+                text,
+                /Warning: mumbai: the round trip to ap-southeast-1 cannot be under 39\.1 ms, above the 10 ms target; ap-south-1 would meet it/,
             );
         });
 
