@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { chooseAzs } from "./components/placement";
 import { RegionalShard, RegionalShardArgs, ShardSummary } from "./components/regionalShard";
-import { ShardMap } from "./components/shardMap";
+import { mappedCity, regionPlace, ShardMap } from "./components/shardMap";
 import { WarehouseLink } from "./components/shardCdc";
 import { Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
@@ -135,6 +135,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     cdc: shard.cdc,
                     residency: shard.residency,
                     residencyWaiver: shard.cdc.residencyWaiver,
+                    cityCountries: shard.places.map((place) => place.country),
                 },
                 { providers: [providers.get(shard.region)!] },
             ),
@@ -423,7 +424,7 @@ function shardMapOf(
     shards: readonly RegionalShard[],
 ): pulumi.Output<ShardMap> {
     const entries = shards.map((shard, i) => {
-        const { name, region, cities, engine } = config.shards[i];
+        const { name, region, cities, engine, dr, latencyTargetMs } = config.shards[i];
         return pulumi
             .all([
                 shard.port,
@@ -464,6 +465,11 @@ function shardMapOf(
                             ...(recoveryReader ? { recoveryReader } : {}),
                         },
                         direct,
+                        location: regionPlace(region),
+                        ...(dr
+                            ? { recovery: { region: dr.region, location: regionPlace(dr.region) } }
+                            : {}),
+                        ...(latencyTargetMs !== undefined ? { latencyTargetMs } : {}),
                     },
                 }),
             );
@@ -473,5 +479,11 @@ function shardMapOf(
         cityToShard: Object.fromEntries(
             config.shards.flatMap((shard) => shard.cities.map((city) => [city, shard.name])),
         ),
+        places: Object.fromEntries(
+            config.shards.flatMap((shard) =>
+                shard.places.map((place) => [place.key, mappedCity(place, shard.name)]),
+            ),
+        ),
+        ...(config.defaultShard !== undefined ? { defaultShard: config.defaultShard } : {}),
     }));
 }

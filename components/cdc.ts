@@ -3,6 +3,8 @@
  * No Pulumi, no AWS: config validation and the RegionalShard use the same functions.
  */
 
+import type { Residency } from "./places/residency";
+
 /** What a shard sends to the warehouse: everything, minus what config excludes. */
 export interface CdcSelection {
     /** `schema.table`; `%` matches any run of characters, as in DMS object locators. */
@@ -69,8 +71,9 @@ export const euRegions: readonly string[] = [
     "eu-west-3",
 ];
 
-export type Residency = "eu";
-export const residencies: readonly Residency[] = ["eu"];
+// The residencies and their country sets are data: components/places/residency.ts.
+export { residencies } from "./places/residency";
+export type { Residency } from "./places/residency";
 
 /**
  * Whether a shard's CDC may reach the warehouse. An EU-resident shard streaming to a warehouse

@@ -213,6 +213,14 @@ export interface RegionalShardArgs {
     readonly residencyWaiver?: string;
     /** Extra tags for every taggable resource. @default - none */
     readonly tags?: Record<string, string>;
+    /**
+     * ISO 3166-1 alpha-2 codes of the countries of the shard's cities. The home database (the
+     * Aurora cluster, or the RDS master) carries them in a `countries` tag, with `residency`,
+     * for the policy pack's `city-residency` rule; a country of a residency
+     * (components/places/residency.ts) needs that residency.
+     * @default - none: no `countries` tag, and the rule has nothing to check
+     */
+    readonly cityCountries?: readonly string[];
 }
 
 /** One instance as the summary shows it. */
@@ -329,6 +337,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             environment: args.environment,
             shard: name,
             role,
+            ...(homeDatabase.includes(resource) ? placeTags(args) : {}),
         });
 
         const azs = args.existingVpc
@@ -939,4 +948,22 @@ export function resolveShardArgs(args: RegionalShardArgs) {
         allowedCidrs: args.allowedCidrs ?? [args.vpcCidr],
         operations: { ...operationDefaults, ...args.operations },
     };
+}
+
+/** The home database's resource labels: the Aurora cluster, the RDS master. */
+const homeDatabase = ["cluster", "master"];
+
+/**
+ * The tags the `city-residency` rule reads on the home database: the cities' countries, sorted
+ * and separated by spaces, and the residency. A tag value takes up to 256 characters of letters,
+ * digits, spaces and `_ . : / = + - @`.
+ * Source: https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+ */
+function placeTags(args: RegionalShardArgs): Record<string, string> {
+    return args.cityCountries
+        ? {
+              countries: [...new Set(args.cityCountries)].sort().join(" "),
+              ...(args.residency ? { residency: args.residency } : {}),
+          }
+        : {};
 }

@@ -26,6 +26,7 @@ import {
 import { logRetentionPeriods, shardDefaults } from "./defaults";
 import { versionProblem } from "./engines";
 import { maxShardAzs } from "./placement";
+import { residenciesOf, Residency } from "./places/residency";
 import type { RegionalShardArgs } from "./regionalShard";
 import type { WarehouseArgs } from "./warehouse";
 
@@ -126,6 +127,7 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
         engineKnown ? settings.engine : undefined,
         problems,
     );
+    checkCityCountries(args.cityCountries, residency, problems);
     return problems.list;
 }
 
@@ -283,4 +285,32 @@ const azPath = (i: number) => `availabilityZones[${i}]`;
 
 function omitUndefined(value: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+/** Country codes, each in a residency the shard declares if it is in that residency's set. */
+function checkCityCountries(
+    countries: readonly string[] | undefined,
+    residency: Residency | undefined,
+    problems: Problems,
+): void {
+    (countries ?? []).forEach((country, i) => {
+        if (typeof country !== "string" || !/^[A-Z]{2}$/.test(country)) {
+            problems.add(
+                `cityCountries[${i}]`,
+                country,
+                "is not an ISO 3166-1 alpha-2 country code such as FR",
+            );
+            return;
+        }
+        for (const required of residenciesOf(country)) {
+            if (required !== residency) {
+                problems.add(
+                    `cityCountries[${i}]`,
+                    country,
+                    `needs residency: ${required}; set it, or serve that country's cities from ` +
+                        `a shard that has it`,
+                );
+            }
+        }
+    });
 }

@@ -2,6 +2,7 @@
 
 import { CdcSelection, Residency } from "../components/cdc";
 import { OperationSettings, ShardSettings } from "../components/defaults";
+import { CityPlace } from "../components/places/gazetteer";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -32,6 +33,13 @@ export interface ShardConfig extends ShardSettings {
     readonly engineVersion: string;
     /** Cities whose users live in this shard; each city belongs to exactly one shard. */
     readonly cities: readonly string[];
+    /** Each city of `cities`, in the same order, as a place: its name, country and coordinates. */
+    readonly places: readonly CityPlace[];
+    /**
+     * The round trip, in ms, this shard's cities should see; a city whose physical floor exceeds
+     * it is a warning in the plan. The shard's own, else the stack's. @default - none: no warning
+     */
+    readonly latencyTargetMs?: number;
     /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
     readonly allowedCidrs: readonly string[];
     readonly existingVpc?: ExistingVpc;
@@ -114,6 +122,13 @@ export interface StackConfig {
     readonly applicationVpcs: readonly ApplicationVpc[];
     /** The monthly budget in USD; the plan and an advisory rule report an estimate above it. */
     readonly maxMonthlyUsd?: number;
+    /** The stack-wide latency target in ms; a shard may set its own. @default - none */
+    readonly latencyTargetMs?: number;
+    /**
+     * The shard the router gives a city it does not know; published in the shard map.
+     * @default - none: the router refuses an unknown city
+     */
+    readonly defaultShard?: string;
 }
 
 /**
@@ -159,6 +174,8 @@ export const stackKeys: readonly string[] = [
     "engineVersion",
     "deletionProtection",
     "maxMonthlyUsd",
+    "latencyTargetMs",
+    "defaultShard",
     "shards",
     "warehouse",
     "applicationVpcs",
@@ -180,6 +197,7 @@ export const shardKeys: readonly string[] = [
     "cdc",
     "dr",
     "storageGiB",
+    "latencyTargetMs",
     ...inheritedSettingKeys,
 ];
 

@@ -70,6 +70,7 @@ import {
     warehouseKeys,
 } from "./schema";
 import { nearest } from "./suggest";
+import { checkCityResidency, readCityPlaces, readDefaultShard, readLatencyTarget } from "./places";
 
 export const namespace = "geoshard";
 
@@ -100,7 +101,6 @@ export class Problems {
 /** Shard names become part of RDS identifiers (at most 63 characters, no double hyphen). */
 const shardNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const shardNameMaxLength = 20;
-const cityPattern = /^[a-z][a-z0-9_]*$/;
 const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
@@ -146,6 +146,17 @@ export function validateConfig(raw: RawConfig): StackConfig {
     const operations = readOperationSettings(raw, problems);
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
     const applicationVpcs = readApplicationVpcs(raw.applicationVpcs, problems);
+    const latencyTargetMs = readLatencyTarget(
+        raw.latencyTargetMs,
+        `${namespace}:latencyTargetMs`,
+        problems,
+    );
+    const defaultShard = readDefaultShard(
+        raw.defaultShard,
+        shards.map((s) => s.config.name),
+        `${namespace}:defaultShard`,
+        problems,
+    );
     checkStackWideEngineSettings(raw, stackSettings, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
     checkPeeringLimit(shards, problems);
@@ -161,11 +172,18 @@ export function validateConfig(raw: RawConfig): StackConfig {
         stackRole,
         ...(globalStack ? { globalStack } : {}),
         deletionProtection,
-        shards: shards.map((s) => s.config),
+        // A shard's latency target is its own, else the stack's.
+        shards: shards.map((s) =>
+            s.config.latencyTargetMs === undefined && latencyTargetMs !== undefined
+                ? { ...s.config, latencyTargetMs }
+                : s.config,
+        ),
         warehouse: warehouse!,
         operations,
         applicationVpcs: applicationVpcs.map((v) => v.config),
         ...(maxMonthlyUsd !== undefined ? { maxMonthlyUsd } : {}),
+        ...(latencyTargetMs !== undefined ? { latencyTargetMs } : {}),
+        ...(defaultShard !== undefined ? { defaultShard } : {}),
     };
 }
 
@@ -725,7 +743,7 @@ function readShard(
     }
     const region = readRegion(shard.region, `${path}.region`, problems);
     const parsedCidr = readVpcCidr(shard.vpcCidr, `${path}.vpcCidr`, problems);
-    const cities = readCities(shard.cities, `${path}.cities`, problems);
+    const read = readCityPlaces(shard.cities, `${path}.cities`, problems);
     const allowedCidrs = readAllowedCidrs(shard.allowedCidrs, `${path}.allowedCidrs`, problems);
     const existingVpc = readExistingVpc(shard.existingVpc, `${path}.existingVpc`, problems);
     const { settings, invalid } = readSettings(
@@ -747,6 +765,18 @@ function readShard(
     );
     checkEngineOnlySettings(shard, settings, invalid, (key) => `${path}.${key}`, problems);
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
+    checkCityResidency(
+        read,
+        residency,
+        typeof name === "string" ? name : "",
+        `${path}.cities`,
+        problems,
+    );
+    const latencyTargetMs = readLatencyTarget(
+        shard.latencyTargetMs,
+        `${path}.latencyTargetMs`,
+        problems,
+    );
     const recovery = readRecovery(shard.dr, `${path}.dr`, engine, region, residency, problems);
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
     const storageGiB = readDataSize(shard.storageGiB, `${path}.storageGiB`, engine, problems);
@@ -761,7 +791,8 @@ function readShard(
             name: typeof name === "string" ? name : "",
             region: region ?? "",
             vpcCidr,
-            cities,
+            cities: read.cities,
+            places: read.places,
             engineVersion,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
             cdc,
@@ -769,6 +800,7 @@ function readShard(
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),
             ...(storageGiB !== undefined ? { storageGiB } : {}),
+            ...(latencyTargetMs !== undefined ? { latencyTargetMs } : {}),
         },
         stated: new Set(Object.keys(shard)),
         invalid,
@@ -1189,28 +1221,6 @@ export function readVpcCidr(value: unknown, path: string, problems: Problems): C
 /** A CIDR whose address has bits set past its prefix: AWS takes only the network address. */
 function hostBitsProblem(network: string): string {
     return `has host bits set; did you mean ${network}?`;
-}
-
-function readCities(value: unknown, path: string, problems: Problems): string[] {
-    if (value === undefined) {
-        problems.missing(path, "a non-empty list of city keys such as new_york");
-        return [];
-    }
-    if (!Array.isArray(value) || value.length === 0) {
-        problems.add(path, value, "is not a non-empty list of city keys such as new_york");
-        return [];
-    }
-    return value.filter((city, i) => {
-        if (typeof city !== "string" || !cityPattern.test(city)) {
-            problems.add(
-                `${path}[${i}]`,
-                city,
-                "is not a city key; allowed: lowercase letters, digits and underscores, starting with a letter",
-            );
-            return false;
-        }
-        return true;
-    });
 }
 
 export function readAllowedCidrs(

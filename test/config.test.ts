@@ -45,13 +45,21 @@ describe("config validation", () => {
             config.shards.map((s) => s.name),
             ["us-east", "us-west", "europe", "asia"],
         );
-        const europe = config.shards[2];
+        const { places, ...europe } = config.shards[2];
+        assert.deepStrictEqual(
+            places.map((p) => [p.key, p.name, p.country, p.source]),
+            [
+                ["london", "London", "GB", "gazetteer"],
+                ["edinburgh", "Edinburgh", "GB", "gazetteer"],
+                ["leeds", "Leeds", "GB", "gazetteer"],
+            ],
+        );
         assert.deepStrictEqual(europe, {
             ...shardDefaults,
             name: "europe",
             region: "eu-west-2",
             vpcCidr: "10.30.0.0/16",
-            cities: ["london", "paris", "berlin"],
+            cities: ["london", "edinburgh", "leeds"],
             engineVersion: defaultEngineVersions["aurora-postgresql"],
             allowedCidrs: ["10.30.0.0/16"],
             cdc: { excludeTables: [], excludeColumns: [] },
@@ -228,7 +236,7 @@ describe("config validation", () => {
             name: "a malformed city",
             shards: withShard(0, { cities: ["New York"] }),
             problems: [
-                'geoshard:shards[0].cities[0]: "New York" is not a city key; allowed: lowercase letters, digits and underscores, starting with a letter',
+                'geoshard:shards[0].cities[0]: "New York" is not a city key; allowed: lowercase letters, digits and underscores, starting with a letter, optionally @ and a country code (paris@FR), or a place { name, country, lat, lon }',
             ],
         },
         {

@@ -21,7 +21,11 @@ export interface ShardEntry {
     [setting: string]: unknown;
 }
 
-/** The reference's four shards, as in Pulumi.prod.yaml. */
+/**
+ * The reference's four shards, as in Pulumi.prod.yaml, except that Europe serves cities of Great
+ * Britain only: outside the EU and EEA, it needs no residency. prodShards() has prod's
+ * EU-resident Europe, with Paris and Berlin.
+ */
 export function referenceShards(): ShardEntry[] {
     return [
         {
@@ -40,7 +44,7 @@ export function referenceShards(): ShardEntry[] {
             name: "europe",
             region: "eu-west-2",
             vpcCidr: "10.30.0.0/16",
-            cities: ["london", "paris", "berlin"],
+            cities: ["london", "edinburgh", "leeds"],
         },
         {
             name: "asia",
@@ -66,6 +70,7 @@ export function prodShards(): ShardEntry[] {
         ...shard,
         ...(shard.name === "europe"
             ? {
+                  cities: ["london", "paris", "berlin"],
                   residency: "eu",
                   cdc: {
                       excludeColumns: [

@@ -22,11 +22,13 @@ import { evaluatePolicies } from "../tools/policyEval";
 import { projectRoot, readStackConfig } from "../tools/stackConfig";
 
 describe("the library entry", () => {
-    it("exports the components, their validators and the AZ choice; everything else it exports is a type", () => {
+    it("exports the components, their validators, the AZ choice and the router; everything else it exports is a type", () => {
         assert.deepStrictEqual(Object.keys(lib).sort(), [
             "RegionalShard",
+            "UnknownCityError",
             "Warehouse",
             "chooseAzs",
+            "createRouter",
             "validateShardArgs",
             "validateWarehouseArgs",
         ]);

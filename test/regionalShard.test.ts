@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { policies } from "../policies/rules";
+import { regionPlace } from "../components/shardMap";
 import {
     isSecretValue,
     mockAccountId,
@@ -350,7 +351,8 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 skipFinalSnapshot: false,
                 finalSnapshotIdentifier: "geoshard-prod-europe-cluster-final",
                 enabledCloudwatchLogsExports: ["postgresql"],
-                tags: shardTags("europe", "database", "cluster"),
+                // The home database carries its cities' countries for the city-residency rule.
+                tags: { ...shardTags("europe", "database", "cluster"), countries: "GB" },
             },
         );
         for (const shard of referenceShards()) {
@@ -827,8 +829,8 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
             san_francisco: "us-west",
             los_angeles: "us-west",
             london: "europe",
-            paris: "europe",
-            berlin: "europe",
+            edinburgh: "europe",
+            leeds: "europe",
             tokyo: "asia",
             singapore: "asia",
             mumbai: "asia",
@@ -860,6 +862,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                     "reader-1": instance("reader-1"),
                     "reader-2": instance("reader-2"),
                 },
+                location: regionPlace(shard.region),
             });
             // The names that follow a failover are what applications see first.
             assert.deepStrictEqual(Object.keys(shardMap.shards[shard.name]).slice(0, 2), [
@@ -1018,7 +1021,7 @@ describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
                 enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
                 caCertIdentifier: "rds-ca-rsa2048-g1",
                 autoMinorVersionUpgrade: true,
-                tags: shardTags("europe", "writer", "master"),
+                tags: { ...shardTags("europe", "writer", "master"), countries: "GB" },
             },
         );
     });

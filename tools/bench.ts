@@ -8,6 +8,7 @@
 
 import { maxPeeringConnectionsPerVpc } from "../components/peering";
 import { awsRegions } from "../config/regions";
+import { regionLocations } from "../components/places/regionLocations";
 import * as fs from "fs";
 import * as path from "path";
 import { RecordedResource, runProgram } from "./mockRuntime";
@@ -100,7 +101,16 @@ export function fleetConfig(n: number): Record<string, string> {
         name: `shard-${i + 1}`,
         region: benchRegions[i % benchRegions.length],
         vpcCidr: `10.${i}.0.0/16`,
-        cities: [`city_${i + 1}`],
+        // A synthetic city at its region's metro, in ZZ: a code ISO 3166-1 leaves to its users
+        // ("unknown"), so no residency applies and the gazetteer is not consulted.
+        cities: [
+            {
+                name: `city_${i + 1}`,
+                country: "ZZ",
+                lat: regionLocations[benchRegions[i % benchRegions.length]].lat,
+                lon: regionLocations[benchRegions[i % benchRegions.length]].lon,
+            },
+        ],
         ...(i < copies
             ? {
                   dr: {

@@ -49,6 +49,8 @@ import {
 } from "./mockRuntime";
 import { PlanUsageError, stackFixtures, takeStackDir } from "./planSources";
 import { readStackConfig } from "./stackConfig";
+import { renderLatency } from "./planLatency";
+import { ShardMap } from "../components/shardMap";
 
 /** A shard as the plan shows it: what the component publishes, plus its network and CDC. */
 export interface PlannedShard extends ShardSummary {
@@ -575,6 +577,7 @@ export function reportPlan(
               renderPlan(plan),
               // The bill's headline before any figure: an incomplete estimate says so first.
               `Cost: ${costHeadline(cost)}`,
+              renderLatency(run.outputs.shardMap as ShardMap | undefined),
               renderPolicy(policy),
               renderEngineChoice(engineChoice),
               [

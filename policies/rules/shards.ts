@@ -6,6 +6,7 @@
 
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
+import { residencies, residencyCountries } from "../../components/places/residency";
 import { maxReaders, minReaders } from "../../components/engines";
 import { protectedEnvironments } from "../../config/schema";
 import { environmentsSetting } from "./environment";
@@ -227,9 +228,45 @@ export const euResidency: StackValidationPolicy = {
     },
 };
 
+/**
+ * A shard serving a city in a residency's country (components/places/residency.ts: the EU and
+ * EEA for `eu`) declares that residency. Reads what the program tags on the shard's home
+ * database: `countries`, its cities' ISO codes, and `residency`.
+ */
+export const cityResidency: StackValidationPolicy = {
+    name: "city-residency",
+    description:
+        "A shard serving a city in an EU or EEA country (or another residency's country) declares that residency.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        for (const shard of args.resources.filter((r) => r.type === shardType)) {
+            const db = databaseOf(childrenOf(args.resources, shard));
+            const home = db.aurora ? db.clusters[0] : db.writers[0];
+            const tags: Record<string, string> | undefined = home?.props.tags;
+            if (!tags?.countries) {
+                continue;
+            }
+            const countries: string[] = tags.countries.split(" ");
+            for (const residency of residencies) {
+                const set: readonly string[] = residencyCountries[residency];
+                const inside = countries.filter((country) => set.includes(country));
+                if (inside.length > 0 && tags.residency !== residency) {
+                    report(
+                        `Shard ${shard.name} serves cities in ${inside.join(", ")}, where residency ` +
+                            `${residency} applies, but declares ${tags.residency ? `residency ${tags.residency}` : "no residency"}: ` +
+                            `set residency: ${residency} on the shard, or move those cities to a shard that has it.`,
+                        shard.urn,
+                    );
+                }
+            }
+        }
+    },
+};
+
 export const stackPolicies: StackValidationPolicy[] = [
     shardTopology,
     shardReaderEndpoint,
     prodProtected,
     euResidency,
+    cityResidency,
 ];
