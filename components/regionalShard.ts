@@ -222,7 +222,10 @@ export interface ShardSummary {
     readonly storageType?: AuroraStorageType;
     /** RDS: gp3 GiB allocated to the master. */
     readonly allocatedStorageGiB?: number;
-    /** Aurora: whether the standby's cache is kept warm (apg_ccm_enabled). */
+    /**
+     * Aurora: whether the standby's cache is kept warm (apg_ccm_enabled): always, in the home
+     * cluster; a recovery region's secondary cluster goes without (AWS does not support it there).
+     */
     readonly clusterCacheManagement?: boolean;
     readonly backupRetentionDays: number;
     readonly instances: readonly InstanceSummary[];
@@ -608,8 +611,9 @@ export class RegionalShard extends pulumi.ComponentResource {
             ...(s.engine === "aurora-postgresql"
                 ? {
                       storageType: s.storageType,
-                      // Off in a global database, where AWS documents it as unsupported.
-                      clusterCacheManagement: args.recovery === undefined,
+                      // On in the home cluster with or without a recovery region: AWS rules
+                      // it out for a global database's secondary clusters only.
+                      clusterCacheManagement: true,
                   }
                 : { allocatedStorageGiB: s.allocatedStorageGiB }),
             backupRetentionDays: s.backupRetentionDays,

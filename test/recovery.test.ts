@@ -58,7 +58,8 @@ describe("region loss: Aurora Global Database", () => {
             forceDestroy: true,
             engine: "aurora-postgresql",
             engineVersion: "17.7",
-            storageEncrypted: true,
+            // No storageEncrypted (nor databaseName): CreateGlobalCluster refuses them beside a
+            // source cluster, whose encryption the global cluster takes.
             deletionProtection: true,
             tags: {
                 Name: "geoshard-prod-europe-global",
@@ -71,14 +72,23 @@ describe("region loss: Aurora Global Database", () => {
         assert.strictEqual(global.region, "eu-west-2");
         assert.ok(dependsOn(global, named(prod, "europe-writer", clusterInstance)));
         assert.ok(global.protect);
-        // Cluster cache management is documented as unsupported in a global database.
-        const params = named(
-            prod,
-            "europe-cluster-params",
-            "aws:rds/clusterParameterGroup:ClusterParameterGroup",
-        );
-        assert.ok(!params.inputs.parameters.some((p: any) => p.name === "apg_ccm_enabled"));
+        // Cluster cache management stays on in the home (primary) cluster; AWS rules it out
+        // for the secondary only, whose group goes without it.
+        const ccm = (name: string) =>
+            named(prod, name, types.clusterParameterGroup).inputs.parameters.filter(
+                (p: any) => p.name === "apg_ccm_enabled",
+            );
+        assert.deepStrictEqual(ccm("europe-cluster-params"), [
+            { name: "apg_ccm_enabled", value: "1" },
+        ]);
+        assert.deepStrictEqual(ccm("europe-recovery-cluster-params"), []);
         assert.strictEqual(home.inputs.globalClusterIdentifier, undefined);
+        assert.deepStrictEqual(home.options.ignoreChanges, [
+            "availabilityZones",
+            "globalClusterIdentifier",
+            "engineVersion",
+            "replicationSourceIdentifier",
+        ]);
     });
 
     it("builds the secondary in the recovery region: its own network, key, parameters and instance", () => {
@@ -185,6 +195,30 @@ describe("region loss: Aurora Global Database", () => {
                 ["eu-west-1", "10.31.64.0/18"],
                 ["eu-west-1", "10.31.128.0/18"],
             ],
+        );
+    });
+
+    it("protects what holds data in prod, never the recovery instances, so dr.instances may drop to 0", () => {
+        const protect = (name: string, type: string) => named(prod, name, type).protect;
+        assert.deepStrictEqual(
+            {
+                home: protect("us-east-cluster", cluster),
+                writer: protect("us-east-writer", clusterInstance),
+                standby: protect("us-east-standby", clusterInstance),
+                reader: protect("us-east-reader-1", clusterInstance),
+                global: protect("us-east-global", "aws:rds/globalCluster:GlobalCluster"),
+                recoveryCluster: protect("us-east-recovery-cluster", cluster),
+                recoveryInstance: protect("us-east-recovery-1", clusterInstance),
+            },
+            {
+                home: true,
+                writer: true,
+                standby: true,
+                reader: false,
+                global: true,
+                recoveryCluster: true,
+                recoveryInstance: false,
+            },
         );
     });
 
@@ -465,6 +499,22 @@ describe("region loss: variations", () => {
     it("leaves a shard without a recovery region in one region, and prod's policy config refuses that in prod", async () => {
         const single = await run({}, referenceShards().slice(0, 2));
         assert.deepStrictEqual(ofType(single, "aws:rds/globalCluster:GlobalCluster"), []);
+        // Without a recovery region the home cluster still ignores the global cluster
+        // identifier, so removing dr later never detaches the writer first; cache management
+        // is on as with one.
+        const home = named(single, "us-east-cluster", cluster);
+        assert.deepStrictEqual(home.options.ignoreChanges, [
+            "availabilityZones",
+            "globalClusterIdentifier",
+        ]);
+        assert.deepStrictEqual(
+            named(
+                single,
+                "us-east-cluster-params",
+                types.clusterParameterGroup,
+            ).inputs.parameters.filter((p: any) => p.name === "apg_ccm_enabled"),
+            [{ name: "apg_ccm_enabled", value: "1" }],
+        );
         // Config leaves dr to each shard, and so does the pack by default.
         assert.deepStrictEqual(
             violations(single).filter((v) => v.startsWith("region-loss-recovery")),

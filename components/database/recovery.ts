@@ -248,9 +248,16 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             globalClusterIdentifier: c.globalIdentifier,
             sourceDbClusterIdentifier: args.source.arn,
             forceDestroy: true,
+            // Made from the home cluster, the global cluster takes its database name, engine,
+            // version and encryption from it: CreateGlobalCluster refuses StorageEncrypted (and
+            // DatabaseName) beside SourceDBClusterIdentifier, and the provider sends whatever is
+            // set. Since provider 6.14 it ignores engine and engine version on create and uses
+            // them for later upgrades, so they stay. The deploy-time rule
+            // `global-cluster-from-source` guards this.
+            // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html,
+            // https://github.com/hashicorp/terraform-provider-aws/pull/44252
             engine: "aurora-postgresql",
             engineVersion: args.engineVersion,
-            storageEncrypted: true,
             deletionProtection: args.deletionProtection,
             tags: c.homeTags("database", "global"),
         },
@@ -321,6 +328,11 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             ],
         },
     );
+    // Only what holds data is `protect`ed: the global cluster and the secondary cluster, whose
+    // volume is the copy. The secondary's instances hold none (Aurora storage is the cluster's),
+    // so `dr.instances` may go down to 0 (headless) in one `pulumi up`; a protected instance
+    // would make that `up` fail. RDS deletion protection is a cluster setting on Aurora.
+    // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.StorageReliability.html
     const instances: TierInstance[] = Array.from({ length: args.instances }, (_, i) => {
         const label = `recovery-${i + 1}`;
         const identifier = scope.identifier(`${i + 1}`);
@@ -341,7 +353,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
                 }),
                 tags: scope.tags("recovery", label),
             },
-            { ...opts, protect: args.protect && i === 0 },
+            { ...opts, protect: false },
         );
         return {
             role: "recovery",
@@ -350,7 +362,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             instanceClass: args.instanceClass,
             availabilityZone: c.azOf(i),
             promotionTier: promotionTiers.recovery,
-            protect: args.protect && i === 0,
+            protect: false,
             deletionProtection: args.deletionProtection,
             resource,
             address: resource.endpoint,
