@@ -38,6 +38,18 @@ export interface WarehouseLink {
     readonly readyForReplication: pulumi.Resource[];
 }
 
+/**
+ * The inputs of a CDC replication whose change replaces it (with a full reload) rather than
+ * updating it in place: see `createCdc`.
+ */
+export const replicationReplacedOn = [
+    "tableMappings",
+    "replicationSettings",
+    "computeConfig",
+    "sourceEndpointArn",
+    "targetEndpointArn",
+] as const;
+
 /** The CDC latency (source or target) above which the shard's CDC alarm fires. */
 export const cdcLatencyAlarmSeconds = 300;
 
@@ -295,6 +307,10 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
                 vpcSecurityGroupIds: [warehouse.dmsSecurityGroupId],
                 minCapacityUnits: 2,
                 maxCapacityUnits: 16,
+                // A standby in another AZ: an AZ event would otherwise stop CDC until the AZ is
+                // back. AWS recommends it for CDC and ongoing replication.
+                // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html
+                multiAz: true,
                 kmsKeyId: warehouse.kmsKeyArn,
                 preferredMaintenanceWindow: "sun:05:30-sun:06:30",
             },
@@ -314,9 +330,19 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
         // DMS connects as soon as it starts (Testing Connection): the path to the writer, the
         // writer itself and the secret's value must exist first.
         // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html
+        //
+        // A change to what the replication reads, writes or runs on replaces it instead of
+        // updating it. The provider's update stops a running replication, modifies it and
+        // starts it at once, and the start fails while DMS is still MODIFYING ("is in MODIFYING
+        // state and cannot start"), leaving CDC stopped; the bug is open:
+        // https://github.com/hashicorp/terraform-provider-aws/issues/35650. A new table
+        // selection needs a full reload anyway. The identifiers are fixed, so the old
+        // replication goes first. docs/deploying.md says what an operator sees.
         {
             ...inWarehouse,
             dependsOn: [...network, ...warehouse.readyForReplication, ...ctx.sourceReady],
+            replaceOnChanges: [...replicationReplacedOn],
+            deleteBeforeReplace: true,
         },
     );
 
