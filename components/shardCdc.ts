@@ -34,6 +34,11 @@ export interface WarehouseLink {
     readonly dmsSecurityGroupId: pulumi.Input<string>;
     /** The warehouse region's alarm topic (alarms notify topics of their own region). */
     readonly alarmTopicArn: pulumi.Input<string>;
+    /**
+     * The EventBridge rule that sends replications' state changes to that topic.
+     * @default - none: a stopped or failed replication is seen through its status only
+     */
+    readonly replicationStateRule?: { readonly name: string; readonly topicName: string };
     /** What a replication needs in place before it starts: the warehouse's API endpoints. */
     readonly readyForReplication: pulumi.Resource[];
 }
@@ -119,13 +124,17 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
 
 /** The secret DMS reads: the primary in its own region, else its replica in the warehouse region. */
 export function cdcSecretArn(primaryArn: string, shardRegion: string, warehouseRegion: string) {
-    // A replica's ARN is the primary's with the replica's region.
-    return shardRegion === warehouseRegion
+    return secretArnIn(primaryArn, shardRegion, warehouseRegion);
+}
+
+/**
+ * A secret's ARN in `region`: a replica's ARN is the primary's with the replica's region.
+ * Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
+ */
+export function secretArnIn(primaryArn: string, primaryRegion: string, region: string): string {
+    return primaryRegion === region
         ? primaryArn
-        : primaryArn.replace(
-              `:secretsmanager:${shardRegion}:`,
-              `:secretsmanager:${warehouseRegion}:`,
-          );
+        : primaryArn.replace(`:secretsmanager:${primaryRegion}:`, `:secretsmanager:${region}:`);
 }
 
 function createCdc(ctx: ShardCdcContext): CdcOutputs {

@@ -708,16 +708,23 @@ describe("deploy-time rules over the stacks", () => {
     it("refuses a secret replica in the secret's own region if it comes back", async () => {
         const run = await runOf("prod");
         const rules = rule("secret-replica-region");
-        // The us-east shard is in the warehouse region: its secret has no replica.
-        assert.strictEqual(find(run, "us-east-credentials").inputs.replicas, undefined);
+        // The us-east shard is in the warehouse region: its secret's one replica is in its
+        // recovery region.
+        assert.deepStrictEqual(find(run, "us-east-credentials").inputs.replicas, [
+            {
+                region: "us-west-1",
+                kmsKeyId: "arn:aws:kms:us-west-1:123456789012:key/us-east-recovery-key",
+            },
+        ]);
         assert.deepStrictEqual(evaluatePolicies(run.resources, rules).violations, []);
-        find(run, "us-east-credentials").inputs.replicas = [
-            { region: "us-east-1", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/warehouse" },
-        ];
+        find(run, "us-east-credentials").inputs.replicas.push({
+            region: "us-east-1",
+            kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/warehouse",
+        });
         assert.deepStrictEqual(
             evaluatePolicies(run.resources, rules).violations.map((v) => v.message),
             [
-                'us-east-credentials: replicas[0].region is "us-east-1", the secret\'s own region; AWS accepts replicas in other regions only.',
+                'us-east-credentials: replicas[1].region is "us-east-1", the secret\'s own region; AWS accepts replicas in other regions only.',
             ],
         );
     });

@@ -402,6 +402,7 @@ describe("the components' outputs", () => {
             "proxyEndpoint",
             "readerEndpoint",
             "readerName",
+            "recoveryCredentialsSecretArn",
             "recoveryReaderEndpoint",
             "routeTableId",
             "securityGroupId",
@@ -424,6 +425,7 @@ describe("the components' outputs", () => {
             "kmsKeyArn",
             "prerequisites",
             "redshiftWorkgroupName",
+            "replicationStateRuleName",
             "replicationSubnetGroupId",
             "routeTableId",
             "vpcId",
@@ -456,7 +458,8 @@ describe("a program of its own that imports the library (examples/library-consum
                 .sort(),
             ["geoshard:index:RegionalShard::orders", "geoshard:index:Warehouse::analytics"],
         );
-        assert.strictEqual(run.resources.length, 120);
+        // With the warehouse's replication state rule, its target and its topic's policy.
+        assert.strictEqual(run.resources.length, 123);
         assert.deepStrictEqual(
             [run.outputs.writer, run.outputs.reader, run.outputs.lake],
             [

@@ -38,10 +38,11 @@ describe("offline plan of a split environment", () => {
             out,
             /^ {2}cdc {7}us-west-1 -> DMS Serverless geoshard-prod-us-west-cdc in us-east-1 \(over peering, TLS\) -> Kinesis geoshard-prod-us-west-cdc -> Firehose -> s3:\/\/geoshard-prod-warehouse-lake-123456789012\/cdc\//m,
         );
-        assert.match(out, /^Total: 221 resources$/m);
+        // Each shard's recovery copy has a topic policy and an RDS event subscription.
+        assert.match(out, /^Total: 225 resources$/m);
         assert.match(
             out,
-            /^Policy pack geoshard: \d+ policies over 221 resources: 0 violations \(0 mandatory\)$/m,
+            /^Policy pack geoshard: \d+ policies over 225 resources: 0 violations \(0 mandatory\)$/m,
         );
         assert.doesNotMatch(out, /^ {2}global /m, "a shards stack exports no global output");
     });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { regionLossBudget } from "../components/failoverBudget";
+import { ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
@@ -36,6 +37,8 @@ const recordsOf = (run: ProgramRun, shard: string) =>
         }));
 const dependsOn = (resource: RecordedResource, on: RecordedResource) =>
     resource.dependencies.includes(on.urn);
+const summaryOf = (run: ProgramRun, shard: string) =>
+    (run.outputs.summary as Record<string, ShardSummary>)[shard];
 const violations = (run: ProgramRun, config: PolicyConfig = {}) =>
     evaluatePolicies(run.resources, policies, config).violations.map(
         (v) => `${v.policy}: ${v.message}`,
@@ -341,6 +344,211 @@ describe("region loss: Aurora Global Database", () => {
                 ["ap-northeast-1", "10.100.0.0/16"],
             ],
         );
+    });
+
+    it("replicates the credentials into the recovery region under its key, and names the replica in the shard map", () => {
+        const kms = (region: string, key: string) =>
+            `arn:aws:kms:${region}:123456789012:key/${key}`;
+        const replicas = (shard: string) =>
+            named(prod, `${shard}-credentials`, types.secret).inputs.replicas;
+        // One replica per region, never the secret's own; where the recovery region is the
+        // warehouse region (us-west), the one replica there keeps the warehouse key CDC uses.
+        assert.deepStrictEqual(
+            Object.fromEntries(
+                ["us-east", "us-west", "europe", "asia"].map((s) => [s, replicas(s)]),
+            ),
+            {
+                "us-east": [
+                    { region: "us-west-1", kmsKeyId: kms("us-west-1", "us-east-recovery-key") },
+                ],
+                "us-west": [{ region: "us-east-1", kmsKeyId: kms("us-east-1", "warehouse-key") }],
+                europe: [
+                    { region: "eu-west-1", kmsKeyId: kms("eu-west-1", "europe-recovery-key") },
+                    { region: "us-east-1", kmsKeyId: kms("us-east-1", "warehouse-key") },
+                ],
+                asia: [
+                    {
+                        region: "ap-northeast-1",
+                        kmsKeyId: kms("ap-northeast-1", "asia-recovery-key"),
+                    },
+                    { region: "us-east-1", kmsKeyId: kms("us-east-1", "warehouse-key") },
+                ],
+            },
+        );
+        // Secrets Manager encrypts a replica with the replica region's key on the caller's
+        // behalf: the recovery key leaves its use to IAM in this account.
+        const recoveryKey = JSON.parse(
+            named(prod, "us-east-recovery-key", types.key).inputs.policy,
+        );
+        assert.deepStrictEqual(recoveryKey.Statement[0], {
+            Sid: "AccountAdministersKey",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:root" },
+            Action: "kms:*",
+            Resource: "*",
+        });
+        const shardMap = prod.outputs.shardMap as any;
+        assert.deepStrictEqual(
+            ["us-east", "europe"].map((s) => [
+                shardMap.shards[s].credentialsSecretArn,
+                shardMap.shards[s].recoveryCredentialsSecretArn,
+            ]),
+            [
+                [
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:geoshard-prod-us-east-master-credentials-AbCdEf",
+                    "arn:aws:secretsmanager:us-west-1:123456789012:secret:geoshard-prod-us-east-master-credentials-AbCdEf",
+                ],
+                [
+                    "arn:aws:secretsmanager:eu-west-2:123456789012:secret:geoshard-prod-europe-master-credentials-AbCdEf",
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:geoshard-prod-europe-master-credentials-AbCdEf",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(summaryOf(prod, "us-west").credentials, {
+            secret: "geoshard-prod-us-west-master-credentials",
+            replicas: [{ region: "us-east-1", key: "warehouse" }],
+        });
+        assert.deepStrictEqual(summaryOf(prod, "asia").credentials.replicas, [
+            { region: "ap-northeast-1", key: "recovery" },
+            { region: "us-east-1", key: "warehouse" },
+        ]);
+    });
+
+    it("reports the secondary's cluster events, global failovers among them, into the recovery topic", () => {
+        const subscription = named(prod, "europe-recovery-events", types.eventSubscription);
+        assert.strictEqual(subscription.region, "eu-west-1");
+        assert.deepStrictEqual(subscription.inputs, {
+            name: "geoshard-prod-europe-recovery-events",
+            snsTopic: "arn:aws:sns:eu-west-1:123456789012:geoshard-prod-europe-recovery-alarms",
+            sourceType: "db-cluster",
+            sourceIds: ["europe-recovery-cluster-id"],
+            eventCategories: [
+                "failover",
+                "failure",
+                "global-failover",
+                "maintenance",
+                "notification",
+            ],
+            enabled: true,
+            tags: {
+                Name: "geoshard-prod-europe-recovery-events",
+                environment: "prod",
+                shard: "europe",
+                role: "alarms",
+                "recovery-of": "eu-west-2",
+                residency: "eu",
+            },
+        });
+        // The topic admits RDS events and alarms of this account; its key admits them too.
+        const policy = named(prod, "europe-recovery-alarms-policy", types.topicPolicy);
+        assert.strictEqual(policy.region, "eu-west-1");
+        const topic = "arn:aws:sns:eu-west-1:123456789012:geoshard-prod-europe-recovery-alarms";
+        assert.deepStrictEqual(JSON.parse(policy.inputs.policy).Statement[1], {
+            Sid: "AlarmsAndRdsEventsPublish",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"] },
+            Action: "sns:Publish",
+            Resource: topic,
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        });
+        assert.strictEqual(JSON.parse(policy.inputs.policy).Statement.length, 2);
+        const key = JSON.parse(named(prod, "europe-recovery-key", types.key).inputs.policy);
+        assert.deepStrictEqual(
+            key.Statement.map((st: any) => [st.Sid, st.Principal.Service]),
+            [
+                ["AccountAdministersKey", undefined],
+                ["CloudWatchLogsEncryptsOwnLogs", "logs.eu-west-1.amazonaws.com"],
+                [
+                    "AlarmsAndRdsEventsPublishToEncryptedTopics",
+                    ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"],
+                ],
+            ],
+        );
+        assert.deepStrictEqual(summaryOf(prod, "europe").eventRoutes[2], {
+            region: "eu-west-1",
+            source: "RDS db-cluster (recovery)",
+            events: ["failover", "failure", "global-failover", "maintenance", "notification"],
+            topic: "geoshard-prod-europe-recovery-alarms",
+        });
+    });
+
+    it("sends every CDC replication's state changes to the warehouse topic, which admits that rule alone", () => {
+        const rule = named(
+            prod,
+            "warehouse-replication-state",
+            "aws:cloudwatch/eventRule:EventRule",
+        );
+        assert.strictEqual(rule.region, "us-east-1");
+        assert.deepStrictEqual(
+            { ...rule.inputs, eventPattern: JSON.parse(rule.inputs.eventPattern) },
+            {
+                name: "geoshard-prod-warehouse-replication-state",
+                description: "State changes of the geoshard CDC replications (DMS Serverless)",
+                eventPattern: {
+                    source: ["aws.dms"],
+                    "detail-type": ["DMS Replication State Change"],
+                },
+                tags: {
+                    Name: "geoshard-prod-warehouse-replication-state",
+                    environment: "prod",
+                    shard: "warehouse",
+                    role: "alarms",
+                },
+            },
+        );
+        const ruleArn =
+            "arn:aws:events:us-east-1:123456789012:rule/geoshard-prod-warehouse-replication-state";
+        const topic = "arn:aws:sns:us-east-1:123456789012:geoshard-prod-warehouse-alarms";
+        const target = named(
+            prod,
+            "warehouse-replication-state-alarms",
+            "aws:cloudwatch/eventTarget:EventTarget",
+        );
+        assert.deepStrictEqual(target.inputs, {
+            rule: "geoshard-prod-warehouse-replication-state",
+            arn: topic,
+        });
+        const statements = JSON.parse(
+            named(prod, "warehouse-alarms-policy", types.topicPolicy).inputs.policy,
+        ).Statement;
+        assert.deepStrictEqual(
+            statements.map((st: any) => st.Sid),
+            ["AccountManagesTopic", "AlarmsAndRdsEventsPublish", "EventBridgeRulesPublish"],
+        );
+        assert.deepStrictEqual(statements[2], {
+            Sid: "EventBridgeRulesPublish",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topic,
+            Condition: { ArnEquals: { "aws:SourceArn": [ruleArn] } },
+        });
+        // The warehouse key admits EventBridge for the topic it encrypts; a shard's key does not.
+        const keyStatements = (name: string) =>
+            JSON.parse(named(prod, name, types.key).inputs.policy).Statement;
+        assert.deepStrictEqual(
+            keyStatements("warehouse-key").find(
+                (st: any) => st.Sid === "EventBridgePublishesToEncryptedTopics",
+            ),
+            {
+                Sid: "EventBridgePublishesToEncryptedTopics",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+            },
+        );
+        assert.ok(
+            !JSON.stringify(keyStatements("us-east-key")).includes("events.amazonaws.com"),
+            "least privilege: only the warehouse key",
+        );
+        assert.deepStrictEqual(summaryOf(prod, "asia").eventRoutes.at(-1), {
+            region: "us-east-1",
+            source: "EventBridge rule geoshard-prod-warehouse-replication-state",
+            events: ["DMS Replication State Change"],
+            topic: "geoshard-prod-warehouse-alarms",
+        });
     });
 
     it("passes the policy pack, and states a region-loss budget that meets the reference", () => {

@@ -42,6 +42,20 @@ export const auroraInstanceParameters = [
     { name: "log_lock_waits", value: "1" },
 ] as const;
 
+/**
+ * The RDS event categories a shard's Aurora clusters report, home and recovery: failovers within
+ * a region, and a global database's switchovers and failovers (`global-failover`, RDS-EVENT-0181
+ * to 0187, 0238 to 0241, and 0397 once the global writer endpoint points at the new primary).
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
+ */
+export const auroraClusterEventCategories = [
+    "failover",
+    "failure",
+    "global-failover",
+    "maintenance",
+    "notification",
+] as const;
+
 export interface AuroraTierArgs extends DatabaseTierArgs {
     readonly storageType: AuroraStorageType;
     /** Alarm when the cluster volume passes this size. */
@@ -320,7 +334,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             {
                 sourceType: "db-cluster",
                 sourceIds: [cluster.id],
-                categories: ["failover", "failure", "maintenance", "notification"],
+                categories: [...auroraClusterEventCategories],
             },
             {
                 sourceType: "db-instance",

@@ -23,8 +23,9 @@ import { instanceDefaults, OperationSettings } from "../defaults";
 import { AuroraStorageType, Engine, parameterFamily } from "../engines";
 import { postgresSecurityGroup, privateNetwork } from "../network";
 import { placeInstances } from "../placement";
-import { customerKey } from "../security";
+import { alarmTopicPolicy, customerKey } from "../security";
 import {
+    auroraClusterEventCategories,
     auroraClusterSettings,
     auroraInstanceParameters,
     auroraInstanceSettings,
@@ -88,6 +89,15 @@ export interface Recovery {
     readonly instances: readonly TierInstance[];
     /** CloudWatch names of the recovery region's alarms. */
     readonly alarms: readonly string[];
+    /** The recovery region's customer managed key: the copy's storage, logs, topic, secret replica. */
+    readonly keyArn: pulumi.Output<string>;
+    /** The recovery region's alarm topic, which its alarms and RDS events notify. */
+    readonly alarmTopicArn: pulumi.Output<string>;
+    /** The recovery region's RDS event subscriptions: what they watch, into the recovery topic. */
+    readonly events: readonly {
+        readonly sourceType: string;
+        readonly categories: readonly string[];
+    }[];
     /** The recovery network, for the warehouse to peer with. */
     readonly network: {
         readonly vpcId: pulumi.Output<string>;
@@ -159,6 +169,12 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
         },
         opts,
     );
+    // Its alarms and the secondary's RDS events publish here, as in the home region.
+    new aws.sns.TopicPolicy(
+        `${name}-recovery-alarms-policy`,
+        { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, args.accountId, args.partition) },
+        opts,
+    );
     for (const email of args.operations.alarmEmails) {
         new aws.sns.TopicSubscription(
             `${name}-recovery-alarms-${email}`,
@@ -195,9 +211,30 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
     };
     const built =
         args.engine === "aurora-postgresql" ? auroraSecondary(common) : postgresReplica(common);
+    for (const events of built.events) {
+        new aws.rds.EventSubscription(
+            `${name}-recovery-events`,
+            {
+                name: identifier("events"),
+                snsTopic: topic.arn,
+                sourceType: events.sourceType,
+                sourceIds: [...events.sourceIds],
+                eventCategories: [...events.categories],
+                enabled: true,
+                tags: tags("alarms", "events"),
+            },
+            opts,
+        );
+    }
     return {
         region: args.region,
         ...built,
+        events: built.events.map((e) => ({
+            sourceType: e.sourceType,
+            categories: [...e.categories],
+        })),
+        keyArn: key.arn,
+        alarmTopicArn: topic.arn,
         alarms: alarmNames,
         promoted: args.promoted,
         network: {
@@ -208,6 +245,19 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
         },
     };
 }
+
+/** What the engine's half of a recovery copy builds; `createRecovery` adds the rest. */
+type Built = Omit<
+    Recovery,
+    "region" | "alarms" | "promoted" | "network" | "keyArn" | "alarmTopicArn" | "events"
+> & {
+    /** RDS event subscriptions to create in the recovery region, into its topic. */
+    readonly events: readonly {
+        readonly sourceType: string;
+        readonly sourceIds: readonly pulumi.Input<string>[];
+        readonly categories: readonly string[];
+    }[];
+};
 
 interface Common {
     readonly args: RecoveryArgs;
@@ -238,7 +288,7 @@ interface Common {
  * - the secondary is created after the home writer exists, and takes no final snapshot: its
  *   data is the home cluster's.
  */
-function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promoted" | "network"> {
+function auroraSecondary(c: Common): Built {
     const { args, scope, opts, key } = c;
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
@@ -399,6 +449,16 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         globalWriterEndpoint: global.endpoint,
         readerAddress: instances.length > 0 ? cluster.readerEndpoint : undefined,
         instances,
+        // The secondary's cluster events in its own region, global switchovers and failovers
+        // among them: after a region loss this is the only region left to report them.
+        // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
+        events: [
+            {
+                sourceType: "db-cluster",
+                sourceIds: [cluster.id],
+                categories: [...auroraClusterEventCategories],
+            },
+        ],
     };
 }
 
@@ -408,7 +468,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
  * operator's step (docs/runbooks/region-loss.md).
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
  */
-function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promoted" | "network"> {
+function postgresReplica(c: Common): Built {
     const { args, scope, opts, key } = c;
     const { name } = scope;
     const params = new aws.rds.ParameterGroup(
@@ -480,6 +540,7 @@ function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         treatMissingData: "breaching",
     });
     return {
+        events: [],
         readerAddress: replica.address,
         promotableAddress: replica.address,
         instances: [
