@@ -101,7 +101,8 @@ export interface RegionalShardArgs {
     /** Class of each reader. @default "db.r6g.4xlarge" */
     readonly replicaInstanceClass?: string;
     /**
-     * Readers serving reads, besides the standby: 0 to 14 on Aurora, 0 to 15 on RDS.
+     * Readers serving reads, besides the standby: 0 to 14 on Aurora (0 to 13 with `recovery`:
+     * a global database counts its secondary cluster among Aurora's 15), 0 to 15 on RDS.
      * @default 2
      */
     readonly replicaCount?: number;
