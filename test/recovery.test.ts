@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { regionLossBudget } from "../components/failoverBudget";
-import { ShardSummary } from "../components/regionalShard";
+import { credentialReplicas, ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
@@ -763,6 +763,27 @@ describe("region loss: variations", () => {
                 "The recovery copy of an EU-resident shard is in us-east-2, outside the EU; recover into one of eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3.",
             ],
         );
+    });
+});
+
+describe("credential replicas", () => {
+    it("puts one replica in each other region: the recovery region's key, the warehouse's in its region", () => {
+        const warehouse = { region: "us-east-1", kmsKeyArn: "warehouse-key" };
+        const recovery = (region: string) => ({ region, keyArn: `${region}-key` });
+        assert.deepStrictEqual(credentialReplicas("eu-west-2", warehouse, recovery("eu-west-1")), [
+            { region: "eu-west-1", kmsKeyId: "eu-west-1-key" },
+            { region: "us-east-1", kmsKeyId: "warehouse-key" },
+        ]);
+        assert.deepStrictEqual(credentialReplicas("us-west-1", warehouse, recovery("us-east-1")), [
+            { region: "us-east-1", kmsKeyId: "warehouse-key" },
+        ]);
+        assert.deepStrictEqual(credentialReplicas("us-east-1", warehouse, recovery("us-west-1")), [
+            { region: "us-west-1", kmsKeyId: "us-west-1-key" },
+        ]);
+        assert.deepStrictEqual(credentialReplicas("us-east-1", warehouse, undefined), []);
+        assert.deepStrictEqual(credentialReplicas("eu-west-2", undefined, recovery("eu-west-1")), [
+            { region: "eu-west-1", kmsKeyId: "eu-west-1-key" },
+        ]);
     });
 });
 
