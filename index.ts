@@ -11,7 +11,7 @@ import { chooseAzs } from "./components/placement";
 import { RegionalShard, RegionalShardArgs, ShardSummary } from "./components/regionalShard";
 import { mappedCity, regionPlace, ShardMap } from "./components/shardMap";
 import { WarehouseLink } from "./components/shardCdc";
-import { Warehouse } from "./components/warehouse";
+import { replicationStateRoute, Warehouse } from "./components/warehouse";
 import { loadConfig } from "./config/load";
 import { protectedEnvironments, ShardConfig, StackConfig } from "./config/schema";
 
@@ -78,6 +78,8 @@ export = async (): Promise<Record<string, unknown>> => {
         replicationSubnetGroupId: global.exported.warehouse.replicationSubnetGroupId,
         dmsSecurityGroupId: global.exported.warehouse.dmsSecurityGroupId,
         alarmTopicArn: global.exported.warehouse.alarmTopicArn,
+        // The environment's warehouse, here or in its global stack, has the rule.
+        replicationStateRule: replicationStateRoute(config.environment),
         readyForReplication: global.readyForReplication,
     };
     const dns = {
@@ -428,7 +430,7 @@ function shardMapOf(
         return pulumi
             .all([
                 shard.port,
-                shard.credentialsSecretArn,
+                pulumi.all([shard.credentialsSecretArn, shard.recoveryCredentialsSecretArn]),
                 shard.writerEndpoint,
                 shard.readerEndpoint,
                 shard.proxyEndpoint,
@@ -439,7 +441,7 @@ function shardMapOf(
             .apply(
                 ([
                     port,
-                    credentialsSecretArn,
+                    [credentialsSecretArn, recoveryCredentialsSecretArn],
                     writer,
                     reader,
                     proxy,
@@ -454,6 +456,7 @@ function shardMapOf(
                         reader: shard.readerName,
                         port,
                         credentialsSecretArn,
+                        ...(recoveryCredentialsSecretArn ? { recoveryCredentialsSecretArn } : {}),
                         region,
                         cities,
                         engine,

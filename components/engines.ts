@@ -61,6 +61,25 @@ export const maxReaders: Readonly<Record<Engine, number>> = {
 };
 
 /**
+ * An Aurora global database: the reader instances of the primary cluster plus the secondary
+ * clusters may not exceed 15; each secondary takes one replica from the primary. AWS refuses the
+ * last reader or secondary beyond it while `pulumi up` runs.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attaching.html
+ * ("The total number of reader instances in the primary DB cluster plus the number of secondary
+ * clusters can't exceed 15.")
+ */
+export const auroraGlobalReaderLimit = 15;
+
+/**
+ * Readers besides the standby an Aurora shard may have beside `secondaries` recovery clusters:
+ * the global database's limit, less the standby (a reader too) and the secondaries. 13 with one
+ * recovery region. (An RDS shard's bound stays `maxReaders`: this limit is Aurora's.)
+ */
+export function maxAuroraReadersWith(secondaries: number): number {
+    return Math.min(maxReaders["aurora-postgresql"], auroraGlobalReaderLimit - 1 - secondaries);
+}
+
+/**
  * The fewest readers a shard may have, on either engine: none, in which case reads go to the
  * writer's side (Aurora's cluster reader endpoint, which includes the standby; RDS's master).
  */

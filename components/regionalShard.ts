@@ -27,7 +27,8 @@ import { postgresSecurityGroup, privateNetwork } from "./network";
 import { peerHomeWithRecovery, RecoveryNetworkSummary } from "./peering";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
-import { createShardCdc, WarehouseLink } from "./shardCdc";
+import { createShardCdc, secretArnIn, WarehouseLink } from "./shardCdc";
+import { replicationStatePattern } from "./warehouse";
 import {
     argumentsMessage,
     checkShardProviderRegions,
@@ -101,7 +102,8 @@ export interface RegionalShardArgs {
     /** Class of each reader. @default "db.r6g.4xlarge" */
     readonly replicaInstanceClass?: string;
     /**
-     * Readers serving reads, besides the standby: 0 to 14 on Aurora, 0 to 15 on RDS.
+     * Readers serving reads, besides the standby: 0 to 14 on Aurora (0 to 13 with `recovery`:
+     * a global database counts its secondary cluster among Aurora's 15), 0 to 15 on RDS.
      * @default 2
      */
     readonly replicaCount?: number;
@@ -247,7 +249,10 @@ export interface ShardSummary {
     readonly allocatedStorageGiB?: number;
     /** The shard's data in GiB, where it is stated (`storageGiB`). */
     readonly storageGiB?: number;
-    /** Aurora: whether the standby's cache is kept warm (apg_ccm_enabled). */
+    /**
+     * Aurora: whether the standby's cache is kept warm (apg_ccm_enabled): always, in the home
+     * cluster; a recovery region's secondary cluster goes without (AWS does not support it there).
+     */
     readonly clusterCacheManagement?: boolean;
     readonly backupRetentionDays: number;
     readonly instances: readonly InstanceSummary[];
@@ -278,6 +283,30 @@ export interface ShardSummary {
         /** The path between the home and recovery networks, and the zone's associations. */
         readonly network: RecoveryNetworkSummary;
     };
+    /** The credentials secret and the regions it is replicated to, with whose key. */
+    readonly credentials: {
+        readonly secret: string;
+        readonly replicas: readonly {
+            readonly region: string;
+            readonly key: "recovery" | "warehouse";
+        }[];
+    };
+    /**
+     * Every route by which the shard's state changes reach an operator: its RDS event
+     * subscriptions (home and recovery) and the warehouse's rule on CDC replication states.
+     */
+    readonly eventRoutes: readonly EventRoute[];
+}
+
+/** One way events reach an alarm topic. */
+export interface EventRoute {
+    readonly region: string;
+    /** `RDS db-cluster`, `RDS db-instance`, or `EventBridge rule <name>`. */
+    readonly source: string;
+    /** The event categories, or the event's detail type. */
+    readonly events: readonly string[];
+    /** The SNS topic, by name. */
+    readonly topic: string;
 }
 
 /**
@@ -305,6 +334,11 @@ export class RegionalShard extends pulumi.ComponentResource {
     public readonly kmsKeyArn: pulumi.Output<string>;
     /** Secrets Manager secret holding the master credentials as JSON. */
     public readonly credentialsSecretArn: pulumi.Output<string>;
+    /**
+     * The secret's replica in the recovery region, under the recovery region's key: the
+     * credentials to use there once the home region is lost. Undefined without a recovery region.
+     */
+    public readonly recoveryCredentialsSecretArn?: pulumi.Output<string>;
     public readonly vpcId: pulumi.Output<string>;
     public readonly subnetIds: pulumi.Output<string>[];
     public readonly securityGroupId: pulumi.Output<string>;
@@ -519,14 +553,18 @@ export class RegionalShard extends pulumi.ComponentResource {
         // The credentials, with the name that follows a failover: the proxy, an operator and
         // DMS all connect through it. With a recovery region that is the global writer
         // endpoint (or, once an RDS copy is promoted, the copy), so DMS follows a region move.
-        const { secret, value: secretValue } = this.createCredentialsSecret(scope, args.warehouse, {
-            username: instanceDefaults.masterUsername,
-            password: password.result,
-            engine: "postgres",
-            host: sourceHost,
-            port: postgresPort,
-            dbname: instanceDefaults.databaseName,
-        });
+        const { secret, value: secretValue } = this.createCredentialsSecret(
+            scope,
+            credentialReplicas(args.region, args.warehouse, recovery),
+            {
+                username: instanceDefaults.masterUsername,
+                password: password.result,
+                engine: "postgres",
+                host: sourceHost,
+                port: postgresPort,
+                dbname: instanceDefaults.databaseName,
+            },
+        );
         tier.events.forEach((events, i) => {
             const what = i === 0 ? "events" : "instance-events";
             new aws.rds.EventSubscription(
@@ -643,6 +681,9 @@ export class RegionalShard extends pulumi.ComponentResource {
         this.port = pulumi.output(tier.port);
         this.kmsKeyArn = key.arn;
         this.credentialsSecretArn = secret.arn;
+        this.recoveryCredentialsSecretArn = recovery
+            ? secret.arn.apply((arn) => secretArnIn(arn, args.region, recovery.region))
+            : undefined;
         this.vpcId = network.vpcId;
         this.subnetIds = network.subnetIds;
         this.securityGroupId = securityGroup.id;
@@ -664,8 +705,9 @@ export class RegionalShard extends pulumi.ComponentResource {
             ...(s.engine === "aurora-postgresql"
                 ? {
                       storageType: s.storageType,
-                      // Off in a global database, where AWS documents it as unsupported.
-                      clusterCacheManagement: args.recovery === undefined,
+                      // On in the home cluster with or without a recovery region: AWS rules
+                      // it out for a global database's secondary clusters only.
+                      clusterCacheManagement: true,
                   }
                 : { allocatedStorageGiB: s.allocatedStorageGiB }),
             ...(args.storageGiB !== undefined ? { storageGiB: args.storageGiB } : {}),
@@ -719,6 +761,40 @@ export class RegionalShard extends pulumi.ComponentResource {
                       },
                   }
                 : {}),
+            credentials: {
+                secret: identifier("master-credentials"),
+                replicas: credentialReplicas(args.region, args.warehouse, recovery).map((r) => ({
+                    region: r.region,
+                    key:
+                        r.region === recovery?.region && r.region !== args.warehouse?.region
+                            ? "recovery"
+                            : "warehouse",
+                })),
+            },
+            eventRoutes: [
+                ...tier.events.map((e) => ({
+                    region: args.region,
+                    source: `RDS ${e.sourceType}`,
+                    events: [...e.categories],
+                    topic: identifier("alarms"),
+                })),
+                ...(recovery?.events ?? []).map((e) => ({
+                    region: recovery!.region,
+                    source: `RDS ${e.sourceType} (recovery)`,
+                    events: [...e.categories],
+                    topic: identifier("recovery-alarms"),
+                })),
+                ...(args.warehouse?.replicationStateRule
+                    ? [
+                          {
+                              region: args.warehouse.region,
+                              source: `EventBridge rule ${args.warehouse.replicationStateRule.name}`,
+                              events: [...replicationStatePattern["detail-type"]],
+                              topic: args.warehouse.replicationStateRule.topicName,
+                          },
+                      ]
+                    : []),
+            ],
         };
 
         this.registerOutputs({
@@ -731,6 +807,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             port: this.port,
             kmsKeyArn: this.kmsKeyArn,
             credentialsSecretArn: this.credentialsSecretArn,
+            recoveryCredentialsSecretArn: this.recoveryCredentialsSecretArn,
             vpcId: this.vpcId,
             subnetIds: this.subnetIds,
             securityGroupId: this.securityGroupId,
@@ -842,15 +919,13 @@ export class RegionalShard extends pulumi.ComponentResource {
     }
 
     /**
-     * The master credentials as RDS documents them for rotation, encrypted with the shard's key.
-     * CDC reads them in the warehouse region: a replica there, under the warehouse key, unless
-     * the shard is in that region already (Secrets Manager refuses a replica in the secret's
-     * own region: "Invalid replica region").
+     * The master credentials as RDS documents them for rotation, encrypted with the shard's key,
+     * and replicated to `replicas` (`credentialReplicas`).
      * Source: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html
      */
     private createCredentialsSecret(
         scope: ShardScope,
-        warehouse: WarehouseLink | undefined,
+        replicas: readonly SecretReplica[],
         value: Record<string, pulumi.Input<string | number>>,
     ): { secret: aws.secretsmanager.Secret; value: aws.secretsmanager.SecretVersion } {
         const secret = new aws.secretsmanager.Secret(
@@ -860,10 +935,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                 description: `Master credentials of geoshard shard ${scope.name}`,
                 kmsKeyId: scope.key.arn,
                 recoveryWindowInDays: 30,
-                replicas:
-                    warehouse && warehouse.region !== scope.region
-                        ? [{ region: warehouse.region, kmsKeyId: warehouse.kmsKeyArn }]
-                        : undefined,
+                replicas: replicas.length > 0 ? [...replicas] : undefined,
                 tags: scope.tags("credentials"),
             },
             { parent: this },
@@ -875,6 +947,41 @@ export class RegionalShard extends pulumi.ComponentResource {
         );
         return { secret, value: version };
     }
+}
+
+/** One replica of the credentials secret: its region and the key of that region it is under. */
+export interface SecretReplica {
+    readonly region: string;
+    readonly kmsKeyId: pulumi.Input<string>;
+}
+
+/**
+ * Where the credentials secret is replicated, one replica per region, never in the secret's own
+ * region (Secrets Manager refuses it: "Invalid replica region"):
+ * - the recovery region, under the recovery key, so the credentials survive the loss of the
+ *   home region beside the copy they open;
+ * - the warehouse region, under the warehouse key, where CDC reads them. Where the recovery
+ *   region is the warehouse region, that one replica serves both and keeps the warehouse key,
+ *   which CDC's role may use.
+ * A secret replica is encrypted by Secrets Manager on the caller's behalf with the replica
+ * region's key, so the deployer needs kms:GenerateDataKey and kms:Decrypt there, and a reader
+ * kms:Decrypt; both keys leave their use to IAM in this account (`customerKey`).
+ * Sources: https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html,
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ */
+export function credentialReplicas(
+    region: string,
+    warehouse: { readonly region: string; readonly kmsKeyArn: pulumi.Input<string> } | undefined,
+    recovery: { readonly region: string; readonly keyArn: pulumi.Input<string> } | undefined,
+): SecretReplica[] {
+    const replicas: SecretReplica[] = [];
+    if (recovery && recovery.region !== region && recovery.region !== warehouse?.region) {
+        replicas.push({ region: recovery.region, kmsKeyId: recovery.keyArn });
+    }
+    if (warehouse && warehouse.region !== region) {
+        replicas.push({ region: warehouse.region, kmsKeyId: warehouse.kmsKeyArn });
+    }
+    return replicas;
 }
 
 /** What the writer and reader names resolve to (dns.ts builds them), in words for the plan. */

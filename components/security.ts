@@ -13,6 +13,11 @@ export interface CustomerKeyArgs {
     readonly logGroupPrefixes: readonly string[];
     readonly alias: string;
     readonly tags: Record<string, string>;
+    /**
+     * EventBridge publishes to topics the key encrypts (an EventBridge rule targets one).
+     * @default false: only CloudWatch alarms and RDS events publish to the key's topics
+     */
+    readonly eventRules?: boolean;
 }
 
 /**
@@ -83,6 +88,20 @@ export function customerKey(
                         Resource: "*",
                         Condition: { StringEquals: { "aws:SourceAccount": accountId } },
                     },
+                    // EventBridge rules publish to topics the key encrypts: the topic's policy
+                    // names the rules. Source: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+                    ...(args.eventRules
+                        ? [
+                              {
+                                  Sid: "EventBridgePublishesToEncryptedTopics",
+                                  Effect: "Allow",
+                                  Principal: { Service: "events.amazonaws.com" },
+                                  Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                                  Resource: "*",
+                                  Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                              },
+                          ]
+                        : []),
                 ],
             }),
             tags: args.tags,
@@ -91,6 +110,62 @@ export function customerKey(
     );
     new aws.kms.Alias(`${name}-key-alias`, { name: args.alias, targetKeyId: key.keyId }, opts);
     return key;
+}
+
+/**
+ * The policy of an alarm topic: the account manages it and publishes to it; CloudWatch alarms and
+ * RDS event subscriptions of this account publish to it; and each of `rules`, EventBridge rules
+ * by ARN, may publish to it (the rule is named, not just the account: least privilege). The
+ * topic's key must admit the same services (`customerKey`, `eventRules`).
+ * Sources: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Subscribing.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+ */
+export function alarmTopicPolicy(
+    topicArn: pulumi.Input<string>,
+    accountId: pulumi.Input<string>,
+    partition: pulumi.Input<string>,
+    rules: readonly pulumi.Input<string>[] = [],
+): pulumi.Output<string> {
+    return pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountManagesTopic",
+                Effect: "Allow",
+                Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
+                Action: [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                    "sns:Publish",
+                ],
+                Resource: topicArn,
+            },
+            {
+                Sid: "AlarmsAndRdsEventsPublish",
+                Effect: "Allow",
+                Principal: {
+                    Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"],
+                },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+            ...(rules.length > 0
+                ? [
+                      {
+                          Sid: "EventBridgeRulesPublish",
+                          Effect: "Allow",
+                          Principal: { Service: "events.amazonaws.com" },
+                          Action: "sns:Publish",
+                          Resource: topicArn,
+                          Condition: { ArnEquals: { "aws:SourceArn": [...rules] } },
+                      },
+                  ]
+                : []),
+        ],
+    });
 }
 
 /** A trust policy that lets one AWS service assume a role. */

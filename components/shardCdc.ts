@@ -34,9 +34,26 @@ export interface WarehouseLink {
     readonly dmsSecurityGroupId: pulumi.Input<string>;
     /** The warehouse region's alarm topic (alarms notify topics of their own region). */
     readonly alarmTopicArn: pulumi.Input<string>;
+    /**
+     * The EventBridge rule that sends replications' state changes to that topic.
+     * @default - none: a stopped or failed replication is seen through its status only
+     */
+    readonly replicationStateRule?: { readonly name: string; readonly topicName: string };
     /** What a replication needs in place before it starts: the warehouse's API endpoints. */
     readonly readyForReplication: pulumi.Resource[];
 }
+
+/**
+ * The inputs of a CDC replication whose change replaces it (with a full reload) rather than
+ * updating it in place: see `createCdc`.
+ */
+export const replicationReplacedOn = [
+    "tableMappings",
+    "replicationSettings",
+    "computeConfig",
+    "sourceEndpointArn",
+    "targetEndpointArn",
+] as const;
 
 /** The CDC latency (source or target) above which the shard's CDC alarm fires. */
 export const cdcLatencyAlarmSeconds = 300;
@@ -107,13 +124,17 @@ export function createShardCdc(ctx: ShardCdcContext): CdcOutputs {
 
 /** The secret DMS reads: the primary in its own region, else its replica in the warehouse region. */
 export function cdcSecretArn(primaryArn: string, shardRegion: string, warehouseRegion: string) {
-    // A replica's ARN is the primary's with the replica's region.
-    return shardRegion === warehouseRegion
+    return secretArnIn(primaryArn, shardRegion, warehouseRegion);
+}
+
+/**
+ * A secret's ARN in `region`: a replica's ARN is the primary's with the replica's region.
+ * Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/replicate-secrets.html
+ */
+export function secretArnIn(primaryArn: string, primaryRegion: string, region: string): string {
+    return primaryRegion === region
         ? primaryArn
-        : primaryArn.replace(
-              `:secretsmanager:${shardRegion}:`,
-              `:secretsmanager:${warehouseRegion}:`,
-          );
+        : primaryArn.replace(`:secretsmanager:${primaryRegion}:`, `:secretsmanager:${region}:`);
 }
 
 function createCdc(ctx: ShardCdcContext): CdcOutputs {
@@ -295,6 +316,10 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
                 vpcSecurityGroupIds: [warehouse.dmsSecurityGroupId],
                 minCapacityUnits: 2,
                 maxCapacityUnits: 16,
+                // A standby in another AZ: an AZ event would otherwise stop CDC until the AZ is
+                // back. AWS recommends it for CDC and ongoing replication.
+                // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html
+                multiAz: true,
                 kmsKeyId: warehouse.kmsKeyArn,
                 preferredMaintenanceWindow: "sun:05:30-sun:06:30",
             },
@@ -314,9 +339,19 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
         // DMS connects as soon as it starts (Testing Connection): the path to the writer, the
         // writer itself and the secret's value must exist first.
         // Source: https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Serverless.Components.html
+        //
+        // A change to what the replication reads, writes or runs on replaces it instead of
+        // updating it. The provider's update stops a running replication, modifies it and
+        // starts it at once, and the start fails while DMS is still MODIFYING ("is in MODIFYING
+        // state and cannot start"), leaving CDC stopped; the bug is open:
+        // https://github.com/hashicorp/terraform-provider-aws/issues/35650. A new table
+        // selection needs a full reload anyway. The identifiers are fixed, so the old
+        // replication goes first. docs/deploying.md says what an operator sees.
         {
             ...inWarehouse,
             dependsOn: [...network, ...warehouse.readyForReplication, ...ctx.sourceReady],
+            replaceOnChanges: [...replicationReplacedOn],
+            deleteBeforeReplace: true,
         },
     );
 

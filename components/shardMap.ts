@@ -51,6 +51,11 @@ export interface ShardMapEntry {
     readonly port: number;
     /** Secrets Manager ARN of the master credentials. */
     readonly credentialsSecretArn: string;
+    /**
+     * With a recovery region: the credentials' replica there, under that region's key. Read it
+     * in the recovery region once the home region is lost.
+     */
+    readonly recoveryCredentialsSecretArn?: string;
     /** AWS's own names behind `writer` and `reader`; they follow a failover too. */
     readonly endpoints: {
         readonly writer: string;

@@ -13,6 +13,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     checkEngineOnlySettings,
+    checkGlobalReaders,
     Problems,
     readAllowedCidrs,
     readCdc,
@@ -109,6 +110,13 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
             residency,
             problems,
         );
+        if (
+            engineKnown &&
+            settings.engine === "aurora-postgresql" &&
+            !invalid.has("replicaCount")
+        ) {
+            checkGlobalReaders(settings.replicaCount, "replicaCount", "recovery", problems);
+        }
         checkAzs(
             args.recovery.availabilityZones,
             // A region readRecovery refused is reported once, not again for each AZ.

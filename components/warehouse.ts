@@ -8,7 +8,7 @@ import {
     declaredProviderRegion,
     validateWarehouseArgs,
 } from "./validateArgs";
-import { assumableBy, customerKey, denyInsecureTransport } from "./security";
+import { alarmTopicPolicy, assumableBy, customerKey, denyInsecureTransport } from "./security";
 
 export interface WarehouseArgs {
     /** Environment name, used in physical names and tags. */
@@ -116,6 +116,11 @@ export class Warehouse extends pulumi.ComponentResource {
     public readonly redshiftWorkgroupName?: pulumi.Output<string>;
     /** Alarms of the warehouse region (the shards' CDC latency) notify this topic. */
     public readonly alarmTopicArn: pulumi.Output<string>;
+    /**
+     * The EventBridge rule that sends every DMS Serverless replication's state changes (stopped,
+     * failed, running...) in the warehouse region to the alarm topic.
+     */
+    public readonly replicationStateRuleName: pulumi.Output<string>;
     /** The Kinesis and Secrets Manager endpoints a replication needs before it starts. */
     public readonly apiEndpoints: aws.ec2.VpcEndpoint[];
     /** The bucket that receives the lake's server access logs, under `lake/`. */
@@ -305,7 +310,13 @@ export class Warehouse extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+        const stateRule = this.createReplicationStateRule(
+            topic,
+            identity.accountId,
+            partition.partition,
+        );
         this.alarmTopicArn = topic.arn;
+        this.replicationStateRuleName = stateRule.name;
 
         this.vpcId = network.vpcId;
         this.routeTableId = network.routeTableId;
@@ -329,6 +340,7 @@ export class Warehouse extends pulumi.ComponentResource {
             athenaWorkgroupName: this.athenaWorkgroupName,
             redshiftWorkgroupName: this.redshiftWorkgroupName,
             alarmTopicArn: this.alarmTopicArn,
+            replicationStateRuleName: this.replicationStateRuleName,
             apiEndpoints: this.apiEndpoints,
             accessLogBucketName: this.accessLogBucketName,
             prerequisites: this.prerequisites,
@@ -360,6 +372,7 @@ export class Warehouse extends pulumi.ComponentResource {
             replicationSubnetGroupId: this.replicationSubnetGroupId,
             dmsSecurityGroupId: this.dmsSecurityGroupId,
             alarmTopicArn: this.alarmTopicArn,
+            replicationStateRule: replicationStateRoute(this.args.environment),
             readyForReplication: this.apiEndpoints,
         };
     }
@@ -390,7 +403,53 @@ export class Warehouse extends pulumi.ComponentResource {
             logGroupPrefixes: [`/geoshard/${this.args.environment}/`],
             alias: `alias/${names.prefix}-key`,
             tags: this.tags("encryption", "key"),
+            // The replication state rule publishes to the alarm topic this key encrypts.
+            eventRules: true,
         });
+    }
+
+    /**
+     * DMS publishes a serverless replication's state changes to EventBridge as "DMS Replication
+     * State Change" (source `aws.dms`); a replication that stops or fails publishes no CDC
+     * latency, so its alarms alone would sit in INSUFFICIENT_DATA. A rule on the default bus
+     * sends those events to the alarm topic, whose policy admits this rule alone (by ARN) and
+     * whose key admits EventBridge. The rule matches every serverless replication of the account
+     * in this region: the event reference does not document what `resources` holds for
+     * serverless replications, and a filter that missed would drop every event unseen.
+     * Sources: https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-dms.html,
+     * https://docs.aws.amazon.com/dms/latest/userguide/CHAP_EventBridge.html,
+     * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions
+     */
+    private createReplicationStateRule(
+        topic: aws.sns.Topic,
+        accountId: pulumi.Output<string>,
+        partition: pulumi.Output<string>,
+    ): aws.cloudwatch.EventRule {
+        const { name } = this;
+        const rule = new aws.cloudwatch.EventRule(
+            `${name}-replication-state`,
+            {
+                name: replicationStateRuleName(this.args.environment),
+                description: "State changes of the geoshard CDC replications (DMS Serverless)",
+                eventPattern: JSON.stringify(replicationStatePattern),
+                tags: this.tags("alarms", "replication-state"),
+            },
+            { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+            `${name}-replication-state-alarms`,
+            { rule: rule.name, arn: topic.arn },
+            { parent: this },
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-alarms-policy`,
+            {
+                arn: topic.arn,
+                policy: alarmTopicPolicy(topic.arn, accountId, partition, [rule.arn]),
+            },
+            { parent: this },
+        );
+        return rule;
     }
 
     /** The two account-wide roles of `dmsAccountRoles`, for the one stack per account that owns them. */
@@ -778,6 +837,25 @@ function tellOperator(resource: pulumi.Resource, message: string | undefined): v
         told.add(key);
         void pulumi.log.warn(message, resource);
     }
+}
+
+/** The event pattern of DMS Serverless replications' state changes (`createReplicationStateRule`). */
+export const replicationStatePattern = {
+    source: ["aws.dms"],
+    "detail-type": ["DMS Replication State Change"],
+} as const;
+
+/** The warehouse's EventBridge rule on replication state changes, by environment. */
+export function replicationStateRuleName(environment: string): string {
+    return `${warehouseNames(environment).prefix}-replication-state`;
+}
+
+/** The replication state rule of an environment's warehouse and the topic it notifies, by name. */
+export function replicationStateRoute(environment: string): { name: string; topicName: string } {
+    return {
+        name: replicationStateRuleName(environment),
+        topicName: `${warehouseNames(environment).prefix}-alarms`,
+    };
 }
 
 /** The Glue crawler's table level for `cdc/table=<t>/...`: bucket 1, `cdc/` 2, table 3. */

@@ -32,8 +32,10 @@ import {
 import {
     auroraStorageTypes,
     defaultEngineVersions,
+    auroraGlobalReaderLimit,
     Engine,
     engines,
+    maxAuroraReadersWith,
     maxReaders,
     minReaders,
     versionProblem,
@@ -778,6 +780,14 @@ function readShard(
         problems,
     );
     const recovery = readRecovery(shard.dr, `${path}.dr`, engine, region, residency, problems);
+    if (recovery && engine === "aurora-postgresql" && !invalid.has("replicaCount")) {
+        checkGlobalReaders(
+            settings.replicaCount,
+            shard.replicaCount !== undefined ? `${path}.replicaCount` : `${namespace}:replicaCount`,
+            `${path}.dr`,
+            problems,
+        );
+    }
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
     const storageGiB = readDataSize(shard.storageGiB, `${path}.storageGiB`, engine, problems);
     if (storageGiB !== undefined && engine === "postgres") {
@@ -807,6 +817,33 @@ function readShard(
         cidr: parsedCidr,
         recoveryCidr: recovery?.cidr,
     };
+}
+
+/**
+ * An Aurora shard with a recovery region is the primary of a global database, whose primary
+ * readers (the standby and `replicaCount`) plus secondary clusters may not exceed
+ * `auroraGlobalReaderLimit`: with one recovery cluster, at most 13 readers besides the standby.
+ * The shard's own `replicaCount` is named when it states one, else the stack's. The component
+ * checks its own arguments with it too (components/validateArgs.ts).
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attaching.html
+ */
+export function checkGlobalReaders(
+    replicaCount: number,
+    replicaCountPath: string,
+    recoveryPath: string,
+    problems: Problems,
+): void {
+    const max = maxAuroraReadersWith(1);
+    if (replicaCount <= max) {
+        return;
+    }
+    problems.add(
+        replicaCountPath,
+        replicaCount,
+        `is out of range beside ${recoveryPath}; allowed: ${minReaders} to ${max} readers (an ` +
+            `Aurora global database allows ${auroraGlobalReaderLimit} readers in the primary ` +
+            `cluster plus secondary clusters: the standby, ${max} readers and the recovery cluster)`,
+    );
 }
 
 /**

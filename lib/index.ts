@@ -10,6 +10,7 @@
 
 export { RegionalShard } from "../components/regionalShard";
 export type {
+    EventRoute,
     ExistingSubnet,
     InstanceSummary,
     RegionalShardArgs,

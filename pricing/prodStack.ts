@@ -70,10 +70,16 @@ export function prodStackCostInput(): StackCostInput {
         const { storageGiB, ...withoutVolume } = referenceShard(name, region, {
             storageType: "aurora",
             backupRetentionDays: 14,
-            cdc: { warehouseRegion: prodWarehouseRegion },
+            // DMS Serverless runs Multi-AZ, as AWS recommends for CDC.
+            cdc: { warehouseRegion: prodWarehouseRegion, multiAz: true },
             recovery: {
                 region: prodRecoveryRegions[name],
                 instances: [{ instanceClass: "db.r6g.8xlarge" }],
+                // One inter-region peering joins the home and recovery VPCs.
+                networkPath: { peeringConnections: 1, transitGatewayAttachments: 0 },
+                // The credentials' replica in the recovery region, unless that region is the
+                // warehouse's, whose replica CDC prices.
+                ...(prodRecoveryRegions[name] !== prodWarehouseRegion ? { secretReplicas: 1 } : {}),
             },
             alarms: auroraAlarmsPerShard + recoveryAlarmsPerShard,
             healthChecks: recoveryHealthChecksPerShard,
@@ -101,7 +107,7 @@ export function devStackCostInput(): StackCostInput {
             ...shard,
             instances: shard.instances.map((i) => ({ ...i, instanceClass: "db.r6g.large" })),
             backupRetentionDays: 7,
-            recovery: { region: shard.recovery!.region, instances: [] },
+            recovery: { ...shard.recovery!, instances: [] },
         })),
     };
 }

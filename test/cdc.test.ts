@@ -211,18 +211,36 @@ describe("CDC under mocks", () => {
             "aws:dms/replicationConfig:ReplicationConfig",
             "asia-cdc-replication",
         );
-        assert.deepStrictEqual(
-            pick(asia.inputs.computeConfig, [
-                "replicationSubnetGroupId",
-                "vpcSecurityGroupIds",
-                "kmsKeyId",
-            ]),
-            {
-                replicationSubnetGroupId: "geoshard-prod-warehouse-dms",
-                vpcSecurityGroupIds: ["warehouse-dms-sg-id"],
-                kmsKeyId: `arn:aws:kms:us-east-1:${mockAccountId}:key/warehouse-key`,
-            },
-        );
+        // The whole compute config, Multi-AZ as AWS recommends for CDC.
+        assert.deepStrictEqual(asia.inputs.computeConfig, {
+            replicationSubnetGroupId: "geoshard-prod-warehouse-dms",
+            vpcSecurityGroupIds: ["warehouse-dms-sg-id"],
+            minCapacityUnits: 2,
+            maxCapacityUnits: 16,
+            multiAz: true,
+            kmsKeyId: `arn:aws:kms:us-east-1:${mockAccountId}:key/warehouse-key`,
+            preferredMaintenanceWindow: "sun:05:30-sun:06:30",
+        });
+        // A change to what it reads, writes or runs on replaces it, the old one first (its
+        // identifiers are fixed): the provider's in-place update fails on a running
+        // replication (hashicorp/terraform-provider-aws#35650).
+        for (const replication of replications) {
+            assert.deepStrictEqual(
+                [replication.options.replaceOnChanges, replication.options.deleteBeforeReplace],
+                [
+                    [
+                        "tableMappings",
+                        "replicationSettings",
+                        "computeConfig",
+                        "sourceEndpointArn",
+                        "targetEndpointArn",
+                    ],
+                    true,
+                ],
+                replication.name,
+            );
+            assert.deepStrictEqual(replication.options.ignoreChanges, [], replication.name);
+        }
         // DMS connects as it starts: the network path and the API endpoints come first.
         for (const [type, name] of [
             ["aws:ec2/vpcEndpoint:VpcEndpoint", "warehouse-kinesis-streams-endpoint"],

@@ -689,6 +689,11 @@ describe("config validation: both ends of every documented range", () => {
     const auroraReaders =
         "readers (Aurora allows 15 replicas per cluster, one of them the standby)";
     const rdsReaders = "readers (RDS allows 15 read replicas per source)";
+    const dr = { region: "us-west-1", vpcCidr: "10.11.0.0/16", instances: 1 };
+    const globalReaders =
+        "is out of range beside geoshard:shards[0].dr; allowed: 0 to 13 readers (an Aurora " +
+        "global database allows 15 readers in the primary cluster plus secondary clusters: the " +
+        "standby, 13 readers and the recovery cluster)";
     const ends: {
         name: string;
         settings?: Record<string, unknown>;
@@ -718,6 +723,27 @@ describe("config validation: both ends of every documented range", () => {
             problems: [
                 `geoshard:shards[0].replicaCount: -1 is out of range; allowed: 0 to 14 ${auroraReaders}`,
             ],
+        },
+        {
+            name: "13 readers on Aurora beside a recovery region",
+            shards: onEngine("aurora-postgresql", { replicaCount: 13, dr }),
+            problems: [],
+        },
+        {
+            name: "14 readers on Aurora beside a recovery region",
+            shards: onEngine("aurora-postgresql", { replicaCount: 14, dr }),
+            problems: [`geoshard:shards[0].replicaCount: 14 ${globalReaders}`],
+        },
+        {
+            name: "14 readers stack-wide, inherited by an Aurora shard with a recovery region",
+            settings: { replicaCount: "14" },
+            shards: onEngine("aurora-postgresql", { dr }),
+            problems: [`geoshard:replicaCount: 14 ${globalReaders}`],
+        },
+        {
+            name: "14 readers on RDS beside a recovery region: the Aurora limit does not apply",
+            shards: onEngine("postgres", { replicaCount: 14, dr }),
+            problems: [],
         },
         {
             name: "0 readers on RDS",

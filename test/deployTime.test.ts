@@ -502,6 +502,109 @@ describe("deploy-time rules, one AWS rule at a time", () => {
         });
     });
 
+    it("global-cluster-from-source: no encryption or database name beside a source cluster", () => {
+        const global = (inputs: Record<string, any>) =>
+            declared("aws:rds/globalCluster:GlobalCluster", {
+                globalClusterIdentifier: "geoshard-prod-europe-global",
+                engine: "aurora-postgresql",
+                engineVersion: "17.7",
+                forceDestroy: true,
+                deletionProtection: true,
+                ...inputs,
+            });
+        const source = "arn:aws:rds:eu-west-2:123456789012:cluster:geoshard-prod-europe-cluster";
+        assert.deepStrictEqual(
+            messages("global-cluster-from-source", global({ sourceDbClusterIdentifier: source })),
+            [],
+            "engine and version may stay: provider 6.14 leaves them out of the create",
+        );
+        assert.deepStrictEqual(
+            messages("global-cluster-from-source", global({ storageEncrypted: true })),
+            [],
+            "a new, empty global cluster states its encryption",
+        );
+        assert.deepStrictEqual(
+            messages(
+                "global-cluster-from-source",
+                global({
+                    sourceDbClusterIdentifier: source,
+                    storageEncrypted: true,
+                    databaseName: "geoshard",
+                }),
+            ),
+            [
+                "subject: storageEncrypted is true beside sourceDbClusterIdentifier; AWS accepts no storageEncrypted on a global cluster made from an existing cluster, which takes it from that cluster.",
+                'subject: databaseName is "geoshard" beside sourceDbClusterIdentifier; AWS accepts no databaseName on a global cluster made from an existing cluster, which takes it from that cluster.',
+            ],
+        );
+    });
+
+    it("aurora-global-reader-limit: primary readers plus secondaries, at most 15", () => {
+        const home = declared(
+            "aws:rds/cluster:Cluster",
+            { clusterIdentifier: "geoshard-prod-europe-cluster" },
+            { name: "home" },
+        );
+        const global = declared(
+            "aws:rds/globalCluster:GlobalCluster",
+            {
+                globalClusterIdentifier: "geoshard-prod-europe-global",
+                sourceDbClusterIdentifier:
+                    "arn:aws:rds:eu-west-2:123456789012:cluster:geoshard-prod-europe-cluster",
+            },
+            { name: "global" },
+        );
+        const secondary = (n: number) =>
+            declared(
+                "aws:rds/cluster:Cluster",
+                {
+                    clusterIdentifier: `geoshard-prod-europe-recovery-${n}-cluster`,
+                    globalClusterIdentifier: "global-id",
+                },
+                { name: `secondary-${n}`, region: "eu-west-1", dependencies: [global] },
+            );
+        // Home instances name the cluster by its identifier, or take its id as an input.
+        const instances = (count: number) =>
+            Array.from({ length: count }, (_, i) =>
+                i % 2 === 0
+                    ? declared(
+                          "aws:rds/clusterInstance:ClusterInstance",
+                          { clusterIdentifier: "geoshard-prod-europe-cluster" },
+                          { name: `home-${i}` },
+                      )
+                    : declared(
+                          "aws:rds/clusterInstance:ClusterInstance",
+                          { clusterIdentifier: "home-id" },
+                          { name: `home-${i}`, dependencies: [home] },
+                      ),
+            );
+        // The secondary's own instance counts toward neither side.
+        const recoveryInstance = declared(
+            "aws:rds/clusterInstance:ClusterInstance",
+            { clusterIdentifier: "geoshard-prod-europe-recovery-1-cluster" },
+            { name: "recovery-1", region: "eu-west-1" },
+        );
+        const stack = (homeInstances: number, secondaries: number) =>
+            messages(
+                "aurora-global-reader-limit",
+                home,
+                global,
+                recoveryInstance,
+                ...instances(homeInstances),
+                ...Array.from({ length: secondaries }, (_, i) => secondary(i + 1)),
+            );
+        // A writer, 14 readers (the standby among them) and one secondary: 15.
+        assert.deepStrictEqual(stack(15, 1), []);
+        assert.deepStrictEqual(stack(16, 0), [], "no secondary yet");
+        assert.deepStrictEqual(stack(16, 1), [
+            "global: its primary cluster home has 15 readers (16 instances, one the writer) and 1 secondary clusters, 16 in all; AWS accepts at most 15: remove readers or secondaries.",
+        ]);
+        assert.deepStrictEqual(stack(14, 2), []);
+        assert.deepStrictEqual(stack(15, 2), [
+            "global: its primary cluster home has 14 readers (15 instances, one the writer) and 2 secondary clusters, 16 in all; AWS accepts at most 15: remove readers or secondaries.",
+        ]);
+    });
+
     it("s3-access-log-target-encryption: SSE-S3 on a log target, never SSE-KMS", () => {
         const logs = declared("aws:s3/bucket:Bucket", { bucket: "logs" }, { name: "logs" });
         const lake = declared("aws:s3/bucket:Bucket", { bucket: "lake" }, { name: "lake" });
@@ -605,16 +708,23 @@ describe("deploy-time rules over the stacks", () => {
     it("refuses a secret replica in the secret's own region if it comes back", async () => {
         const run = await runOf("prod");
         const rules = rule("secret-replica-region");
-        // The us-east shard is in the warehouse region: its secret has no replica.
-        assert.strictEqual(find(run, "us-east-credentials").inputs.replicas, undefined);
+        // The us-east shard is in the warehouse region: its secret's one replica is in its
+        // recovery region.
+        assert.deepStrictEqual(find(run, "us-east-credentials").inputs.replicas, [
+            {
+                region: "us-west-1",
+                kmsKeyId: "arn:aws:kms:us-west-1:123456789012:key/us-east-recovery-key",
+            },
+        ]);
         assert.deepStrictEqual(evaluatePolicies(run.resources, rules).violations, []);
-        find(run, "us-east-credentials").inputs.replicas = [
-            { region: "us-east-1", kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/warehouse" },
-        ];
+        find(run, "us-east-credentials").inputs.replicas.push({
+            region: "us-east-1",
+            kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/warehouse",
+        });
         assert.deepStrictEqual(
             evaluatePolicies(run.resources, rules).violations.map((v) => v.message),
             [
-                'us-east-credentials: replicas[0].region is "us-east-1", the secret\'s own region; AWS accepts replicas in other regions only.',
+                'us-east-credentials: replicas[1].region is "us-east-1", the secret\'s own region; AWS accepts replicas in other regions only.',
             ],
         );
     });
@@ -662,5 +772,43 @@ describe("deploy-time rules over the stacks", () => {
         );
         delete master.inputs.availabilityZone;
         assert.deepStrictEqual(evaluatePolicies([...run.resources, master], rules).violations, []);
+    });
+
+    it("refuses encryption stated on a global cluster made from the home cluster if it comes back", async () => {
+        const run = await runOf("prod");
+        const rules = rule("global-cluster-from-source");
+        const global = find(run, "us-east-global");
+        assert.strictEqual(global.inputs.storageEncrypted, undefined);
+        assert.strictEqual(global.inputs.databaseName, undefined);
+        assert.deepStrictEqual(evaluatePolicies(run.resources, rules).violations, []);
+        global.inputs.storageEncrypted = true;
+        assert.deepStrictEqual(
+            evaluatePolicies(run.resources, rules).violations.map((v) => v.message),
+            [
+                "us-east-global: storageEncrypted is true beside sourceDbClusterIdentifier; AWS accepts no storageEncrypted on a global cluster made from an existing cluster, which takes it from that cluster.",
+            ],
+        );
+    });
+
+    it("counts the prod global databases' readers, and refuses a sixteenth", async () => {
+        const run = await runOf("prod");
+        const rules = rule("aurora-global-reader-limit");
+        assert.deepStrictEqual(evaluatePolicies(run.resources, rules).violations, []);
+        // Prod's europe: a writer, a standby, two readers and one secondary. Twelve more
+        // readers make 15 readers beside the secondary.
+        const reader = find(run, "europe-reader-2");
+        for (let i = 3; i <= 14; i++) {
+            run.resources.push({
+                ...reader,
+                name: `europe-reader-${i}`,
+                urn: reader.urn.replace(/europe-reader-2$/, `europe-reader-${i}`),
+            });
+        }
+        assert.deepStrictEqual(
+            evaluatePolicies(run.resources, rules).violations.map((v) => v.message),
+            [
+                "europe-global: its primary cluster europe-cluster has 15 readers (16 instances, one the writer) and 1 secondary clusters, 16 in all; AWS accepts at most 15: remove readers or secondaries.",
+            ],
+        );
     });
 });

@@ -117,6 +117,26 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         );
     });
 
+    it("bounds an Aurora shard's readers beside its recovery cluster, as config does", () => {
+        const recovery = {
+            region: "us-west-1",
+            provider: undefined!,
+            vpcCidr: "10.11.0.0/16",
+            availabilityZones: ["us-west-1a", "us-west-1c"],
+        };
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { replicaCount: 13, recovery })),
+            [],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { replicaCount: 14, recovery })),
+            [
+                "replicaCount: 14 is out of range beside recovery; allowed: 0 to 13 readers (an Aurora global database allows 15 readers in the primary cluster plus secondary clusters: the standby, 13 readers and the recovery cluster)",
+            ],
+        );
+        assert.deepStrictEqual(validateShardArgs(shardArgs(undefined, { replicaCount: 14 })), []);
+    });
+
     it("refuses the other engine's settings, AZs beside an existing VPC, and a recovery copy that would not survive", () => {
         assert.deepStrictEqual(
             validateShardArgs(
@@ -404,6 +424,7 @@ describe("the components' outputs", () => {
             "proxyEndpoint",
             "readerEndpoint",
             "readerName",
+            "recoveryCredentialsSecretArn",
             "recoveryReaderEndpoint",
             "routeTableId",
             "securityGroupId",
@@ -426,6 +447,7 @@ describe("the components' outputs", () => {
             "kmsKeyArn",
             "prerequisites",
             "redshiftWorkgroupName",
+            "replicationStateRuleName",
             "replicationSubnetGroupId",
             "routeTableId",
             "vpcId",
@@ -458,7 +480,8 @@ describe("a program of its own that imports the library (examples/library-consum
                 .sort(),
             ["geoshard:index:RegionalShard::orders", "geoshard:index:Warehouse::analytics"],
         );
-        assert.strictEqual(run.resources.length, 120);
+        // With the warehouse's replication state rule, its target and its topic's policy.
+        assert.strictEqual(run.resources.length, 123);
         assert.deepStrictEqual(
             [run.outputs.writer, run.outputs.reader, run.outputs.lake],
             [

@@ -54,15 +54,15 @@ describe("the plan's bill", () => {
         );
         assert.match(
             bill,
-            /^incomplete: 8 items unpriced: us-west-1 \(I\/O, backup\), eu-west-1 \(storage\), ap-southeast-1 \(storage, I\/O, backup\), ap-northeast-1 \(I\/O\); the priced lines alone come to \$62,532\.74 a month, a floor, not an estimate\nEstimated monthly cost, USD/,
+            /^incomplete: 8 items unpriced: us-west-1 \(I\/O, backup\), eu-west-1 \(storage\), ap-southeast-1 \(storage, I\/O, backup\), ap-northeast-1 \(I\/O\); the priced lines alone come to \$63,026\.86 a month, a floor, not an estimate\nEstimated monthly cost, USD/,
         );
         assert.match(
             bill,
             /^shard +region +instances +storage\+io +backups +proxy +recovery +cdc +mon\+dns +total$/m,
         );
         assert.match(bill, /^us-east +us-east-1 +9,094\.34 +862\.12 /m);
-        assert.match(bill, /^total +62,532\.74\*$/m);
-        assert.match(bill, /^\* leaves out 26 unpriced items:$/m);
+        assert.match(bill, /^total +63,026\.86\*$/m);
+        assert.match(bill, /^\* leaves out 27 unpriced items:$/m);
         assert.match(
             bill,
             /^ {2}zone: DNS queries: the price sheet has no price for it \[global\]$/m,
@@ -70,7 +70,7 @@ describe("the plan's bill", () => {
         assert.match(bill, /^price age: oldest 2021-12-21, newest 2026-10-06$/m);
         assert.match(
             bill,
-            /^budget: The estimated monthly cost, \$62,532\.74, exceeds the budget of \$46,000\.00 by \$16,532\.74 \(35\.9%\)\. It leaves out 26 unpriced items, so the bill will be higher still\.$/m,
+            /^budget: The estimated monthly cost, \$63,026\.86, exceeds the budget of \$46,000\.00 by \$17,026\.86 \(37\.0%\)\. It leaves out 27 unpriced items, so the bill will be higher still\.$/m,
         );
         assert.match(
             bill,
@@ -83,7 +83,7 @@ describe("the plan's bill", () => {
         );
         assert.match(
             text,
-            /^ {2}\[advisory\] monthly-budget +\(stack\): The estimated monthly cost, \$62,532\.74, exceeds/m,
+            /^ {2}\[advisory\] monthly-budget +\(stack\): The estimated monthly cost, \$63,026\.86, exceeds/m,
         );
         // Every priced line names its price's date.
         const lines = text.slice(
@@ -101,11 +101,11 @@ describe("the plan's bill", () => {
         // only where every option prices every database line.
         assert.match(
             text,
-            /^ {2}europe +Aurora Standard \(planned\) +11,551\.11\* +16,648\.22\* +often under 30 s, typically under 60 s +none$/m,
+            /^ {2}europe +Aurora Standard \(planned\) +11,551\.11\* +16,770\.20\* +often under 30 s, typically under 60 s +none$/m,
         );
         assert.match(
             text,
-            /^ {2}europe +RDS Multi-AZ with replicas +9,795\.70\* +13,910\.23\* +typically 60-120 s +none$/m,
+            /^ {2}europe +RDS Multi-AZ with replicas +9,795\.70\* +14,032\.21\* +typically 60-120 s +none$/m,
         );
         assert.match(
             text,
@@ -128,7 +128,7 @@ describe("the plan's bill", () => {
         // The levers: each shard's data size and recovery copy, and reserved rates.
         assert.match(
             text,
-            /^ {2}us-east: recovery copy 1 x db\.r6g\.8xlarge in us-west-1: \$3,508\.42\* a month .* after a region loss 32 vCPUs serve, 100% of the writer and 33% of the home's 96, until scaled up; dr\.instanceClass db\.r6g\.4xlarge would save \$1,672\.43 and leave 16 vCPUs \(50% of the writer\)$/m,
+            /^ {2}us-east: recovery copy 1 x db\.r6g\.8xlarge in us-west-1: \$3,510\.42\* a month .* after a region loss 32 vCPUs serve, 100% of the writer and 33% of the home's 96, until scaled up; dr\.instanceClass db\.r6g\.4xlarge would save \$1,672\.43 and leave 16 vCPUs \(50% of the writer\)$/m,
         );
         assert.match(
             text,
@@ -140,15 +140,15 @@ describe("the plan's bill", () => {
         const { code, out } = await runPlan(["--stack", "prod", "--json"]);
         assert.strictEqual(code, 0);
         const plan = JSON.parse(out);
-        assert.strictEqual(plan.cost.monthlyUsd, 62532.74);
+        assert.strictEqual(plan.cost.monthlyUsd, 63026.86);
         assert.strictEqual(plan.cost.maxMonthlyUsd, 46000);
         assert.deepStrictEqual(
             plan.cost.shards.map((s: any) => [s.name, s.monthlyUsd]),
             [
-                ["us-east", 14610.41],
-                ["us-west", 14975.56],
-                ["europe", 16648.22],
-                ["asia", 16297.05],
+                ["us-east", 14731.99],
+                ["us-west", 15097.14],
+                ["europe", 16770.2],
+                ["asia", 16426.03],
             ],
         );
         assert.deepStrictEqual(
@@ -168,7 +168,13 @@ describe("the plan's bill", () => {
 
     it("prices DMS Serverless Multi-AZ read off the declared replication's computeConfig.multiAz", () => {
         const replication = "aws:dms/replicationConfig:ReplicationConfig";
-        const multiAz: ProgramRun = {
+        const plan = buildPlan("prod", prod);
+        assert.deepStrictEqual(shardCostInput(plan.shards[0], plan, prod).cdc, {
+            warehouseRegion: "us-east-1",
+            multiAz: true,
+        });
+        // A replication declared without the input is priced Single-AZ.
+        const singleAz: ProgramRun = {
             ...prod,
             resources: prod.resources.map((r) =>
                 r.type === replication
@@ -176,79 +182,59 @@ describe("the plan's bill", () => {
                           ...r,
                           inputs: {
                               ...r.inputs,
-                              computeConfig: { ...r.inputs.computeConfig, multiAz: true },
+                              computeConfig: { ...r.inputs.computeConfig, multiAz: false },
                           },
                       }
                     : r,
             ),
         };
-        const plan = buildPlan("prod", multiAz);
-        assert.deepStrictEqual(shardCostInput(plan.shards[0], plan, multiAz).cdc, {
-            warehouseRegion: "us-east-1",
-            multiAz: true,
-        });
-        // Without the input, Single-AZ, as the program declares it today.
-        const today = buildPlan("prod", prod);
-        assert.deepStrictEqual(shardCostInput(today.shards[0], today, prod).cdc, {
+        const single = buildPlan("prod", singleAz);
+        assert.deepStrictEqual(shardCostInput(single.shards[0], single, singleAz).cdc, {
             warehouseRegion: "us-east-1",
         });
     });
 
     it("prices a declared home <-> recovery peering and Transit Gateway attachments", () => {
-        const cdcPeering = prod.resources.find(
-            (r) =>
-                r.type === "aws:ec2/vpcPeeringConnection:VpcPeeringConnection" &&
-                r.name === "us-east-cdc-peering",
+        const peering = "aws:ec2/vpcPeeringConnection:VpcPeeringConnection";
+        const plan = buildPlan("prod", prod);
+        // The program joins each shard's home and recovery VPCs with one peering connection; the
+        // CDC path's peering with the warehouse is priced with CDC.
+        assert.deepStrictEqual(
+            plan.shards.map((s) => shardCostInput(s, plan, prod).recovery?.networkPath),
+            plan.shards.map(() => ({ peeringConnections: 1, transitGatewayAttachments: 0 })),
+        );
+        const recoveryPeering = prod.resources.find(
+            (r) => r.type === peering && r.name === "us-east-recovery-peering",
         )!;
-        const withPath: ProgramRun = {
+        const withAttachment: ProgramRun = {
             ...prod,
             resources: [
-                ...prod.resources,
+                ...prod.resources.filter(
+                    (r) => !(r.type === peering && r.name === "us-west-recovery-peering"),
+                ),
                 {
-                    ...cdcPeering,
-                    name: "us-east-recovery-peering",
-                    urn: `${cdcPeering.urn}-recovery`,
-                },
-                {
-                    ...cdcPeering,
+                    ...recoveryPeering,
                     type: "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
                     name: "us-east-recovery-attachment",
-                    urn: `${cdcPeering.urn}-attachment`,
+                    urn: `${recoveryPeering.urn}-attachment`,
                 },
             ],
         };
-        const plan = buildPlan("prod", withPath);
+        const changed = buildPlan("prod", withAttachment);
         assert.deepStrictEqual(
-            shardCostInput(plan.shards[0], plan, withPath).recovery?.networkPath,
-            {
-                peeringConnections: 1,
-                transitGatewayAttachments: 1,
-            },
+            shardCostInput(changed.shards[0], changed, withAttachment).recovery?.networkPath,
+            { peeringConnections: 1, transitGatewayAttachments: 1 },
         );
         assert.strictEqual(
-            shardCostInput(plan.shards[1], plan, withPath).recovery?.networkPath,
+            shardCostInput(changed.shards[1], changed, withAttachment).recovery?.networkPath,
             undefined,
         );
     });
 
     it("prices a credentials secret replicated into the recovery region", () => {
         const secret = "aws:secretsmanager/secret:Secret";
-        const replicated: ProgramRun = {
-            ...prod,
-            resources: prod.resources.map((r) =>
-                r.type === secret && r.name === "europe-credentials"
-                    ? {
-                          ...r,
-                          inputs: {
-                              ...r.inputs,
-                              replicas: [...(r.inputs.replicas ?? []), { region: "eu-west-1" }],
-                          },
-                      }
-                    : r,
-            ),
-        };
-        const plan = buildPlan("prod", replicated);
-        const europe = shardCostInput(plan.shards[2], plan, replicated);
+        const plan = buildPlan("prod", prod);
+        const europe = shardCostInput(plan.shards[2], plan, prod);
         assert.strictEqual(europe.recovery?.secretReplicas, 1);
         const line = estimateShard(europe)
             .components.find((c) => c.component === "recovery")!
@@ -257,6 +243,28 @@ describe("the plan's bill", () => {
         // us-west recovers into us-east-1, the warehouse's region: CDC already prices that replica.
         assert.strictEqual(
             shardCostInput(plan.shards[1], plan, prod).recovery?.secretReplicas,
+            undefined,
+        );
+        // A secret without the recovery region's replica prices none.
+        const unreplicated: ProgramRun = {
+            ...prod,
+            resources: prod.resources.map((r) =>
+                r.type === secret && r.name === "europe-credentials"
+                    ? {
+                          ...r,
+                          inputs: {
+                              ...r.inputs,
+                              replicas: r.inputs.replicas.filter(
+                                  (replica: { region: string }) => replica.region !== "eu-west-1",
+                              ),
+                          },
+                      }
+                    : r,
+            ),
+        };
+        const without = buildPlan("prod", unreplicated);
+        assert.strictEqual(
+            shardCostInput(without.shards[2], without, unreplicated).recovery?.secretReplicas,
             undefined,
         );
     });

@@ -38,10 +38,12 @@ describe("offline plan of a split environment", () => {
             out,
             /^ {2}cdc {7}us-west-1 -> DMS Serverless geoshard-prod-us-west-cdc in us-east-1 \(over peering, TLS\) -> Kinesis geoshard-prod-us-west-cdc -> Firehose -> s3:\/\/geoshard-prod-warehouse-lake-123456789012\/cdc\//m,
         );
-        assert.match(out, /^Total: 233 resources$/m);
+        // Each recovery copy adds a topic policy, an RDS event subscription, and a peering with
+        // its routes, PostgreSQL rule and zone association.
+        assert.match(out, /^Total: 237 resources$/m);
         assert.match(
             out,
-            /^Policy pack geoshard: \d+ policies over 233 resources: 0 violations \(0 mandatory\)$/m,
+            /^Policy pack geoshard: \d+ policies over 237 resources: 0 violations \(0 mandatory\)$/m,
         );
         assert.doesNotMatch(out, /^ {2}global /m, "a shards stack exports no global output");
     });

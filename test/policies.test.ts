@@ -677,6 +677,20 @@ describe("policy pack: the global database", () => {
         assert.deepStrictEqual(check({ ...global(), storageEncrypted: false }), [
             "Set storageEncrypted: true on the global cluster.",
         ]);
+        // Made from the encrypted home cluster, it inherits the encryption and states none.
+        const fromSource = global();
+        delete fromSource.storageEncrypted;
+        assert.deepStrictEqual(
+            check({
+                ...fromSource,
+                sourceDbClusterIdentifier:
+                    "arn:aws:rds:eu-west-2:123456789012:cluster:geoshard-prod-europe-cluster",
+            }),
+            [],
+        );
+        assert.deepStrictEqual(check(fromSource), [
+            "Set storageEncrypted: true on the global cluster.",
+        ]);
         assert.deepStrictEqual(check({ ...global(), deletionProtection: false }), [
             "Set deletionProtection: true on the global cluster; it is required in prod (environments: prod).",
         ]);
@@ -977,6 +991,22 @@ describe("policy pack: stack rules and the whole stack", () => {
             // Config accepts replicaCount 0, so the default minimum is 0.
             remove(resources, "europe-reader-1", auroraInstance);
             assert.deepStrictEqual(violations(resources, "shard-topology"), []);
+        });
+
+        it("counts a global database's primary readers and secondaries against Aurora's 15", () => {
+            const resources = copyOf(prod);
+            // 13 readers, the standby and the recovery cluster: 15, the most AWS allows.
+            for (let i = 3; i <= 13; i++) {
+                duplicate(resources, "europe-reader-2", auroraInstance, `europe-reader-${i}`);
+            }
+            assert.deepStrictEqual(violations(resources, "shard-topology"), []);
+            duplicate(resources, "europe-reader-2", auroraInstance, "europe-reader-14");
+            assert.deepStrictEqual(violations(resources, "shard-topology"), [
+                [
+                    "europe",
+                    "Shard europe: has 15 readers in its primary cluster (the standby included) and 1 secondary cluster(s); an Aurora global database allows 15 in all, so lower replicaCount to 13.",
+                ],
+            ]);
         });
 
         it("requires a CDC replication per shard unless configured otherwise", () => {

@@ -83,7 +83,21 @@ describe("offline plan", () => {
         }
         assert.match(
             text,
-            /^  engine    aurora-postgresql 17\.7, storage Aurora Standard, backups 14 d, no cluster cache management \(unsupported in a global database\)$/m,
+            /^  engine    aurora-postgresql 17\.7, storage Aurora Standard, backups 14 d, the standby's cache kept warm$/m,
+        );
+        // Where the credentials survive a region loss, and where events are reported.
+        const europe = text.slice(text.indexOf("Shard europe"), text.indexOf("Shard asia"));
+        assert.deepStrictEqual(
+            europe
+                .split("\n")
+                .filter((line) => /^  (secret|routes) |^ {12}\S+ (RDS|EventBridge)/.test(line)),
+            [
+                "  secret    geoshard-prod-europe-master-credentials, replicated to eu-west-1 (recovery key), us-east-1 (warehouse key)",
+                "  routes    eu-west-2 RDS db-cluster: failover, failure, global-failover, maintenance, notification -> geoshard-prod-europe-alarms",
+                "            eu-west-2 RDS db-instance: failure, maintenance, notification -> geoshard-prod-europe-alarms",
+                "            eu-west-1 RDS db-cluster (recovery): failover, failure, global-failover, maintenance, notification -> geoshard-prod-europe-recovery-alarms",
+                "            us-east-1 EventBridge rule geoshard-prod-warehouse-replication-state: DMS Replication State Change -> geoshard-prod-warehouse-alarms",
+            ],
         );
         assert.match(
             text,

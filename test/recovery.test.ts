@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { regionLossBudget } from "../components/failoverBudget";
+import { credentialReplicas, ShardSummary } from "../components/regionalShard";
 import { policies } from "../policies/rules";
 import { describeRecoveryNetwork } from "../tools/plan";
 import { ProgramRun, RecordedResource, reveal } from "../tools/mockRuntime";
@@ -39,6 +40,8 @@ const recordsOf = (run: ProgramRun, shard: string) =>
         }));
 const dependsOn = (resource: RecordedResource, on: RecordedResource) =>
     resource.dependencies.includes(on.urn);
+const summaryOf = (run: ProgramRun, shard: string) =>
+    (run.outputs.summary as Record<string, ShardSummary>)[shard];
 const violations = (run: ProgramRun, config: PolicyConfig = {}) =>
     evaluatePolicies(run.resources, policies, config).violations.map(
         (v) => `${v.policy}: ${v.message}`,
@@ -71,7 +74,8 @@ describe("region loss: Aurora Global Database", () => {
             forceDestroy: true,
             engine: "aurora-postgresql",
             engineVersion: "17.7",
-            storageEncrypted: true,
+            // No storageEncrypted (nor databaseName): CreateGlobalCluster refuses them beside a
+            // source cluster, whose encryption the global cluster takes.
             deletionProtection: true,
             tags: {
                 Name: "geoshard-prod-europe-global",
@@ -84,14 +88,23 @@ describe("region loss: Aurora Global Database", () => {
         assert.strictEqual(global.region, "eu-west-2");
         assert.ok(dependsOn(global, named(prod, "europe-writer", clusterInstance)));
         assert.ok(global.protect);
-        // Cluster cache management is documented as unsupported in a global database.
-        const params = named(
-            prod,
-            "europe-cluster-params",
-            "aws:rds/clusterParameterGroup:ClusterParameterGroup",
-        );
-        assert.ok(!params.inputs.parameters.some((p: any) => p.name === "apg_ccm_enabled"));
+        // Cluster cache management stays on in the home (primary) cluster; AWS rules it out
+        // for the secondary only, whose group goes without it.
+        const ccm = (name: string) =>
+            named(prod, name, types.clusterParameterGroup).inputs.parameters.filter(
+                (p: any) => p.name === "apg_ccm_enabled",
+            );
+        assert.deepStrictEqual(ccm("europe-cluster-params"), [
+            { name: "apg_ccm_enabled", value: "1" },
+        ]);
+        assert.deepStrictEqual(ccm("europe-recovery-cluster-params"), []);
         assert.strictEqual(home.inputs.globalClusterIdentifier, undefined);
+        assert.deepStrictEqual(home.options.ignoreChanges, [
+            "availabilityZones",
+            "globalClusterIdentifier",
+            "engineVersion",
+            "replicationSourceIdentifier",
+        ]);
     });
 
     it("builds the secondary in the recovery region: its own network, key, parameters and instance", () => {
@@ -200,6 +213,30 @@ describe("region loss: Aurora Global Database", () => {
                 ["eu-west-1", "10.31.64.0/18"],
                 ["eu-west-1", "10.31.128.0/18"],
             ],
+        );
+    });
+
+    it("protects what holds data in prod, never the recovery instances, so dr.instances may drop to 0", () => {
+        const protect = (name: string, type: string) => named(prod, name, type).protect;
+        assert.deepStrictEqual(
+            {
+                home: protect("us-east-cluster", cluster),
+                writer: protect("us-east-writer", clusterInstance),
+                standby: protect("us-east-standby", clusterInstance),
+                reader: protect("us-east-reader-1", clusterInstance),
+                global: protect("us-east-global", "aws:rds/globalCluster:GlobalCluster"),
+                recoveryCluster: protect("us-east-recovery-cluster", cluster),
+                recoveryInstance: protect("us-east-recovery-1", clusterInstance),
+            },
+            {
+                home: true,
+                writer: true,
+                standby: true,
+                reader: false,
+                global: true,
+                recoveryCluster: true,
+                recoveryInstance: false,
+            },
         );
     });
 
@@ -518,6 +555,211 @@ describe("region loss: Aurora Global Database", () => {
         ]);
     });
 
+    it("replicates the credentials into the recovery region under its key, and names the replica in the shard map", () => {
+        const kms = (region: string, key: string) =>
+            `arn:aws:kms:${region}:123456789012:key/${key}`;
+        const replicas = (shard: string) =>
+            named(prod, `${shard}-credentials`, types.secret).inputs.replicas;
+        // One replica per region, never the secret's own; where the recovery region is the
+        // warehouse region (us-west), the one replica there keeps the warehouse key CDC uses.
+        assert.deepStrictEqual(
+            Object.fromEntries(
+                ["us-east", "us-west", "europe", "asia"].map((s) => [s, replicas(s)]),
+            ),
+            {
+                "us-east": [
+                    { region: "us-west-1", kmsKeyId: kms("us-west-1", "us-east-recovery-key") },
+                ],
+                "us-west": [{ region: "us-east-1", kmsKeyId: kms("us-east-1", "warehouse-key") }],
+                europe: [
+                    { region: "eu-west-1", kmsKeyId: kms("eu-west-1", "europe-recovery-key") },
+                    { region: "us-east-1", kmsKeyId: kms("us-east-1", "warehouse-key") },
+                ],
+                asia: [
+                    {
+                        region: "ap-northeast-1",
+                        kmsKeyId: kms("ap-northeast-1", "asia-recovery-key"),
+                    },
+                    { region: "us-east-1", kmsKeyId: kms("us-east-1", "warehouse-key") },
+                ],
+            },
+        );
+        // Secrets Manager encrypts a replica with the replica region's key on the caller's
+        // behalf: the recovery key leaves its use to IAM in this account.
+        const recoveryKey = JSON.parse(
+            named(prod, "us-east-recovery-key", types.key).inputs.policy,
+        );
+        assert.deepStrictEqual(recoveryKey.Statement[0], {
+            Sid: "AccountAdministersKey",
+            Effect: "Allow",
+            Principal: { AWS: "arn:aws:iam::123456789012:root" },
+            Action: "kms:*",
+            Resource: "*",
+        });
+        const shardMap = prod.outputs.shardMap as any;
+        assert.deepStrictEqual(
+            ["us-east", "europe"].map((s) => [
+                shardMap.shards[s].credentialsSecretArn,
+                shardMap.shards[s].recoveryCredentialsSecretArn,
+            ]),
+            [
+                [
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:geoshard-prod-us-east-master-credentials-AbCdEf",
+                    "arn:aws:secretsmanager:us-west-1:123456789012:secret:geoshard-prod-us-east-master-credentials-AbCdEf",
+                ],
+                [
+                    "arn:aws:secretsmanager:eu-west-2:123456789012:secret:geoshard-prod-europe-master-credentials-AbCdEf",
+                    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:geoshard-prod-europe-master-credentials-AbCdEf",
+                ],
+            ],
+        );
+        assert.deepStrictEqual(summaryOf(prod, "us-west").credentials, {
+            secret: "geoshard-prod-us-west-master-credentials",
+            replicas: [{ region: "us-east-1", key: "warehouse" }],
+        });
+        assert.deepStrictEqual(summaryOf(prod, "asia").credentials.replicas, [
+            { region: "ap-northeast-1", key: "recovery" },
+            { region: "us-east-1", key: "warehouse" },
+        ]);
+    });
+
+    it("reports the secondary's cluster events, global failovers among them, into the recovery topic", () => {
+        const subscription = named(prod, "europe-recovery-events", types.eventSubscription);
+        assert.strictEqual(subscription.region, "eu-west-1");
+        assert.deepStrictEqual(subscription.inputs, {
+            name: "geoshard-prod-europe-recovery-events",
+            snsTopic: "arn:aws:sns:eu-west-1:123456789012:geoshard-prod-europe-recovery-alarms",
+            sourceType: "db-cluster",
+            sourceIds: ["europe-recovery-cluster-id"],
+            eventCategories: [
+                "failover",
+                "failure",
+                "global-failover",
+                "maintenance",
+                "notification",
+            ],
+            enabled: true,
+            tags: {
+                Name: "geoshard-prod-europe-recovery-events",
+                environment: "prod",
+                shard: "europe",
+                role: "alarms",
+                "recovery-of": "eu-west-2",
+                residency: "eu",
+            },
+        });
+        // The topic admits RDS events and alarms of this account; its key admits them too.
+        const policy = named(prod, "europe-recovery-alarms-policy", types.topicPolicy);
+        assert.strictEqual(policy.region, "eu-west-1");
+        const topic = "arn:aws:sns:eu-west-1:123456789012:geoshard-prod-europe-recovery-alarms";
+        assert.deepStrictEqual(JSON.parse(policy.inputs.policy).Statement[1], {
+            Sid: "AlarmsAndRdsEventsPublish",
+            Effect: "Allow",
+            Principal: { Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"] },
+            Action: "sns:Publish",
+            Resource: topic,
+            Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+        });
+        assert.strictEqual(JSON.parse(policy.inputs.policy).Statement.length, 2);
+        const key = JSON.parse(named(prod, "europe-recovery-key", types.key).inputs.policy);
+        assert.deepStrictEqual(
+            key.Statement.map((st: any) => [st.Sid, st.Principal.Service]),
+            [
+                ["AccountAdministersKey", undefined],
+                ["CloudWatchLogsEncryptsOwnLogs", "logs.eu-west-1.amazonaws.com"],
+                [
+                    "AlarmsAndRdsEventsPublishToEncryptedTopics",
+                    ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"],
+                ],
+            ],
+        );
+        assert.deepStrictEqual(summaryOf(prod, "europe").eventRoutes[2], {
+            region: "eu-west-1",
+            source: "RDS db-cluster (recovery)",
+            events: ["failover", "failure", "global-failover", "maintenance", "notification"],
+            topic: "geoshard-prod-europe-recovery-alarms",
+        });
+    });
+
+    it("sends every CDC replication's state changes to the warehouse topic, which admits that rule alone", () => {
+        const rule = named(
+            prod,
+            "warehouse-replication-state",
+            "aws:cloudwatch/eventRule:EventRule",
+        );
+        assert.strictEqual(rule.region, "us-east-1");
+        assert.deepStrictEqual(
+            { ...rule.inputs, eventPattern: JSON.parse(rule.inputs.eventPattern) },
+            {
+                name: "geoshard-prod-warehouse-replication-state",
+                description: "State changes of the geoshard CDC replications (DMS Serverless)",
+                eventPattern: {
+                    source: ["aws.dms"],
+                    "detail-type": ["DMS Replication State Change"],
+                },
+                tags: {
+                    Name: "geoshard-prod-warehouse-replication-state",
+                    environment: "prod",
+                    shard: "warehouse",
+                    role: "alarms",
+                },
+            },
+        );
+        const ruleArn =
+            "arn:aws:events:us-east-1:123456789012:rule/geoshard-prod-warehouse-replication-state";
+        const topic = "arn:aws:sns:us-east-1:123456789012:geoshard-prod-warehouse-alarms";
+        const target = named(
+            prod,
+            "warehouse-replication-state-alarms",
+            "aws:cloudwatch/eventTarget:EventTarget",
+        );
+        assert.deepStrictEqual(target.inputs, {
+            rule: "geoshard-prod-warehouse-replication-state",
+            arn: topic,
+        });
+        const statements = JSON.parse(
+            named(prod, "warehouse-alarms-policy", types.topicPolicy).inputs.policy,
+        ).Statement;
+        assert.deepStrictEqual(
+            statements.map((st: any) => st.Sid),
+            ["AccountManagesTopic", "AlarmsAndRdsEventsPublish", "EventBridgeRulesPublish"],
+        );
+        assert.deepStrictEqual(statements[2], {
+            Sid: "EventBridgeRulesPublish",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topic,
+            Condition: { ArnEquals: { "aws:SourceArn": [ruleArn] } },
+        });
+        // The warehouse key admits EventBridge for the topic it encrypts; a shard's key does not.
+        const keyStatements = (name: string) =>
+            JSON.parse(named(prod, name, types.key).inputs.policy).Statement;
+        assert.deepStrictEqual(
+            keyStatements("warehouse-key").find(
+                (st: any) => st.Sid === "EventBridgePublishesToEncryptedTopics",
+            ),
+            {
+                Sid: "EventBridgePublishesToEncryptedTopics",
+                Effect: "Allow",
+                Principal: { Service: "events.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+            },
+        );
+        assert.ok(
+            !JSON.stringify(keyStatements("us-east-key")).includes("events.amazonaws.com"),
+            "least privilege: only the warehouse key",
+        );
+        assert.deepStrictEqual(summaryOf(prod, "asia").eventRoutes.at(-1), {
+            region: "us-east-1",
+            source: "EventBridge rule geoshard-prod-warehouse-replication-state",
+            events: ["DMS Replication State Change"],
+            topic: "geoshard-prod-warehouse-alarms",
+        });
+    });
+
     it("passes the policy pack, and states a region-loss budget that meets the reference", () => {
         assert.deepStrictEqual(violations(prod), []);
         const summary = (prod.outputs.summary as any).europe.recovery;
@@ -738,6 +980,22 @@ describe("region loss: variations", () => {
     it("leaves a shard without a recovery region in one region, and prod's policy config refuses that in prod", async () => {
         const single = await run({}, referenceShards().slice(0, 2));
         assert.deepStrictEqual(ofType(single, "aws:rds/globalCluster:GlobalCluster"), []);
+        // Without a recovery region the home cluster still ignores the global cluster
+        // identifier, so removing dr later never detaches the writer first; cache management
+        // is on as with one.
+        const home = named(single, "us-east-cluster", cluster);
+        assert.deepStrictEqual(home.options.ignoreChanges, [
+            "availabilityZones",
+            "globalClusterIdentifier",
+        ]);
+        assert.deepStrictEqual(
+            named(
+                single,
+                "us-east-cluster-params",
+                types.clusterParameterGroup,
+            ).inputs.parameters.filter((p: any) => p.name === "apg_ccm_enabled"),
+            [{ name: "apg_ccm_enabled", value: "1" }],
+        );
         // Config leaves dr to each shard, and so does the pack by default.
         assert.deepStrictEqual(
             violations(single).filter((v) => v.startsWith("region-loss-recovery")),
@@ -778,6 +1036,27 @@ describe("region loss: variations", () => {
                 "The recovery copy of an EU-resident shard is in us-east-2, outside the EU; recover into one of eu-central-1, eu-north-1, eu-south-1, eu-south-2, eu-west-1, eu-west-3.",
             ],
         );
+    });
+});
+
+describe("credential replicas", () => {
+    it("puts one replica in each other region: the recovery region's key, the warehouse's in its region", () => {
+        const warehouse = { region: "us-east-1", kmsKeyArn: "warehouse-key" };
+        const recovery = (region: string) => ({ region, keyArn: `${region}-key` });
+        assert.deepStrictEqual(credentialReplicas("eu-west-2", warehouse, recovery("eu-west-1")), [
+            { region: "eu-west-1", kmsKeyId: "eu-west-1-key" },
+            { region: "us-east-1", kmsKeyId: "warehouse-key" },
+        ]);
+        assert.deepStrictEqual(credentialReplicas("us-west-1", warehouse, recovery("us-east-1")), [
+            { region: "us-east-1", kmsKeyId: "warehouse-key" },
+        ]);
+        assert.deepStrictEqual(credentialReplicas("us-east-1", warehouse, recovery("us-west-1")), [
+            { region: "us-west-1", kmsKeyId: "us-west-1-key" },
+        ]);
+        assert.deepStrictEqual(credentialReplicas("us-east-1", warehouse, undefined), []);
+        assert.deepStrictEqual(credentialReplicas("eu-west-2", undefined, recovery("eu-west-1")), [
+            { region: "eu-west-1", kmsKeyId: "eu-west-1-key" },
+        ]);
     });
 });
 

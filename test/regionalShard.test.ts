@@ -570,7 +570,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
         assert.ok(!JSON.stringify(prod.outputs).includes("mock-password-not-secret"));
     });
 
-    it("reports each cluster's failover, failure, maintenance and notification events, and its instances', into the shard's encrypted topic", () => {
+    it("reports each cluster's failover, global failover, failure, maintenance and notification events, and its instances', into the shard's encrypted topic", () => {
         for (const shard of referenceShards()) {
             assert.deepStrictEqual(
                 childOf(prod, shard.name, types.eventSubscription).map((e) => e.inputs),
@@ -580,7 +580,14 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                         snsTopic: topicArn(shard.name),
                         sourceType: "db-cluster",
                         sourceIds: [`${shard.name}-cluster-id`],
-                        eventCategories: ["failover", "failure", "maintenance", "notification"],
+                        // global-failover: a global database's switchovers and failovers.
+                        eventCategories: [
+                            "failover",
+                            "failure",
+                            "global-failover",
+                            "maintenance",
+                            "notification",
+                        ],
                         enabled: true,
                         tags: shardTags(shard.name, "alarms", "events"),
                     },
@@ -932,11 +939,48 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 events: [
                     {
                         sourceType: "db-cluster",
-                        categories: ["failover", "failure", "maintenance", "notification"],
+                        categories: [
+                            "failover",
+                            "failure",
+                            "global-failover",
+                            "maintenance",
+                            "notification",
+                        ],
                     },
                     {
                         sourceType: "db-instance",
                         categories: ["failure", "maintenance", "notification"],
+                    },
+                ],
+                // No recovery region: the one replica is in the warehouse region, for CDC.
+                credentials: {
+                    secret: "geoshard-prod-europe-master-credentials",
+                    replicas: [{ region: "us-east-1", key: "warehouse" }],
+                },
+                eventRoutes: [
+                    {
+                        region: "eu-west-2",
+                        source: "RDS db-cluster",
+                        events: [
+                            "failover",
+                            "failure",
+                            "global-failover",
+                            "maintenance",
+                            "notification",
+                        ],
+                        topic: "geoshard-prod-europe-alarms",
+                    },
+                    {
+                        region: "eu-west-2",
+                        source: "RDS db-instance",
+                        events: ["failure", "maintenance", "notification"],
+                        topic: "geoshard-prod-europe-alarms",
+                    },
+                    {
+                        region: "us-east-1",
+                        source: "EventBridge rule geoshard-prod-warehouse-replication-state",
+                        events: ["DMS Replication State Change"],
+                        topic: "geoshard-prod-warehouse-alarms",
                     },
                 ],
             },

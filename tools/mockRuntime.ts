@@ -274,6 +274,8 @@ function computedState(
                 zoneId: `Z${name.toUpperCase().replace(/-/g, "")}`,
                 arn: `arn:aws:route53:::hostedzone/${name}`,
             };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { arn: arnOf("events", `rule/${inputs.name}`) };
         case "aws:route53/healthCheck:HealthCheck":
             return { arn: `arn:aws:route53:::healthcheck/${name}` };
         default: {

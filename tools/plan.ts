@@ -197,7 +197,7 @@ export function renderPlan(plan: Plan): string {
                     ? ""
                     : shard.clusterCacheManagement
                       ? ", the standby's cache kept warm"
-                      : ", no cluster cache management (unsupported in a global database)") +
+                      : ", no cluster cache management") +
                 (shard.proxy ? ", RDS Proxy in front of the writer" : ""),
         );
         lines.push(
@@ -240,6 +240,7 @@ export function renderPlan(plan: Plan): string {
         lines.push(
             `  events    ${shard.events.map((e) => `${e.sourceType} ${e.categories.join(", ")}`).join("; ")} -> the alarm topic`,
         );
+        lines.push(...credentialsAndEventRoutes(shard));
         const recovery = shard.recovery;
         lines.push(
             recovery
@@ -678,4 +679,22 @@ export function renderPolicy(report: PolicyReport): string {
 
 if (require.main === module) {
     planCommand(process.argv.slice(2)).then((code) => process.exit(code));
+}
+
+/**
+ * Where a shard's credentials are replicated (region and key), and every route by which its
+ * state changes reach a topic: RDS event subscriptions, home and recovery, and the warehouse's
+ * rule on CDC replication states.
+ */
+export function credentialsAndEventRoutes(shard: ShardSummary): string[] {
+    const { replicas } = shard.credentials;
+    return [
+        `  secret    ${shard.credentials.secret}, replicated to ` +
+            (replicas.map((r) => `${r.region} (${r.key} key)`).join(", ") || "no other region"),
+        ...shard.eventRoutes.map(
+            (route, i) =>
+                `  ${i === 0 ? "routes   " : "         "} ${route.region} ${route.source}: ` +
+                `${route.events.join(", ")} -> ${route.topic}`,
+        ),
+    ];
 }

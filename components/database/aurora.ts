@@ -42,6 +42,20 @@ export const auroraInstanceParameters = [
     { name: "log_lock_waits", value: "1" },
 ] as const;
 
+/**
+ * The RDS event categories a shard's Aurora clusters report, home and recovery: failovers within
+ * a region, and a global database's switchovers and failovers (`global-failover`, RDS-EVENT-0181
+ * to 0187, 0238 to 0241, and 0397 once the global writer endpoint points at the new primary).
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
+ */
+export const auroraClusterEventCategories = [
+    "failover",
+    "failure",
+    "global-failover",
+    "maintenance",
+    "notification",
+] as const;
+
 export interface AuroraTierArgs extends DatabaseTierArgs {
     readonly storageType: AuroraStorageType;
     /** Alarm when the cluster volume passes this size. */
@@ -134,11 +148,14 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
                 })),
                 // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
                 // warm, so a failover lands on a warm cache. It needs the standby in the
-                // writer's class at tier 0, which this tier guarantees. AWS documents it as not
-                // supported for clusters in a global database, so a shard with a recovery
-                // region goes without it.
+                // writer's class at tier 0, which this tier guarantees. AWS rules it out only
+                // for the *secondary* clusters of a global database ("isn't supported for
+                // Aurora PostgreSQL secondary DB clusters"), so the home cluster keeps it with
+                // or without a recovery region; the secondary's group (recovery.ts) goes
+                // without. After a switchover this cluster is a secondary, where the parameter
+                // has no effect until it is primary again.
                 // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
-                ...(args.global ? [] : [{ name: "apg_ccm_enabled", value: "1" }]),
+                { name: "apg_ccm_enabled", value: "1" },
             ],
             tags: scope.tags("database", "cluster-params"),
         },
@@ -202,11 +219,17 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             // the cluster joins, the global cluster owns the engine version, and a switchover
             // makes this cluster a secondary with a replication source: removing that source
             // would promote it to a standalone cluster, so Pulumi leaves it alone.
+            // The global cluster identifier is ignored with or without a recovery region: it
+            // is never set here, and once read into state, removing `dr` would otherwise plan
+            // an update that detaches this writer cluster before the secondary and the global
+            // cluster are deleted, where the provider removes the writer last.
+            // Sources: @pulumi/aws rds.GlobalCluster ("Do not configure
+            // globalClusterIdentifier ... use ignoreChanges"), hashicorp/terraform-provider-aws
+            // internal/service/rds/global_cluster.go (resourceGlobalClusterDelete).
             ignoreChanges: [
                 "availabilityZones",
-                ...(args.global
-                    ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"]
-                    : []),
+                "globalClusterIdentifier",
+                ...(args.global ? ["engineVersion", "replicationSourceIdentifier"] : []),
             ],
         },
     );
@@ -312,7 +335,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             {
                 sourceType: "db-cluster",
                 sourceIds: [cluster.id],
-                categories: ["failover", "failure", "maintenance", "notification"],
+                categories: [...auroraClusterEventCategories],
             },
             {
                 sourceType: "db-instance",

@@ -23,8 +23,9 @@ import { instanceDefaults, OperationSettings } from "../defaults";
 import { AuroraStorageType, Engine, parameterFamily } from "../engines";
 import { postgresSecurityGroup, privateNetwork } from "../network";
 import { placeInstances } from "../placement";
-import { customerKey } from "../security";
+import { alarmTopicPolicy, customerKey } from "../security";
 import {
+    auroraClusterEventCategories,
     auroraClusterSettings,
     auroraInstanceParameters,
     auroraInstanceSettings,
@@ -88,6 +89,15 @@ export interface Recovery {
     readonly instances: readonly TierInstance[];
     /** CloudWatch names of the recovery region's alarms. */
     readonly alarms: readonly string[];
+    /** The recovery region's customer managed key: the copy's storage, logs, topic, secret replica. */
+    readonly keyArn: pulumi.Output<string>;
+    /** The recovery region's alarm topic, which its alarms and RDS events notify. */
+    readonly alarmTopicArn: pulumi.Output<string>;
+    /** The recovery region's RDS event subscriptions: what they watch, into the recovery topic. */
+    readonly events: readonly {
+        readonly sourceType: string;
+        readonly categories: readonly string[];
+    }[];
     /** The recovery network, for the warehouse to peer with. */
     readonly network: {
         readonly vpcId: pulumi.Output<string>;
@@ -159,6 +169,12 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
         },
         opts,
     );
+    // Its alarms and the secondary's RDS events publish here, as in the home region.
+    new aws.sns.TopicPolicy(
+        `${name}-recovery-alarms-policy`,
+        { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, args.accountId, args.partition) },
+        opts,
+    );
     for (const email of args.operations.alarmEmails) {
         new aws.sns.TopicSubscription(
             `${name}-recovery-alarms-${email}`,
@@ -195,9 +211,30 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
     };
     const built =
         args.engine === "aurora-postgresql" ? auroraSecondary(common) : postgresReplica(common);
+    for (const events of built.events) {
+        new aws.rds.EventSubscription(
+            `${name}-recovery-events`,
+            {
+                name: identifier("events"),
+                snsTopic: topic.arn,
+                sourceType: events.sourceType,
+                sourceIds: [...events.sourceIds],
+                eventCategories: [...events.categories],
+                enabled: true,
+                tags: tags("alarms", "events"),
+            },
+            opts,
+        );
+    }
     return {
         region: args.region,
         ...built,
+        events: built.events.map((e) => ({
+            sourceType: e.sourceType,
+            categories: [...e.categories],
+        })),
+        keyArn: key.arn,
+        alarmTopicArn: topic.arn,
         alarms: alarmNames,
         promoted: args.promoted,
         network: {
@@ -208,6 +245,19 @@ export function createRecovery(scope: ShardScope, args: RecoveryArgs): Recovery 
         },
     };
 }
+
+/** What the engine's half of a recovery copy builds; `createRecovery` adds the rest. */
+type Built = Omit<
+    Recovery,
+    "region" | "alarms" | "promoted" | "network" | "keyArn" | "alarmTopicArn" | "events"
+> & {
+    /** RDS event subscriptions to create in the recovery region, into its topic. */
+    readonly events: readonly {
+        readonly sourceType: string;
+        readonly sourceIds: readonly pulumi.Input<string>[];
+        readonly categories: readonly string[];
+    }[];
+};
 
 interface Common {
     readonly args: RecoveryArgs;
@@ -238,7 +288,7 @@ interface Common {
  * - the secondary is created after the home writer exists, and takes no final snapshot: its
  *   data is the home cluster's.
  */
-function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promoted" | "network"> {
+function auroraSecondary(c: Common): Built {
     const { args, scope, opts, key } = c;
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
@@ -248,9 +298,16 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             globalClusterIdentifier: c.globalIdentifier,
             sourceDbClusterIdentifier: args.source.arn,
             forceDestroy: true,
+            // Made from the home cluster, the global cluster takes its database name, engine,
+            // version and encryption from it: CreateGlobalCluster refuses StorageEncrypted (and
+            // DatabaseName) beside SourceDBClusterIdentifier, and the provider sends whatever is
+            // set. Since provider 6.14 it ignores engine and engine version on create and uses
+            // them for later upgrades, so they stay. The deploy-time rule
+            // `global-cluster-from-source` guards this.
+            // Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html,
+            // https://github.com/hashicorp/terraform-provider-aws/pull/44252
             engine: "aurora-postgresql",
             engineVersion: args.engineVersion,
-            storageEncrypted: true,
             deletionProtection: args.deletionProtection,
             tags: c.homeTags("database", "global"),
         },
@@ -321,6 +378,11 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             ],
         },
     );
+    // Only what holds data is `protect`ed: the global cluster and the secondary cluster, whose
+    // volume is the copy. The secondary's instances hold none (Aurora storage is the cluster's),
+    // so `dr.instances` may go down to 0 (headless) in one `pulumi up`; a protected instance
+    // would make that `up` fail. RDS deletion protection is a cluster setting on Aurora.
+    // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.StorageReliability.html
     const instances: TierInstance[] = Array.from({ length: args.instances }, (_, i) => {
         const label = `recovery-${i + 1}`;
         const identifier = scope.identifier(`${i + 1}`);
@@ -341,7 +403,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
                 }),
                 tags: scope.tags("recovery", label),
             },
-            { ...opts, protect: args.protect && i === 0 },
+            { ...opts, protect: false },
         );
         return {
             role: "recovery",
@@ -350,7 +412,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
             instanceClass: args.instanceClass,
             availabilityZone: c.azOf(i),
             promotionTier: promotionTiers.recovery,
-            protect: args.protect && i === 0,
+            protect: false,
             deletionProtection: args.deletionProtection,
             resource,
             address: resource.endpoint,
@@ -387,6 +449,16 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         globalWriterEndpoint: global.endpoint,
         readerAddress: instances.length > 0 ? cluster.readerEndpoint : undefined,
         instances,
+        // The secondary's cluster events in its own region, global switchovers and failovers
+        // among them: after a region loss this is the only region left to report them.
+        // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/USER_Events.Messages.html
+        events: [
+            {
+                sourceType: "db-cluster",
+                sourceIds: [cluster.id],
+                categories: [...auroraClusterEventCategories],
+            },
+        ],
     };
 }
 
@@ -396,7 +468,7 @@ function auroraSecondary(c: Common): Omit<Recovery, "region" | "alarms" | "promo
  * operator's step (docs/runbooks/region-loss.md).
  * Source: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
  */
-function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promoted" | "network"> {
+function postgresReplica(c: Common): Built {
     const { args, scope, opts, key } = c;
     const { name } = scope;
     const params = new aws.rds.ParameterGroup(
@@ -468,6 +540,7 @@ function postgresReplica(c: Common): Omit<Recovery, "region" | "alarms" | "promo
         treatMissingData: "breaching",
     });
     return {
+        events: [],
         readerAddress: replica.address,
         promotableAddress: replica.address,
         instances: [

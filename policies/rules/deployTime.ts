@@ -9,6 +9,7 @@
  */
 
 import { dmsResourceIdentifierMaxLength } from "../../components/cdc";
+import { auroraGlobalReaderLimit } from "../../components/engines";
 import {
     PolicyResource,
     ResourceValidationArgs,
@@ -643,6 +644,96 @@ export const rdsMultiAzPlacement: ResourceValidationPolicy = {
     },
 };
 
+/**
+ * A global cluster made from an existing cluster takes the database name, engine, version and
+ * encryption from it: CreateGlobalCluster says of SourceDBClusterIdentifier "don't specify
+ * values for the following settings ... DatabaseName, Engine, EngineVersion, StorageEncrypted",
+ * and of StorageEncrypted "Can't be specified if SourceDBClusterIdentifier is specified". The
+ * provider sends `storageEncrypted` and `databaseName` whenever they are set
+ * (internal/service/rds/global_cluster.go, resourceGlobalClusterCreate); since provider 6.14 it
+ * leaves engine and engine version out of that request, so those may stay.
+ * Sources: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html,
+ * https://github.com/hashicorp/terraform-provider-aws/pull/44252
+ */
+export const globalClusterFromSource: ResourceValidationPolicy = {
+    name: "global-cluster-from-source",
+    description:
+        "An Aurora global cluster made from an existing cluster states no storageEncrypted or databaseName: it takes them from that cluster.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, report) => {
+        if (
+            args.type !== "aws:rds/globalCluster:GlobalCluster" ||
+            args.props.sourceDbClusterIdentifier === undefined
+        ) {
+            return;
+        }
+        for (const input of ["storageEncrypted", "databaseName"]) {
+            if (args.props[input] !== undefined) {
+                report(
+                    `${args.name}: ${input} is ${JSON.stringify(args.props[input])} beside sourceDbClusterIdentifier; AWS accepts no ${input} on a global cluster made from an existing cluster, which takes it from that cluster.`,
+                );
+            }
+        }
+    },
+};
+
+const clusterType = "aws:rds/cluster:Cluster";
+const clusterInstanceType = "aws:rds/clusterInstance:ClusterInstance";
+
+/** Whether `member` names `cluster` (by identifier or ARN) or takes an input from it. */
+const refersTo = (member: PolicyResource, input: string, cluster: PolicyResource): boolean => {
+    const named = member.props[input];
+    const id = cluster.props.clusterIdentifier;
+    return (
+        member.dependencies.some((d) => d.urn === cluster.urn) ||
+        (typeof named === "string" &&
+            typeof id === "string" &&
+            (named === id || named.endsWith(`:cluster:${id}`)))
+    );
+};
+
+/**
+ * An Aurora global database holds at most 15 readers: "The total number of reader instances in
+ * the primary DB cluster plus the number of secondary clusters can't exceed 15". AWS refuses the
+ * reader or secondary beyond that during `pulumi up`. The primary is the cluster the global
+ * cluster is made from (`sourceDbClusterIdentifier`); its readers are its instances but one
+ * writer; the secondaries are the clusters that join the global cluster.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attaching.html
+ */
+export const auroraGlobalReaders: StackValidationPolicy = {
+    name: "aurora-global-reader-limit",
+    description: `An Aurora global database has at most ${auroraGlobalReaderLimit} primary readers plus secondary clusters.`,
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const clusters = args.resources.filter((r) => r.type === clusterType);
+        const instances = args.resources.filter((r) => r.type === clusterInstanceType);
+        for (const global of args.resources.filter(
+            (r) => r.type === "aws:rds/globalCluster:GlobalCluster",
+        )) {
+            const primary = clusters.find((c) => refersTo(global, "sourceDbClusterIdentifier", c));
+            const secondaries = clusters.filter(
+                (c) =>
+                    c !== primary &&
+                    (c.dependencies.some((d) => d.urn === global.urn) ||
+                        (c.props.globalClusterIdentifier !== undefined &&
+                            c.props.globalClusterIdentifier ===
+                                global.props.globalClusterIdentifier)),
+            );
+            if (primary === undefined) {
+                continue;
+            }
+            const members = instances.filter((i) => refersTo(i, "clusterIdentifier", primary));
+            const readers = Math.max(0, members.length - 1);
+            if (readers + secondaries.length > auroraGlobalReaderLimit) {
+                report(
+                    `${global.name}: its primary cluster ${primary.name} has ${readers} readers (${members.length} instances, one the writer) and ${secondaries.length} secondary clusters, ${readers + secondaries.length} in all; AWS accepts at most ${auroraGlobalReaderLimit}: remove readers or secondaries.`,
+                    global.urn,
+                );
+            }
+        }
+    },
+};
+
 export const deployTimePolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     ec2SecurityGroupDescription,
     ec2RuleDescription,
@@ -653,4 +744,6 @@ export const deployTimePolicies: (ResourceValidationPolicy | StackValidationPoli
     dmsReplicationStartOrder,
     s3AccessLogTargetEncryption,
     rdsMultiAzPlacement,
+    globalClusterFromSource,
+    auroraGlobalReaders,
 ];

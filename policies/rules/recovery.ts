@@ -86,17 +86,23 @@ export const euRecoveryResidency: ResourceValidationPolicy = {
     },
 };
 
-/** Deletion protection as `rds-deletion-protection-and-final-snapshot` has it: in the listed environments. */
+/**
+ * Deletion protection as `rds-deletion-protection-and-final-snapshot` has it: in the listed
+ * environments. A global cluster made from an existing cluster (`sourceDbClusterIdentifier`)
+ * takes that cluster's encryption and may not state `storageEncrypted` at all (deploy-time rule
+ * `global-cluster-from-source`); the source cluster's own rule holds its encryption.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateGlobalCluster.html
+ */
 export const globalClusterEncrypted: ResourceValidationPolicy = {
     name: "global-cluster-encrypted",
     description:
-        "An Aurora global database is encrypted, and protected from deletion in the listed environments.",
+        "An Aurora global database is encrypted (itself, or through the cluster it is made from), and protected from deletion in the listed environments.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: { environments: environmentsSetting(protectedEnvironments) },
     },
     validateResource: validateResourceOfType(aws.rds.GlobalCluster, (global, args, report) => {
-        if (global.storageEncrypted !== true) {
+        if (global.sourceDbClusterIdentifier === undefined && global.storageEncrypted !== true) {
             report("Set storageEncrypted: true on the global cluster.");
         }
         const { environments } = args.getConfig<{ environments: string[] }>();

@@ -7,7 +7,12 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
 import { residencies, residencyCountries } from "../../components/places/residency";
-import { maxReaders, minReaders } from "../../components/engines";
+import {
+    auroraGlobalReaderLimit,
+    maxAuroraReadersWith,
+    maxReaders,
+    minReaders,
+} from "../../components/engines";
 import { protectedEnvironments } from "../../config/schema";
 import { environmentsSetting } from "./environment";
 
@@ -84,6 +89,7 @@ export const shardTopology: StackValidationPolicy = {
             }
             if (db.aurora) {
                 checkAuroraStandby(db, say);
+                checkGlobalReaders(db, children, say);
             } else if (db.writers.length === 1) {
                 if (db.writers[0].props.multiAz !== true) {
                     say(
@@ -102,6 +108,27 @@ export const shardTopology: StackValidationPolicy = {
         }
     },
 };
+
+/**
+ * With a recovery region the home cluster is the primary of a global database: its readers
+ * (the standby among them) plus the secondary clusters may not exceed `auroraGlobalReaderLimit`.
+ * Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-attaching.html
+ */
+function checkGlobalReaders(
+    db: ReturnType<typeof databaseOf>,
+    children: PolicyResource[],
+    say: (problem: string) => void,
+): void {
+    const secondaries = children.filter(
+        (r) => r.type === types.cluster && r.props.tags?.role === "recovery",
+    ).length;
+    const readers = db.standbys.length + db.readers.length;
+    if (secondaries > 0 && readers + secondaries > auroraGlobalReaderLimit) {
+        say(
+            `has ${readers} readers in its primary cluster (the standby included) and ${secondaries} secondary cluster(s); an Aurora global database allows ${auroraGlobalReaderLimit} in all, so lower replicaCount to ${maxAuroraReadersWith(secondaries)}.`,
+        );
+    }
+}
 
 function checkAuroraStandby(
     db: ReturnType<typeof databaseOf>,
