@@ -127,7 +127,7 @@ describe("offline plan of a split environment", () => {
                 "plan: stack dev-east would not deploy:",
                 `its global stack ${globalStack} (stacks/Pulumi.prod-global.yaml) would not deploy:`,
                 "invalid geoshard configuration (1 problem):",
-                '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod',
+                '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters',
             ].join("\n"),
         );
     });
