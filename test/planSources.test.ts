@@ -27,7 +27,7 @@ describe("offline plan of a split environment", () => {
             "prod-americas",
         ]);
         assert.strictEqual(code, 0, err);
-        assert.match(out, /^geoshard offline plan: stack prod-americas, environment prod$/m);
+        assert.match(out, /^geoshard offline plan: stack prod-americas, environment prod-split$/m);
         assert.deepStrictEqual(
             out.match(/^Shard \S+/gm),
             ["Shard us-east", "Shard us-west"],
@@ -36,7 +36,7 @@ describe("offline plan of a split environment", () => {
         // The lake's name reaches the CDC path only through the StackReference.
         assert.match(
             out,
-            /^ {2}cdc {7}us-west-1 -> DMS Serverless geoshard-prod-us-west-cdc in us-east-1 \(over peering, TLS\) -> Kinesis geoshard-prod-us-west-cdc -> Firehose -> s3:\/\/geoshard-prod-warehouse-lake-123456789012\/cdc\//m,
+            /^ {2}cdc {7}us-west-1 -> DMS Serverless geoshard-prod-split-us-west-cdc in us-east-1 \(over peering, TLS\) -> Kinesis geoshard-prod-split-us-west-cdc -> Firehose -> s3:\/\/geoshard-prod-split-warehouse-lake-123456789012\/cdc\//m,
         );
         assert.match(out, /^Total: 221 resources$/m);
         assert.match(
@@ -79,7 +79,7 @@ describe("offline plan of a split environment", () => {
         );
         assert.strictEqual(
             planned.outputs.warehouse.bucket,
-            "geoshard-prod-warehouse-lake-123456789012",
+            "geoshard-prod-split-warehouse-lake-123456789012",
         );
     });
 
