@@ -111,7 +111,7 @@ describe("offline plan", () => {
             assert.match(
                 text,
                 new RegExp(
-                    `^  region    ${region}, Aurora secondary, 1 instance: about a minute to promote the secondary \\(AWS: "RTO can be in the order of minutes"\\); .*meets the reference's 5 min \\(Aurora secondary, headless \\(storage only\\) instead: about 17 min\\)\\. Source: https://docs\\.aws\\.amazon\\.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery\\.html$`,
+                    `^  region    ${region}, Aurora secondary, 1 instance: about 5 min to promote the secondary \\(AWS: "RTO can be in the order of minutes"; 5 min planned here\\); .*meets the reference's 5 min \\(Aurora secondary, headless \\(storage only\\) instead: about 17 min\\)\\. Source: https://docs\\.aws\\.amazon\\.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery\\.html$`,
                     "m",
                 ),
             );
