@@ -219,7 +219,9 @@ describe("the docs agree with the code", () => {
             return found[0].inputs;
         };
 
-        before(async () => {
+        before(async function () {
+            // One program run: under a loaded machine it may take longer than mocha's default.
+            this.timeout(60000);
             // One Aurora shard and one RDS shard, with CDC: every alarm the docs describe.
             shards = await run({}, [
                 referenceShards()[0],

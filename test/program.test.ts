@@ -33,7 +33,7 @@ describe("the program refuses bad config before declaring anything", () => {
             name: "no environment",
             settings: { environment: undefined },
             message:
-                "invalid geoshard configuration (1 problem):\n  - geoshard:environment: missing; expected one of dev, staging, prod",
+                "invalid geoshard configuration (1 problem):\n  - geoshard:environment: missing; expected dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters",
         },
     ];
 
