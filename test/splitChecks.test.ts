@@ -113,6 +113,27 @@ describe("a split environment checked as one", () => {
         ]);
     });
 
+    it("refuses a sibling whose warehouse differs, and its networks over the global stack's warehouse", () => {
+        const split = members("Pulumi.prod-emea-apac.yaml", (t) =>
+            t
+                .replace(
+                    "  geoshard:warehouse:\n    region: us-east-1\n    vpcCidr: 10.100.0.0/16",
+                    "  geoshard:warehouse:\n    region: us-east-1\n    vpcCidr: 10.200.0.0/16",
+                )
+                .replace("vpcCidr: 10.40.0.0/16", "vpcCidr: 10.100.0.0/16"),
+        );
+        const overlap =
+            'stacks/Pulumi.prod-emea-apac.yaml: geoshard:shards[1].vpcCidr "10.100.0.0/16" overlaps geoshard:warehouse.vpcCidr (10.100.0.0/16) in stacks/Pulumi.prod-global.yaml; the warehouse peers with every network of the environment, so none may overlap another';
+        assert.deepStrictEqual(checkSplitEnvironment(split), [
+            'stacks/Pulumi.prod-emea-apac.yaml: geoshard:warehouse.vpcCidr "10.200.0.0/16" differs from geoshard:warehouse.vpcCidr (10.100.0.0/16) in stacks/Pulumi.prod-global.yaml; a shards stack joins its global stack\'s warehouse',
+            overlap,
+        ]);
+        // The stack being planned is held to the global stack's outputs instead.
+        assert.deepStrictEqual(checkSplitEnvironment(split, "stacks/Pulumi.prod-emea-apac.yaml"), [
+            overlap,
+        ]);
+    });
+
     it("leaves out a stack of another environment, or of another global stack", () => {
         const other = members("Pulumi.prod-emea-apac.yaml", (t) =>
             t.replace("globalStack: acme/geoshard/prod-global", "globalStack: acme/geoshard/x"),

@@ -143,7 +143,10 @@ export async function stackFixtures(
             file,
             ownStack && path.relative(root, path.join(dir, `Pulumi.${ownStack}.yaml`)),
         ),
-        ...checkSplitEnvironment(splitEnvironment(stack, dir, root)),
+        ...checkSplitEnvironment(
+            splitEnvironment(stack, dir, root),
+            ownStack && path.relative(root, path.join(dir, `Pulumi.${ownStack}.yaml`)),
+        ),
     ];
     if (problems.length > 0) {
         throw new pulumi.RunError(splitMessage(globalConfig, problems));
@@ -198,12 +201,17 @@ export function splitEnvironment(
 }
 
 /**
- * What a split environment must hold as one, which config cannot see from one stack: shard names
- * and cities unique across its shards stacks, and no network of one stack (a shard's, its
- * recovery copy's) overlapping a network of another, since the warehouse peers with all of them.
- * One message per problem, naming both files, the key paths and the values.
+ * What a split environment must hold as one, which config cannot see from one stack: every shards
+ * stack states its global stack's warehouse, shard names and cities are unique across its shards
+ * stacks, and no network of one stack (a shard's, its recovery copy's, the warehouse's) overlaps a
+ * network of another, since the warehouse peers with all of them. One message per problem,
+ * naming both files, the key paths and the values. `checkedAgainstOutputs` names the stack file
+ * whose warehouse is compared with the global stack's outputs instead.
  */
-export function checkSplitEnvironment(members: readonly SplitMember[]): string[] {
+export function checkSplitEnvironment(
+    members: readonly SplitMember[],
+    checkedAgainstOutputs?: string,
+): string[] {
     const problems: string[] = [];
     interface Owned {
         readonly file: string;
@@ -212,8 +220,33 @@ export function checkSplitEnvironment(members: readonly SplitMember[]): string[]
     }
     const names = new Map<string, Owned>();
     const cities = new Map<string, Owned>();
-    const networks: Owned[] = [];
+    // The global stack's warehouse network first: every shard network is peered with it.
+    const global = members.find((m) => m.config.stackRole === "global");
+    const networks: Owned[] = global
+        ? [
+              {
+                  file: global.file,
+                  path: `${namespace}:warehouse.vpcCidr`,
+                  value: global.config.warehouse.vpcCidr,
+              },
+          ]
+        : [];
     for (const { file, config } of members) {
+        // A shards stack's warehouse is its global stack's. The stack being planned is checked
+        // against the global stack's outputs instead (`checkWarehouseAgrees`).
+        if (global && config.stackRole === "shards" && file !== checkedAgainstOutputs) {
+            for (const key of ["region", "vpcCidr"] as const) {
+                if (config.warehouse[key] !== global.config.warehouse[key]) {
+                    problems.push(
+                        `${file}: ${namespace}:warehouse.${key} ` +
+                            `${JSON.stringify(config.warehouse[key])} differs from ` +
+                            `${namespace}:warehouse.${key} ` +
+                            `(${global.config.warehouse[key]}) in ${global.file}; a shards stack ` +
+                            `joins its global stack's warehouse`,
+                    );
+                }
+            }
+        }
         const ownNetworks: Owned[] = [];
         config.shards.forEach((shard, i) => {
             const at = `${namespace}:shards[${i}]`;
