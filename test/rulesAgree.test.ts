@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policies/rules";
+import { appliesIn, listedIn } from "../policies/rules/environment";
 import { replicationIdentifier } from "../components/cdc";
 import { environmentNameMaxLength, shardNameMaxLength } from "../config/schema";
 import { warehouseNames } from "../components/warehouse";
@@ -161,6 +162,24 @@ describe("config and the policy pack agree", () => {
         assert.deepStrictEqual(mandatory(run, stackPolicyConfig("prod")), [
             "shard-topology: europe: Shard europe: has 0 readers; raise replicaCount to at least 2.",
             "region-loss-recovery: europe: Shard europe: has no recovery region; in prod a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.",
+        ]);
+    });
+
+    it("holds an environment of the prod tier to the rules that list prod", async () => {
+        assert.strictEqual(listedIn(["prod"], "prod-split"), true);
+        assert.strictEqual(listedIn(["prod"], "prodx"), false);
+        assert.strictEqual(listedIn(["prod"], "dev-redshift"), false);
+        assert.strictEqual(listedIn(["prod-split"], "prod"), false);
+        assert.strictEqual(appliesIn(["prod"], { tags: { environment: "prod-split" } }), true);
+        const run = await runProgram(
+            rawConfig({ environment: "prod-split", engine: "postgres", replicaCount: "2" }, [
+                referenceShards()[2],
+            ]),
+        );
+        // The program protects its databases as in prod, and prod's policy config applies.
+        assert.ok(run.resources.filter((r) => r.protect).length > 0);
+        assert.deepStrictEqual(mandatory(run, stackPolicyConfig("prod")), [
+            "region-loss-recovery: europe: Shard europe: has no recovery region; in prod-split a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.",
         ]);
     });
 
