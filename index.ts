@@ -113,7 +113,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     logRetentionDays: shard.logRetentionDays,
                     proxy: shard.proxy,
                     deletionProtection: config.deletionProtection,
-                    protectDatabases: protectedEnvironments.includes(config.environment),
+                    protectDatabases: protectedEnvironments.includes(config.tier),
                     recovery: shard.dr
                         ? {
                               region: shard.dr.region,

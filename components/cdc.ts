@@ -4,6 +4,7 @@
  */
 
 import type { Residency } from "./places/residency";
+import { createHash } from "crypto";
 
 /** What a shard sends to the warehouse: everything, minus what config excludes. */
 export interface CdcSelection {
@@ -95,16 +96,37 @@ export function residencyAllows(
 }
 
 /**
- * The most characters DMS takes in a resource identifier, the last part of a replication's ARN.
- * The DMS API reference gives 31 for endpoints and replication tasks (ResourceIdentifier of
- * CreateEndpoint and CreateReplicationTask) and no other limit for replication configs, so the
- * same one is assumed. The stack names a shard's replication `replicationIdentifier`: the
- * tightest limit on a shard's name. Config checks it, and so does the deploy-time rule
- * `resource-name-limits`.
+ * The most characters DMS takes in a resource identifier, the last part of a replication's ARN:
+ * 31 ASCII letters, digits and hyphens, beginning with a letter, not ending with a hyphen, without
+ * two hyphens in a row. The DMS API reference states it for the ResourceIdentifier of
+ * CreateEndpoint and CreateReplicationTask, and gives CreateReplicationConfig's the same field and
+ * meaning; botocore's model (dms, ReplicationConfig / Endpoint ResourceIdentifier) carries no
+ * other limit, so the same one is assumed.
+ * Source: https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateEndpoint.html
+ * Source: https://docs.aws.amazon.com/dms/latest/APIReference/API_CreateReplicationConfig.html
  */
 export const dmsResourceIdentifierMaxLength = 31;
 
 /** The identifier of a shard's DMS replication, as the component names it. */
 export function replicationIdentifier(environment: string, shard: string): string {
     return `geoshard-${environment}-${shard}-cdc`;
+}
+
+/**
+ * The resource identifier DMS gets for a replication named `identifier`, the last part of its
+ * ARN: the identifier itself while it fits DMS's 31 characters, which keeps the ARN of every
+ * replication deployed so far; otherwise the identifier cut to 22 characters, a hyphen and 8
+ * hexadecimal digits of its SHA-256, so two long names that share their first 22 characters still
+ * differ. Both start with a letter and keep single hyphens (shard and environment names have no
+ * double hyphen; a cut that ends in a hyphen drops it).
+ */
+export function dmsResourceIdentifier(identifier: string): string {
+    if (identifier.length <= dmsResourceIdentifierMaxLength) {
+        return identifier;
+    }
+    const hash = createHash("sha256").update(identifier).digest("hex").slice(0, 8);
+    const head = identifier
+        .slice(0, dmsResourceIdentifierMaxLength - hash.length - 1)
+        .replace(/-+$/, "");
+    return `${head}-${hash}`;
 }

@@ -141,8 +141,8 @@ function shapeBudget(engine: Engine, recoveryRegion: string, instances: number):
                 recoveryRegion,
                 copy: `Aurora secondary, ${instances} instance${instances === 1 ? "" : "s"}`,
                 recoveryTime:
-                    'about a minute to promote the secondary (AWS: "RTO can be in the order of ' +
-                    'minutes"); the global writer endpoint follows',
+                    'about 5 min to promote the secondary (AWS: "RTO can be in the order of ' +
+                    'minutes"; 5 min planned here); the global writer endpoint follows',
                 recoveryMinutes: 5,
                 dataAtRisk,
                 source,

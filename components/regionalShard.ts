@@ -49,7 +49,7 @@ export interface ExistingSubnet {
  * `pulumi.ResourceError` that lists every problem (`validateShardArgs`).
  */
 export interface RegionalShardArgs {
-    /** Environment name, part of every identifier and tag (`dev`, `staging`, `prod`). */
+    /** Environment name, part of every identifier and tag (`dev`, `staging`, `prod`, `prod-split`). */
     readonly environment: string;
     /**
      * The AWS region the shard lives in. It must be the region of the AWS provider the shard

@@ -17,7 +17,7 @@
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { CdcSelection, tableMappings } from "./cdc";
+import { CdcSelection, dmsResourceIdentifier, tableMappings } from "./cdc";
 import { assumableFor } from "./security";
 
 /** What a shard needs to know of the warehouse. */
@@ -300,11 +300,13 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
         { ...inWarehouse, dependsOn: [dmsPolicy] },
     );
     const replicationIdentifier = ctx.identifier("cdc");
+    // The ARN's last part: the identifier while it fits DMS's 31 characters, a derived one beyond.
+    const resourceIdentifier = dmsResourceIdentifier(replicationIdentifier);
     new aws.dms.ReplicationConfig(
         `${name}-cdc-replication`,
         {
             replicationConfigIdentifier: replicationIdentifier,
-            resourceIdentifier: replicationIdentifier,
+            resourceIdentifier,
             replicationType: "full-load-and-cdc",
             sourceEndpointArn: source.endpointArn,
             targetEndpointArn: target.endpointArn,
@@ -357,7 +359,7 @@ function createCdc(ctx: ShardCdcContext): CdcOutputs {
 
     const lakePrefix = `cdc/table=!{partitionKeyFromQuery:table}/shard=${name}/dt=!{timestamp:yyyy-MM-dd}/`;
     createDelivery(ctx, stream, lakePrefix);
-    createCdcLatencyAlarms(ctx, replicationIdentifier);
+    createCdcLatencyAlarms(ctx, resourceIdentifier);
     return { streamName, replicationIdentifier, lakePrefix };
 }
 
@@ -614,10 +616,11 @@ function createDelivery(ctx: ShardCdcContext, stream: aws.kinesis.Stream, prefix
  * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarms-and-missing-data.html
  *
  * The dimension `ReplicationConfigId` is not confirmed by a published AWS reference for DMS
- * Serverless; docs/deploying.md has the check to run after the first start. The config's
- * identifier and its ARN resource identifier are the same string, so either value matches.
+ * Serverless; docs/deploying.md has the check to run after the first start. DMS's task metrics
+ * name a task by its ARN's resource identifier, so the alarms use that one; it is also the
+ * replication's identifier whenever that fits 31 characters, so either value then matches.
  */
-function createCdcLatencyAlarms(ctx: ShardCdcContext, replicationIdentifier: string): void {
+function createCdcLatencyAlarms(ctx: ShardCdcContext, resourceIdentifier: string): void {
     const { name, parent } = ctx;
     for (const metricName of ["CDCLatencySource", "CDCLatencyTarget"]) {
         const what =
@@ -629,7 +632,7 @@ function createCdcLatencyAlarms(ctx: ShardCdcContext, replicationIdentifier: str
                 alarmDescription: `The CDC of ${name} is more than ${cdcLatencyAlarmSeconds} s behind its writer`,
                 namespace: "AWS/DMS",
                 metricName,
-                dimensions: { ReplicationConfigId: replicationIdentifier },
+                dimensions: { ReplicationConfigId: resourceIdentifier },
                 statistic: "Maximum",
                 period: 60,
                 evaluationPeriods: 5,

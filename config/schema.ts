@@ -8,6 +8,22 @@ export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
 
 /**
+ * An environment's name: `dev`, `staging` or `prod`, or one of them, a hyphen and a word
+ * (`dev-redshift`, `staging-vpc`, `prod-split`). The name is part of every physical name of the
+ * environment, and one account holds one environment of each name: two stacks that share an
+ * account need two names (README, "One account per environment"). What an environment does
+ * (protection, the policy pack's environment lists) follows the part before the hyphen, its tier.
+ * At most 12 characters, so a 20-character shard name fits every physical name.
+ */
+export const environmentNamePattern = /^(dev|staging|prod)(-[a-z0-9]+)?$/;
+export const environmentNameMaxLength = 12;
+
+/** The tier of an environment's name: `prod` for `prod` and `prod-split`. */
+export function environmentTier(name: string): Environment {
+    return name.split("-")[0] as Environment;
+}
+
+/**
  * Environments whose databases stay protected: the program sets Pulumi's `protect` on their
  * clusters and writer-class instances, and config refuses `deletionProtection: false` there. The
  * policy pack's protection rules (`prod-databases-protected`,
@@ -22,6 +38,14 @@ export interface ExistingVpc {
     /** Private subnets for the DB subnet group, in at least two AZs. */
     readonly subnetIds: readonly string[];
 }
+
+/**
+ * The longest shard name, in every environment. The name is part of every physical name of its
+ * shard; the tightest AWS limit it meets is the 63 characters of an RDS identifier, which
+ * `geoshard-<environment>-<shard>-<longest suffix>` fits. DMS's 31-character resource identifier
+ * is derived to fit instead (`dmsResourceIdentifier`).
+ */
+export const shardNameMaxLength = 20;
 
 export interface ShardConfig extends ShardSettings {
     /** Stable key of the shard: part of every resource name and RDS identifier. */
@@ -109,7 +133,10 @@ export type StackRole = "all" | "global" | "shards";
 export const stackRoles: readonly StackRole[] = ["all", "global", "shards"];
 
 export interface StackConfig {
-    readonly environment: Environment;
+    /** The environment's name (`prod`, `prod-split`): part of every physical name and tag. */
+    readonly environment: string;
+    /** What the environment is: the part of its name before the hyphen. */
+    readonly tier: Environment;
     readonly stackRole: StackRole;
     /** The global stack a `shards` stack joins, as `organization/project/stack`. */
     readonly globalStack?: string;

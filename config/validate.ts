@@ -21,9 +21,7 @@ import {
 } from "../components/defaults";
 import {
     columnPattern,
-    dmsResourceIdentifierMaxLength,
     euRegions,
-    replicationIdentifier,
     Residency,
     residencies,
     residencyAllows,
@@ -52,8 +50,10 @@ import { maxPeeringConnectionsPerVpc, peeringConnectionsPerVpc } from "../compon
 import {
     ApplicationVpc,
     applicationVpcKeys,
-    Environment,
+    environmentNameMaxLength,
+    environmentNamePattern,
     environments,
+    environmentTier,
     protectedEnvironments,
     ExistingVpc,
     inheritedSettingKeys,
@@ -62,6 +62,7 @@ import {
     RawConfig,
     ShardConfig,
     shardKeys,
+    shardNameMaxLength,
     ShardCdc,
     StackConfig,
     StackRole,
@@ -102,7 +103,6 @@ export class Problems {
 
 /** Shard names become part of RDS identifiers (at most 63 characters, no double hyphen). */
 const shardNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
-const shardNameMaxLength = 20;
 const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
@@ -163,7 +163,6 @@ export function validateConfig(raw: RawConfig): StackConfig {
     checkAcrossShards(shards, warehouse, problems);
     checkPeeringLimit(shards, problems);
     checkApplicationVpcs(applicationVpcs, shards, warehouse, problems);
-    checkIdentifierLengths(shards, environment, problems);
     checkResidency(shards, warehouse, problems);
 
     if (problems.list.length > 0) {
@@ -171,6 +170,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     }
     return {
         environment: environment!,
+        tier: environmentTier(environment!),
         stackRole,
         ...(globalStack ? { globalStack } : {}),
         deletionProtection,
@@ -356,17 +356,20 @@ function checkApplicationVpcs(
     }
 }
 
-function readEnvironment(value: string | undefined, problems: Problems): Environment | undefined {
+function readEnvironment(value: string | undefined, problems: Problems): string | undefined {
     const path = `${namespace}:environment`;
+    const allowed =
+        `${environments.join(", ")}, or one of them, a hyphen and a word of lowercase letters ` +
+        `and digits (e.g. prod-split), at most ${environmentNameMaxLength} characters`;
     if (value === undefined) {
-        problems.missing(path, `one of ${environments.join(", ")}`);
+        problems.missing(path, allowed);
         return undefined;
     }
-    if (!environments.includes(value as Environment)) {
-        problems.add(path, value, `is not an environment; allowed: ${environments.join(", ")}`);
+    if (!environmentNamePattern.test(value) || value.length > environmentNameMaxLength) {
+        problems.add(path, value, `is not an environment; allowed: ${allowed}`);
         return undefined;
     }
-    return value as Environment;
+    return value;
 }
 
 function readStackRole(
@@ -437,7 +440,7 @@ function readBudget(value: string | undefined, problems: Problems): number | und
 
 function readDeletionProtection(
     value: string | undefined,
-    environment: Environment | undefined,
+    environment: string | undefined,
     problems: Problems,
 ): boolean {
     const path = `${namespace}:deletionProtection`;
@@ -448,7 +451,7 @@ function readDeletionProtection(
         problems.add(path, value, "is not a boolean; allowed: true, false");
         return true;
     }
-    if (environment !== undefined && protectedEnvironments.includes(environment)) {
+    if (environment !== undefined && protectedEnvironments.includes(environmentTier(environment))) {
         problems.add(
             path,
             false,
@@ -1476,36 +1479,6 @@ function checkResidency(
                     `(a GDPR transfer); allowed: list its personal-data columns in cdc.excludeColumns, ` +
                     `set cdc.residencyWaiver to the approval's reference, or put ` +
                     `${namespace}:warehouse.region in the EU (${euRegions.join(", ")})`,
-            );
-        }
-    }
-}
-
-/**
- * A shard's name goes into identifiers AWS limits; the tightest is its DMS replication's resource
- * identifier, `geoshard-<environment>-<shard>-cdc`, so how long a name may be depends on the
- * environment. The deploy-time rule `resource-name-limits` checks the same identifier.
- */
-function checkIdentifierLengths(
-    shards: readonly ReadShard[],
-    environment: Environment | undefined,
-    problems: Problems,
-): void {
-    if (environment === undefined) {
-        return;
-    }
-    const room = dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "").length;
-    for (const shard of shards) {
-        const { name } = shard.config;
-        // A name refused for its shape is reported once, there.
-        const wellFormed = shardNamePattern.test(name) && name.length <= shardNameMaxLength;
-        if (wellFormed && name.length > room) {
-            problems.add(
-                `${namespace}:shards[${shard.index}].name`,
-                name,
-                `is too long for ${environment}; allowed: up to ${room} characters, since ` +
-                    `DMS takes at most ${dmsResourceIdentifierMaxLength} in the replication's ` +
-                    `identifier ${replicationIdentifier(environment, name)}`,
             );
         }
     }

@@ -1,8 +1,26 @@
 import * as assert from "assert";
-import { euRegions, residencyAllows, tableMappings } from "../components/cdc";
+import { createHash } from "crypto";
+import {
+    dmsResourceIdentifier,
+    dmsResourceIdentifierMaxLength,
+    euRegions,
+    replicationIdentifier,
+    residencyAllows,
+    tableMappings,
+} from "../components/cdc";
+import { resourceNameRules } from "../policies/rules/deployTime";
 import { ConfigError, validateConfig } from "../config/validate";
 import { mockAccountId, ProgramRun, RecordedResource } from "../tools/mockRuntime";
-import { named, ofType, rawConfig, referenceShards, run, ShardEntry, unqualified } from "./helpers";
+import {
+    named,
+    ofType,
+    rawConfig,
+    referenceShards,
+    run,
+    ShardEntry,
+    types,
+    unqualified,
+} from "./helpers";
 
 const none = { excludeTables: [], excludeColumns: [] };
 const europeResident = (cdc?: Record<string, unknown>): ShardEntry[] => {
@@ -700,3 +718,53 @@ describe("CDC under mocks", () => {
         });
     });
 });
+
+describe("the resource identifier of a DMS replication", () => {
+    const rule = resourceNameRules.find(
+        (r) => r.type === types.replication && r.input === "resourceIdentifier",
+    )!;
+
+    it("is the replication's identifier while it fits 31 characters", () => {
+        const fits = replicationIdentifier("prod", "abcdefghijklm");
+        assert.strictEqual(fits.length, dmsResourceIdentifierMaxLength);
+        assert.strictEqual(dmsResourceIdentifier(fits), fits);
+        assert.strictEqual(
+            dmsResourceIdentifier(replicationIdentifier("prod", "europe")),
+            "geoshard-prod-europe-cdc",
+        );
+    });
+
+    it("is cut to 22 characters and a hash beyond, in what DMS accepts, distinct per shard", () => {
+        const names = [
+            "abcdefghijklmn",
+            "abcdefghij-lmnopqrst",
+            "abcdefghij-lmnopqrsu",
+            "a-b-c-d-e-f-g-h-i-j",
+        ];
+        const derived = ["prod", "staging", "dev-redshift", "staging-abcd", "prod-split"].flatMap(
+            (environment) =>
+                names.map((name) =>
+                    dmsResourceIdentifier(replicationIdentifier(environment, name)),
+                ),
+        );
+        assert.strictEqual(new Set(derived).size, derived.length);
+        for (const id of derived) {
+            assert.ok(rule.valid(id), id);
+            assert.match(id, /^[a-z][a-z0-9]*(-[a-z0-9]+)*-[0-9a-f]{8}$/);
+            assert.ok(id.length <= dmsResourceIdentifierMaxLength, id);
+        }
+        // A cut that ends in a hyphen drops it: no two hyphens in a row.
+        assert.strictEqual(
+            dmsResourceIdentifier(replicationIdentifier("staging-abcd", "abcdefghij-lmnopqrst")),
+            "geoshard-staging-abcd-18b40850",
+        );
+        assert.strictEqual(
+            dmsResourceIdentifier(replicationIdentifier("prod", "abcdefghijklmn")),
+            `geoshard-prod-abcdefgh-${sha8("geoshard-prod-abcdefghijklmn-cdc")}`,
+        );
+    });
+});
+
+function sha8(text: string): string {
+    return createHash("sha256").update(text).digest("hex").slice(0, 8);
+}

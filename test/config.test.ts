@@ -466,13 +466,15 @@ describe("config validation", () => {
         {
             name: "a missing environment",
             settings: { environment: undefined },
-            problems: ["geoshard:environment: missing; expected one of dev, staging, prod"],
+            problems: [
+                "geoshard:environment: missing; expected dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters",
+            ],
         },
         {
             name: "an unknown environment",
             settings: { environment: "production" },
             problems: [
-                'geoshard:environment: "production" is not an environment; allowed: dev, staging, prod',
+                'geoshard:environment: "production" is not an environment; allowed: dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters',
             ],
         },
         {
@@ -670,7 +672,7 @@ describe("config validation", () => {
                 error.message,
                 [
                     "invalid geoshard configuration (4 problems):",
-                    '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod',
+                    '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters',
                     '  - geoshard:shards[0].region: "us_east_1" is not an AWS region code; expected the form eu-west-2',
                     `  - geoshard:shards[0].replicaCount: -2 is out of range; allowed: 0 to 14 ${auroraReaders}`,
                     '  - geoshard:shards[1].cities[0]: "boston" is already in geoshard:shards[0] (us-east); a city belongs to one shard',
@@ -882,29 +884,42 @@ describe("config validation: both ends of every documented range", () => {
             ],
         },
         {
-            name: "a 13-character shard name in prod",
-            shards: withShard(0, { name: "abcdefghijklm" }),
+            name: "a 20-character shard name in prod",
+            shards: withShard(0, { name: "abcdefghij-lmnopqrst" }),
             problems: [],
         },
         {
-            name: "a 14-character shard name in prod",
-            shards: withShard(0, { name: "abcdefghijklmn" }),
+            name: "a 21-character shard name in prod",
+            shards: withShard(0, { name: "abcdefghij-lmnopqrstu" }),
             problems: [
-                'geoshard:shards[0].name: "abcdefghijklmn" is too long for prod; allowed: up to 13 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-prod-abcdefghijklmn-cdc',
+                'geoshard:shards[0].name: "abcdefghij-lmnopqrstu" is not a shard name; allowed: up to 20 lowercase letters, digits and single hyphens, starting with a letter (it becomes part of RDS identifiers)',
             ],
         },
         {
-            name: "a 10-character shard name in staging",
-            settings: { environment: "staging" },
-            shards: withShard(0, { name: "abcdefghij" }),
+            name: "a 20-character shard name in a 12-character environment",
+            settings: { environment: "staging-abcd", deletionProtection: "false" },
+            shards: withShard(0, { name: "abcdefghij-lmnopqrst" }),
             problems: [],
         },
         {
-            name: "an 11-character shard name in staging",
-            settings: { environment: "staging" },
-            shards: withShard(0, { name: "abcdefghijk" }),
+            name: "a 13-character environment",
+            settings: { environment: "staging-abcde" },
             problems: [
-                'geoshard:shards[0].name: "abcdefghijk" is too long for staging; allowed: up to 10 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-staging-abcdefghijk-cdc',
+                'geoshard:environment: "staging-abcde" is not an environment; allowed: dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters',
+            ],
+        },
+        {
+            name: "an environment of an unknown tier",
+            settings: { environment: "qa-east" },
+            problems: [
+                'geoshard:environment: "qa-east" is not an environment; allowed: dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters',
+            ],
+        },
+        {
+            name: "deletion protection off in an environment of the prod tier",
+            settings: { environment: "prod-split", deletionProtection: "false" },
+            problems: [
+                "geoshard:deletionProtection: false is not allowed in prod-split; prod-split databases keep RDS deletion protection",
             ],
         },
         { name: "a DNS TTL of 1 s", settings: { dnsTtlSeconds: "1" }, problems: [] },

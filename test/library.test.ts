@@ -487,7 +487,7 @@ describe("a program of its own that imports the library (examples/library-consum
             [
                 "writer.orders.orders.internal",
                 "reader.orders.orders.internal",
-                "geoshard-staging-warehouse-lake-123456789012",
+                "geoshard-staging-lib-warehouse-lake-123456789012",
             ],
         );
         assert.deepStrictEqual(

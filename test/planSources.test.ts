@@ -27,7 +27,7 @@ describe("offline plan of a split environment", () => {
             "prod-americas",
         ]);
         assert.strictEqual(code, 0, err);
-        assert.match(out, /^geoshard offline plan: stack prod-americas, environment prod$/m);
+        assert.match(out, /^geoshard offline plan: stack prod-americas, environment prod-split$/m);
         assert.deepStrictEqual(
             out.match(/^Shard \S+/gm),
             ["Shard us-east", "Shard us-west"],
@@ -36,7 +36,7 @@ describe("offline plan of a split environment", () => {
         // The lake's name reaches the CDC path only through the StackReference.
         assert.match(
             out,
-            /^ {2}cdc {7}us-west-1 -> DMS Serverless geoshard-prod-us-west-cdc in us-east-1 \(over peering, TLS\) -> Kinesis geoshard-prod-us-west-cdc -> Firehose -> s3:\/\/geoshard-prod-warehouse-lake-123456789012\/cdc\//m,
+            /^ {2}cdc {7}us-west-1 -> DMS Serverless geoshard-prod-split-us-west-cdc in us-east-1 \(over peering, TLS\) -> Kinesis geoshard-prod-split-us-west-cdc -> Firehose -> s3:\/\/geoshard-prod-split-warehouse-lake-123456789012\/cdc\//m,
         );
         // Each recovery copy adds a topic policy, an RDS event subscription, and a peering with
         // its routes, PostgreSQL rule and zone association.
@@ -81,7 +81,7 @@ describe("offline plan of a split environment", () => {
         );
         assert.strictEqual(
             planned.outputs.warehouse.bucket,
-            "geoshard-prod-warehouse-lake-123456789012",
+            "geoshard-prod-split-warehouse-lake-123456789012",
         );
     });
 
@@ -129,7 +129,7 @@ describe("offline plan of a split environment", () => {
                 "plan: stack dev-east would not deploy:",
                 `its global stack ${globalStack} (stacks/Pulumi.prod-global.yaml) would not deploy:`,
                 "invalid geoshard configuration (1 problem):",
-                '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod',
+                '  - geoshard:environment: "qa" is not an environment; allowed: dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters',
             ].join("\n"),
         );
     });

@@ -33,7 +33,7 @@ describe("the program refuses bad config before declaring anything", () => {
             name: "no environment",
             settings: { environment: undefined },
             message:
-                "invalid geoshard configuration (1 problem):\n  - geoshard:environment: missing; expected one of dev, staging, prod",
+                "invalid geoshard configuration (1 problem):\n  - geoshard:environment: missing; expected dev, staging, prod, or one of them, a hyphen and a word of lowercase letters and digits (e.g. prod-split), at most 12 characters",
         },
     ];
 
@@ -125,7 +125,7 @@ describe("offline plan", () => {
             assert.match(
                 text,
                 new RegExp(
-                    `^  region    ${region}, Aurora secondary, 1 instance: about a minute to promote the secondary \\(AWS: "RTO can be in the order of minutes"\\); .*meets the reference's 5 min \\(Aurora secondary, headless \\(storage only\\) instead: about 17 min\\)\\. Source: https://docs\\.aws\\.amazon\\.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery\\.html$`,
+                    `^  region    ${region}, Aurora secondary, 1 instance: about 5 min to promote the secondary \\(AWS: "RTO can be in the order of minutes"; 5 min planned here\\); .*meets the reference's 5 min \\(Aurora secondary, headless \\(storage only\\) instead: about 17 min\\)\\. Source: https://docs\\.aws\\.amazon\\.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery\\.html$`,
                     "m",
                 ),
             );

@@ -2,12 +2,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { policies } from "../policies/rules";
+import { appliesIn, listedIn } from "../policies/rules/environment";
 import { replicationIdentifier } from "../components/cdc";
+import { environmentNameMaxLength, shardNameMaxLength } from "../config/schema";
 import { warehouseNames } from "../components/warehouse";
 import { mockAccountId, ProgramRun, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import { readStackConfig } from "../tools/stackConfig";
 import {
+    prodShards,
     projectDir,
     rawConfig,
     referenceShards,
@@ -62,12 +65,16 @@ describe("config and the policy pack agree", () => {
     });
 
     it("lets the longest names and largest counts config accepts pass the pack, on both engines", async () => {
-        // staging has the longest environment name, so the least room for a shard's name.
-        const longest = "abcde-ghij";
+        // The longest environment name and the longest shard names config accepts.
+        const longest = "abcdefghij-lmnopqrst";
+        const other = "zyxwvutsrq-ponmlkjih";
+        assert.strictEqual(longest.length, shardNameMaxLength);
+        const environment = "staging-abcd";
+        assert.strictEqual(environment.length, environmentNameMaxLength);
         const run = await runProgram(
             rawConfig(
                 {
-                    environment: "staging",
+                    environment,
                     proxy: "true",
                     deletionProtection: "false",
                     warehouse: {
@@ -87,7 +94,7 @@ describe("config and the policy pack agree", () => {
                     },
                     {
                         ...referenceShards()[2],
-                        name: "zyxwv-tsrq",
+                        name: other,
                         // The most beside a recovery cluster: Aurora's 15 readers include it.
                         replicaCount: 13,
                         residency: "eu",
@@ -98,13 +105,52 @@ describe("config and the policy pack agree", () => {
             ),
         );
         assert.deepStrictEqual(mandatory(run), []);
-        // The replication is named as config checks it.
+        // The replications keep their identifiers; their ARNs' resource identifiers are cut to
+        // DMS's 31 characters with a hash, distinct per shard.
+        const replications = run.resources.filter((r) => r.type === types.replication);
         assert.deepStrictEqual(
-            run.resources
-                .filter((r) => r.type === types.replication)
-                .map((r) => r.inputs.resourceIdentifier)
-                .sort(),
-            [longest, "zyxwv-tsrq"].map((name) => replicationIdentifier("staging", name)).sort(),
+            replications.map((r) => r.inputs.replicationConfigIdentifier).sort(),
+            [longest, other].map((name) => replicationIdentifier(environment, name)).sort(),
+        );
+        assert.deepStrictEqual(
+            replications.map((r) => r.inputs.resourceIdentifier).sort(),
+            ["geoshard-staging-abcd-18b40850", "geoshard-staging-abcd-04e3eec0"].sort(),
+        );
+    });
+
+    it("plans a 20-character shard name in prod under prod's policy config, and refuses 21", async () => {
+        const shards = prodShards();
+        shards[3].name = "asia-pacific-central";
+        assert.strictEqual(shards[3].name.length, 20);
+        const run = await runProgram({
+            ...readStackConfig("prod"),
+            "geoshard:shards": JSON.stringify(shards),
+        });
+        assert.deepStrictEqual(mandatory(run, stackPolicyConfig("prod")), []);
+        const replication = run.resources.find(
+            (r) => r.type === types.replication && r.inputs.tags?.shard === shards[3].name,
+        )!;
+        assert.strictEqual(
+            replication.inputs.replicationConfigIdentifier,
+            "geoshard-prod-asia-pacific-central-cdc",
+        );
+        assert.strictEqual(
+            replication.inputs.resourceIdentifier,
+            "geoshard-prod-asia-pac-a99e7c7b",
+        );
+        // Today's short names keep their replication's ARN.
+        const europe = run.resources.find(
+            (r) => r.type === types.replication && r.inputs.tags?.shard === "europe",
+        )!;
+        assert.strictEqual(europe.inputs.resourceIdentifier, "geoshard-prod-europe-cdc");
+
+        shards[3].name = "asia-pacific-centrals";
+        await assert.rejects(
+            runProgram({ ...readStackConfig("prod"), "geoshard:shards": JSON.stringify(shards) }),
+            (error: Error) =>
+                error.message.includes(
+                    'geoshard:shards[3].name: "asia-pacific-centrals" is not a shard name; allowed: up to 20 lowercase letters',
+                ),
         );
     });
 
@@ -117,6 +163,24 @@ describe("config and the policy pack agree", () => {
         assert.deepStrictEqual(mandatory(run, stackPolicyConfig("prod")), [
             "shard-topology: europe: Shard europe: has 0 readers; raise replicaCount to at least 2.",
             "region-loss-recovery: europe: Shard europe: has no recovery region; in prod a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.",
+        ]);
+    });
+
+    it("holds an environment of the prod tier to the rules that list prod", async () => {
+        assert.strictEqual(listedIn(["prod"], "prod-split"), true);
+        assert.strictEqual(listedIn(["prod"], "prodx"), false);
+        assert.strictEqual(listedIn(["prod"], "dev-redshift"), false);
+        assert.strictEqual(listedIn(["prod-split"], "prod"), false);
+        assert.strictEqual(appliesIn(["prod"], { tags: { environment: "prod-split" } }), true);
+        const run = await runProgram(
+            rawConfig({ environment: "prod-split", engine: "postgres", replicaCount: "2" }, [
+                referenceShards()[2],
+            ]),
+        );
+        // The program protects its databases as in prod, and prod's policy config applies.
+        assert.ok(run.resources.filter((r) => r.protect).length > 0);
+        assert.deepStrictEqual(mandatory(run, stackPolicyConfig("prod")), [
+            "region-loss-recovery: europe: Shard europe: has no recovery region; in prod-split a region loss would take its data and names: set dr: { region, vpcCidr } on the shard.",
         ]);
     });
 

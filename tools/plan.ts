@@ -466,6 +466,7 @@ export async function planCommand(
     err: (text: string) => void = console.error,
     root?: string,
     env: Readonly<Record<string, string | undefined>> = process.env,
+    onRun: (run: ProgramRun) => void = () => undefined,
 ): Promise<number> {
     let args: PlanArgs;
     let config: Record<string, string>;
@@ -487,7 +488,7 @@ export async function planCommand(
     try {
         run = await runProgram(config, {
             stack: args.stack,
-            fixtures: await stackFixtures(config, dir, root),
+            fixtures: await stackFixtures(config, dir, root, args.stack),
         });
     } catch (error) {
         if (error instanceof PlanUsageError) {
@@ -501,6 +502,7 @@ export async function planCommand(
         err(`plan: stack ${args.stack} would not deploy:\n${message}`);
         return 1;
     }
+    onRun(run);
     const { code, text } = reportPlan(
         args.stack,
         run,

@@ -6,12 +6,15 @@
  *
  *   npm run plan:all
  *
- * Prints one line per stack, and the messages of any that fails; exits with the highest exit code
- * of the plans (0 when every stack plans and passes the mandatory policies).
+ * Prints one line per stack, and the messages of any that fails. Then checks that the stacks could
+ * share one account: no two declare the same physical name (tools/physicalNames.ts). Exits with
+ * the highest exit code of the plans, or 1 when two stacks share a name (0 when every stack plans,
+ * passes the mandatory policies and owns its names).
  */
 
 import * as fs from "fs";
 import * as path from "path";
+import { nameCollisions, physicalNames, StackNames } from "./physicalNames";
 import { planCommand } from "./plan";
 import { projectRoot } from "./stackConfig";
 
@@ -37,6 +40,7 @@ export function stacksToPlan(root: string = projectRoot): { stack: string; dir: 
 
 async function main(): Promise<number> {
     let worst = 0;
+    const named: StackNames[] = [];
     for (const { stack, dir } of stacksToPlan()) {
         // The project's stacks plan under their policy config, as CI's pulumi runs do.
         const policyConfig = path.join("policies", "config", `${stack}.json`);
@@ -47,11 +51,25 @@ async function main(): Promise<number> {
         const code = await planCommand(
             ["--stack", stack, "--dir", dir, ...withConfig],
             () => undefined,
+            console.error,
+            undefined,
+            process.env,
+            (run) =>
+                named.push({ stack: `${stack} (${dir})`, names: physicalNames(run.resources) }),
         );
         console.log(`${code === 0 ? "ok  " : "FAIL"} ${stack} (${dir})`);
         worst = Math.max(worst, code);
     }
-    return worst;
+    // Every stack and example could share one account: no two declare the same physical name.
+    const collisions = nameCollisions(named);
+    for (const collision of collisions) {
+        console.error(`plan:all: ${collision}`);
+    }
+    console.log(
+        `${collisions.length === 0 ? "ok  " : "FAIL"} physical names of ${named.length} stacks: ` +
+            `${collisions.length === 0 ? "no two share one" : `${collisions.length} shared`}`,
+    );
+    return collisions.length > 0 ? Math.max(worst, 1) : worst;
 }
 
 if (require.main === module) {

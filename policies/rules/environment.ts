@@ -21,12 +21,23 @@ export function environmentOf(props: Record<string, any>): string | undefined {
 }
 
 /**
+ * Whether `environment` is one of `environments`: by its name, or by its tier, the part of the
+ * name before a hyphen, so `prod` also covers `prod-split` (config/schema.ts).
+ */
+export function listedIn(environments: readonly string[], environment: unknown): boolean {
+    return (
+        typeof environment === "string" &&
+        (environments.includes(environment) || environments.includes(environment.split("-")[0]))
+    );
+}
+
+/**
  * Whether a rule limited to `environments` applies to a resource. A resource without an
  * environment tag is held to the rule: nothing says it is outside the listed environments.
  */
 export function appliesIn(environments: readonly string[], props: Record<string, any>): boolean {
     const environment = environmentOf(props);
-    return environment === undefined || environments.includes(environment);
+    return environment === undefined || listedIn(environments, environment);
 }
 
 /** Where a rule applied, for its message: `in prod`, or on a resource without the tag. */

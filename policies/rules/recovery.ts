@@ -12,7 +12,7 @@ import {
 } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
 import { protectedEnvironments } from "../../config/schema";
-import { appliesIn, environmentsSetting, whereApplied } from "./environment";
+import { appliesIn, environmentsSetting, listedIn, whereApplied } from "./environment";
 
 const shardType = "geoshard:index:RegionalShard";
 
@@ -40,7 +40,7 @@ export const regionLossRecovery: StackValidationPolicy = {
             const children = args.resources.filter((r) => r.parent?.urn === shard.urn);
             const environment = children.find((r) => r.props.tags?.environment)?.props.tags
                 .environment;
-            if (!environments.includes(environment)) {
+            if (!listedIn(environments, environment)) {
                 continue;
             }
             const copies = children.filter(isRecoveryCopy);

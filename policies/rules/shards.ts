@@ -14,7 +14,7 @@ import {
     minReaders,
 } from "../../components/engines";
 import { protectedEnvironments } from "../../config/schema";
-import { environmentsSetting } from "./environment";
+import { environmentsSetting, listedIn } from "./environment";
 
 const shardType = "geoshard:index:RegionalShard";
 const types = {
@@ -214,7 +214,7 @@ export const prodProtected: StackValidationPolicy = {
             const db = databaseOf(childrenOf(args.resources, shard));
             for (const resource of [...db.clusters, ...db.writers, ...db.standbys]) {
                 if (
-                    environments.includes(resource.props.tags?.environment) &&
+                    listedIn(environments, resource.props.tags?.environment) &&
                     !resource.opts.protect
                 ) {
                     report(
