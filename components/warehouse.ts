@@ -766,16 +766,12 @@ export function prerequisitesMessage(prerequisites: readonly Prerequisite[]): st
     );
 }
 
-const told = new Set<string>();
-
 /**
- * A warning in `pulumi preview` and `up`, and on the offline plan's stderr (under the mocks the
- * SDK prints it). Once per stack and process: the tests run many programs in one process.
+ * A warning in `pulumi preview` and `up`, and on the offline plan's stderr: the mock runtime
+ * collects it with the run, and the plan prints it once.
  */
 function tellOperator(resource: pulumi.Resource, message: string | undefined): void {
-    const key = `${pulumi.getStack()}\n${message}`;
-    if (message !== undefined && !told.has(key)) {
-        told.add(key);
+    if (message !== undefined) {
         void pulumi.log.warn(message, resource);
     }
 }

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ProgramError, runProgram } from "../tools/mockRuntime";
+import { planUsage } from "../tools/plan";
 import { stackFixtures } from "../tools/planSources";
 import { projectRoot, readStackConfig } from "../tools/stackConfig";
 import { projectDir, rawConfig, runPlan as plan } from "./helpers";
@@ -147,8 +148,7 @@ describe("offline plan of a split environment", () => {
 
 describe("offline plan of stack files in another directory", () => {
     it("exits 2 on a --dir without a directory, or one that does not exist", async () => {
-        const usage =
-            "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
+        const usage = planUsage;
         assert.deepStrictEqual(await plan(["--stack", "dev", "--dir"]), {
             code: 2,
             out: "",

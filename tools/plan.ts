@@ -415,7 +415,7 @@ export function renderDetail(plan: Plan): string {
     for (const r of plan.resources) {
         byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
     }
-    lines.push(`Total: ${plan.resources.length} resources`);
+    lines.push(`Total: ${plural(plan.resources.length, "resource")}`);
     lines.push(
         table(
             ["count", "type"],
@@ -443,7 +443,7 @@ export function renderDetail(plan: Plan): string {
         for (const [name, entry] of Object.entries(shardMap.shards)) {
             lines.push(
                 `  shardMap.shards.${name}  writer ${entry.writer}, reader ${entry.reader}, ` +
-                    `${Object.keys(entry.direct).length} direct instance endpoints`,
+                    `${plural(Object.keys(entry.direct).length, "direct instance endpoint")}`,
             );
         }
     }
