@@ -42,7 +42,7 @@ describe("offline plan of a split environment", () => {
         assert.match(out, /^Total: 221 resources$/m);
         assert.match(
             out,
-            /^Policy pack geoshard: \d+ policies over 221 resources: 0 violations \(0 mandatory\)$/m,
+            /^Policy verdict under defaults: no policy config: pass\n {2}pack geoshard, \d+ policies over 221 resources: 0 violations \(0 mandatory\)$/m,
         );
         assert.doesNotMatch(out, /^ {2}global /m, "a shards stack exports no global output");
     });

@@ -168,9 +168,9 @@ export function planHeader(plan: Plan): string[] {
         ),
     ];
     return [
-        `geoshard offline plan: stack ${plan.stack}, environment ${plan.environment}, ` +
-            `${plural(plan.resources.length, "resource")}`,
-        "Resources as `pulumi up` would declare them, from the Pulumi mock runtime; no cloud calls.",
+        `geoshard offline plan: stack ${plan.stack}, environment ${plan.environment}`,
+        `${plural(plan.resources.length, "resource")} as \`pulumi up\` would declare them, ` +
+            "from the Pulumi mock runtime; no cloud calls.",
         ...(regions.length
             ? [
                   "AZs assumed as a new account sees them (the real run looks them up): " +
@@ -704,7 +704,7 @@ export async function planCommand(
         policy.config,
         {
             policyConfigName: policy.name,
-            width: output.width,
+            width: output.width ?? defaultWidth,
             screenWidth: output.screenWidth,
             brief: args.brief,
         },
@@ -779,7 +779,7 @@ function maxMonthlyUsdOf(config: Record<string, string>): number | undefined {
 export interface ReportOptions {
     /** The policy config in force, as the verdict names it. @default "defaults: no policy config" */
     readonly policyConfigName?: string;
-    /** The width the text wraps to. @default 100 */
+    /** The width the detail wraps to. @default no wrapping (the command wraps to 100 columns) */
     readonly width?: number;
     /** The width of the first screen. @default 120 */
     readonly screenWidth?: number;
@@ -801,7 +801,7 @@ export function reportPlan(
     options: ReportOptions = {},
 ): { code: number; text: string } {
     const policyConfigName = options.policyConfigName ?? noPolicyConfig;
-    const width = options.width ?? defaultWidth;
+    const width = options.width ?? Infinity;
     const plan = buildPlan(stack, run);
     const cost = planCost(plan, run, maxMonthlyUsd);
     // The budget rule reads the estimate from its config, as `--policy-pack-config` would pass
