@@ -908,6 +908,10 @@ function engineChoiceOf(plan: Plan): EngineChoice[] {
     }));
 }
 
+/**
+ * Each shard on each engine, in a table that fits 100 columns: the engine's failover and
+ * committed writes at risk are the same for every shard, so they are said once, under it.
+ */
 function renderEngineChoice(choices: readonly EngineChoice[]): string {
     const rows = choices.flatMap((choice) =>
         choice.options.map((o) => [
@@ -915,24 +919,21 @@ function renderEngineChoice(choices: readonly EngineChoice[]): string {
             `${o.label}${o.current ? " (planned)" : ""}`,
             `${usd(o.databaseUsd)}${o.incomplete ? "*" : ""}`,
             `${usd(o.shardUsd)}${o.incomplete ? "*" : ""}`,
-            o.failover,
-            o.committedWritesAtRisk,
         ]),
     );
+    const engines = new Map<string, string>();
+    for (const o of choices.flatMap((choice) => choice.options)) {
+        engines.set(
+            o.label,
+            `${o.failover} without writes, committed writes lost: ${o.committedWritesAtRisk}`,
+        );
+    }
     return [
-        "Engine choice per shard, USD a month (database: instances, storage and I/O, backups, proxy; * leaves out unpriced items)",
-        table(
-            [
-                "shard",
-                "engine",
-                "database",
-                "shard",
-                "writer failover (AWS)",
-                "committed writes lost",
-            ],
-            rows,
-            "  ",
-        ),
+        "Engine choice per shard, USD a month (database: instances, storage and I/O, backups, " +
+            "proxy; * leaves out unpriced items)",
+        table(["shard", "engine", "database", "shard"], rows, "  "),
+        "Writer failover on each engine (AWS)",
+        ...[...engines].map(([label, budget]) => `  ${label}: ${budget}`),
     ].join("\n");
 }
 
