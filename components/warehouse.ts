@@ -45,6 +45,8 @@ export function warehouseNames(environment: string) {
 
 /** Something the account must have before `pulumi up`, with the commands to check and create it. */
 export interface Prerequisite {
+    /** What the account must have, by its name: `dms-vpc-role`. */
+    readonly name: string;
     readonly what: string;
     readonly check: string;
     readonly create: readonly string[];
@@ -83,6 +85,7 @@ export function dmsAccountRolePrerequisites(partition = "aws"): Prerequisite[] {
         ],
     });
     return dmsAccountRoles.map((role) => ({
+        name: role.name,
         what: `IAM role ${role.name} (lets AWS DMS ${role.purpose}), once per account`,
         check: `aws iam get-role --role-name ${role.name}`,
         create: [
@@ -807,34 +810,27 @@ export class Warehouse extends pulumi.ComponentResource {
 }
 
 /**
- * The operator's to-do list before `pulumi up`, or undefined when there is nothing to do. The
- * stack cannot see IAM roles it does not declare, so it names them and how to check for them.
+ * The operator's to-do before `pulumi up`, in one line, or undefined when there is nothing to do.
+ * The stack cannot see IAM roles it does not declare, so it names them and where the commands to
+ * check for and create them are written (`prerequisites` carries the same commands).
  */
 export function prerequisitesMessage(prerequisites: readonly Prerequisite[]): string | undefined {
     if (prerequisites.length === 0) {
         return undefined;
     }
-    return [
-        "Before `pulumi up`, the account must have what this stack does not create " +
-            "(set geoshard:warehouse.createDmsVpcRole in exactly one stack per account to create the DMS roles):",
-        ...prerequisites.flatMap((p) => [
-            `- ${p.what}. Check: ${p.check}`,
-            ...p.create.map((command) => `  Create: ${command}`),
-            `  Source: ${p.source}`,
-        ]),
-    ].join("\n");
+    return (
+        `the account must have ${prerequisites.map((p) => p.name).join(" and ")}, which this stack does not ` +
+        "create (geoshard:warehouse.createDmsVpcRole creates them, in one stack per account); " +
+        'how to check and create them: docs/deploying.md, "The account-wide DMS roles"'
+    );
 }
 
-const told = new Set<string>();
-
 /**
- * A warning in `pulumi preview` and `up`, and on the offline plan's stderr (under the mocks the
- * SDK prints it). Once per stack and process: the tests run many programs in one process.
+ * A warning in `pulumi preview` and `up`, and on the offline plan's stderr: the mock runtime
+ * collects it with the run, and the plan prints it once.
  */
 function tellOperator(resource: pulumi.Resource, message: string | undefined): void {
-    const key = `${pulumi.getStack()}\n${message}`;
-    if (message !== undefined && !told.has(key)) {
-        told.add(key);
+    if (message !== undefined) {
         void pulumi.log.warn(message, resource);
     }
 }

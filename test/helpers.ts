@@ -10,7 +10,7 @@ import {
     RecordedResource,
     runProgram,
 } from "../tools/mockRuntime";
-import { planCommand } from "../tools/plan";
+import { planCommand, PlanOutput } from "../tools/plan";
 import { PolicyConfig } from "../tools/policyEval";
 
 export interface ShardEntry {
@@ -245,6 +245,7 @@ export function projectDir(files: Record<string, string>, under = ""): string {
     fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
     fs.mkdirSync(path.join(root, under), { recursive: true });
     for (const [name, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, under, name)), { recursive: true });
         fs.writeFileSync(path.join(root, under, name), text);
     }
     return root;
@@ -252,12 +253,15 @@ export function projectDir(files: Record<string, string>, under = ""): string {
 
 /**
  * Runs the offline plan command and collects what it prints to each stream. npm's environment
- * (where `npm run plan --stack=x` leaves its flags) is empty unless given.
+ * (where `npm run plan --stack=x` leaves its flags) is empty unless given. The detail is not
+ * wrapped unless `output` says a width, so a test matches a fact on one line; test/planCli.test.ts
+ * holds the wrapping.
  */
 export async function runPlan(
     argv: string[],
     root?: string,
     env: Record<string, string> = {},
+    output: PlanOutput = { width: Infinity },
 ): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
@@ -267,6 +271,7 @@ export async function runPlan(
         (t) => err.push(t),
         root,
         env,
+        output,
     );
     return { code, out: out.join("\n"), err: err.join("\n") };
 }

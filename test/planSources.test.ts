@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ProgramError, runProgram } from "../tools/mockRuntime";
+import { planUsage } from "../tools/plan";
 import { stackFixtures } from "../tools/planSources";
 import { projectRoot, readStackConfig } from "../tools/stackConfig";
 import { projectDir, rawConfig, runPlan as plan } from "./helpers";
@@ -43,7 +44,7 @@ describe("offline plan of a split environment", () => {
         assert.match(out, /^Total: 237 resources$/m);
         assert.match(
             out,
-            /^Policy pack geoshard: \d+ policies over 237 resources: 0 violations \(0 mandatory\)$/m,
+            /^Policy verdict under defaults: no policy config: pass\n {2}pack geoshard, \d+ policies over 237 resources: 0 violations \(0 mandatory\)$/m,
         );
         assert.doesNotMatch(out, /^ {2}global /m, "a shards stack exports no global output");
     });
@@ -149,8 +150,7 @@ describe("offline plan of a split environment", () => {
 
 describe("offline plan of stack files in another directory", () => {
     it("exits 2 on a --dir without a directory, or one that does not exist", async () => {
-        const usage =
-            "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
+        const usage = planUsage;
         assert.deepStrictEqual(await plan(["--stack", "dev", "--dir"]), {
             code: 2,
             out: "",

@@ -923,7 +923,7 @@ describe("policy pack: stack rules and the whole stack", () => {
         assert.strictEqual(code, 1);
         assert.match(
             text,
-            /^Policy pack geoshard: \d+ policies over \d+ resources: 1 violations \(1 mandatory\)\n {2}\[mandatory\] rds-not-public {2}europe-writer: Set publiclyAccessible: false; databases are reached only over private networks\.$/m,
+            /^Policy verdict under defaults: no policy config: FAIL\n {2}pack geoshard, \d+ policies over \d+ resources: 1 violation \(1 mandatory\)\n {2}\[mandatory\] rds-not-public {2}europe-writer: Set publiclyAccessible: false; databases are reached only over private networks\.$/m,
         );
     });
 
@@ -985,7 +985,7 @@ describe("policy pack: stack rules and the whole stack", () => {
                 "shard-topology": { minimumReplicas },
             });
             assert.deepStrictEqual(violations(resources, "shard-topology", atLeast(2)), [
-                ["europe", "Shard europe: has 1 readers; raise replicaCount to at least 2."],
+                ["europe", "Shard europe: has 1 reader; raise replicaCount to at least 2."],
             ]);
             assert.deepStrictEqual(violations(resources, "shard-topology", atLeast(1)), []);
             // Config accepts replicaCount 0, so the default minimum is 0.

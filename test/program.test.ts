@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramError } from "../tools/mockRuntime";
-import { buildPlan, renderPlan } from "../tools/plan";
+import { buildPlan, planUsage, renderPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
 import { projectDir, referenceShards, run, runPlan } from "./helpers";
 
@@ -125,18 +125,30 @@ describe("offline plan", () => {
             assert.match(
                 text,
                 new RegExp(
-                    `^  region    ${region}, Aurora secondary, 1 instance: about 5 min to promote the secondary \\(AWS: "RTO can be in the order of minutes"; 5 min planned here\\); .*meets the reference's 5 min \\(Aurora secondary, headless \\(storage only\\) instead: about 17 min\\)\\. Source: https://docs\\.aws\\.amazon\\.com/AmazonRDS/latest/AuroraUserGuide/aurora-global-database-disaster-recovery\\.html$`,
+                    `^  region    ${region}, Aurora secondary, 1 instance: up to 5 min; as \\[R1\\] above$`,
                     "m",
                 ),
             );
         }
+        // Said once for the four shards, each of which refers to it.
         assert.match(
             text,
-            /^  failover  often under 30 s, typically under 60 s without writes \(AWS: "service is typically restored in less than 60 seconds, and often less than 30 seconds"\) \+ DNS TTL 5 s; reference 30 s: .*Committed writes lost: none: .*Source: https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/Concepts\.AuroraHighAvailability\.html$/m,
+            /^  \[R1\] us-east, us-west, europe, asia: the recovery region, Aurora secondary, 1 instance: about 5 min to promote the secondary \(AWS: "RTO can be in the order of minutes"; 5 min planned here\); .*meets the reference's 5 min \(Aurora secondary, headless \(storage only\) instead: about 17 min\)\. Source: https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/aurora-global-database-disaster-recovery\.html$/m,
         );
         assert.match(
             text,
-            /^  alarms    22: geoshard-prod-europe-writer-cpu, geoshard-prod-europe-writer-freeable-memory, /m,
+            /^  \[F1\] us-east, us-west, europe, asia: often under 30 s, typically under 60 s without writes \(AWS: "service is typically restored in less than 60 seconds, and often less than 30 seconds"\) \+ DNS TTL 5 s; reference 30 s: .*Committed writes lost: none: .*Source: https:\/\/docs\.aws\.amazon\.com\/AmazonRDS\/latest\/AuroraUserGuide\/Concepts\.AuroraHighAvailability\.html$/m,
+        );
+        assert.strictEqual(text.match(/Committed writes lost/g)?.length, 1);
+        assert.strictEqual(
+            text.match(
+                /^  failover  often under 30 s, typically under 60 s \+ DNS TTL 5 s; as \[F1\] above$/gm,
+            )?.length,
+            4,
+        );
+        assert.match(
+            text,
+            /^  alarms    22 alarms, each named geoshard-prod-europe-<what it watches>:\n {12}writer: cpu, freeable-memory, connections, free-local-storage\n {12}standby, reader-1, reader-2: cpu, freeable-memory, connections, free-local-storage, replica-lag\n {12}the shard: volume-used, replication-slot-lag, transaction-logs-disk$/m,
         );
         assert.match(text, /^Total: \d+ resources$/m);
         assert.match(
@@ -216,7 +228,7 @@ describe("offline plan", () => {
         const text = renderPlan(plan);
         assert.match(
             text,
-            /^  failover  typically 60-120 s without writes \(AWS: "Failover times are typically 60-120 seconds"\) \+ DNS TTL 5 s; reference 30 s: misses the reference's 30 s/m,
+            /^  \[F1\] us-east, us-west, europe, asia: typically 60-120 s without writes \(AWS: "Failover times are typically 60-120 seconds"\) \+ DNS TTL 5 s; reference 30 s: misses the reference's 30 s/m,
         );
         assert.match(
             text,
@@ -238,8 +250,7 @@ describe("offline plan", () => {
     });
 
     it("exits 2 on a stack that does not exist or a bad argument", async () => {
-        const usage =
-            "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
+        const usage = planUsage;
         assert.deepStrictEqual(await runPlan(["--stack", "qa"]), {
             code: 2,
             out: "",

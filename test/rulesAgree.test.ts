@@ -7,6 +7,7 @@ import { replicationIdentifier } from "../components/cdc";
 import { environmentNameMaxLength, shardNameMaxLength } from "../config/schema";
 import { warehouseNames } from "../components/warehouse";
 import { mockAccountId, ProgramRun, runProgram } from "../tools/mockRuntime";
+import { stackPolicyConfigFile } from "../tools/plan";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import { readStackConfig } from "../tools/stackConfig";
 import {
@@ -195,11 +196,15 @@ describe("config and the policy pack agree", () => {
                 `policies/config/${stack}.json`,
             );
         }
-        // CI plans every stack with plan:all, which passes each project stack its config.
+        // CI plans every stack with plan:all; the plan reads each stack's config by default.
         const ci = fs.readFileSync(path.join(repo, ".ci", "run"), "utf8");
         assert.match(ci, /^npm run -s plan:all$/m);
         const planAll = fs.readFileSync(path.join(repo, "tools", "planAll.ts"), "utf8");
-        assert.match(planAll, /"--policy-pack-config", policyConfig/);
+        assert.doesNotMatch(planAll, /--no-policy-pack-config|"--policy-pack-config"/);
+        assert.strictEqual(
+            stackPolicyConfigFile("prod"),
+            path.join("policies", "config", "prod.json"),
+        );
         const workflows = ["pull-request.yml", "main.yml"].map((f) =>
             fs.readFileSync(path.join(repo, ".github", "workflows", f), "utf8"),
         );
@@ -238,14 +243,17 @@ describe("the teardown runbook works as written", () => {
         assert.deepStrictEqual([key, value], ["geoshard:deletionProtection", "false"]);
         const dir = projectDir({
             "Pulumi.dev.yaml": `${fs.readFileSync(path.join(repo, "Pulumi.dev.yaml"), "utf8")}  ${key}: ${value}\n`,
+            "policies/config/dev.json": fs.readFileSync(
+                path.join(repo, "policies", "config", "dev.json"),
+                "utf8",
+            ),
         });
         // Step 2: the plan, with the flags the runbook gives, under the stack's policy config.
         const argv = commands[1].split(" ").slice(4);
-        const configAt = argv.indexOf("--policy-pack-config") + 1;
-        argv[configAt] = path.join(repo, argv[configAt]);
         const { code, out, err } = await runPlan([...argv, "--json"], dir);
         assert.strictEqual(code, 0, err);
         const plan = JSON.parse(out);
+        assert.strictEqual(plan.policyConfig, "policies/config/dev.json");
         assert.deepStrictEqual(plan.policy.violations, []);
         const instances = plan.shards.flatMap((s: any) => s.instances);
         assert.ok(instances.length > 0);

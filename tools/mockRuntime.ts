@@ -297,6 +297,11 @@ export interface ProgramRun {
     readonly outputs: Record<string, unknown>;
     readonly resources: readonly RecordedResource[];
     readonly calls: readonly RecordedCall[];
+    /**
+     * What the program logged with `pulumi.log.warn`, which the engine would show: kept here,
+     * for the caller to print, rather than on the console.
+     */
+    readonly warnings?: readonly string[];
 }
 
 /**
@@ -356,6 +361,7 @@ async function runUnderMocks(
     // program: its runtime reports the first one and exits. So does this run, which also stops
     // waiting for outputs that such an error leaves unresolved.
     const unhandled = captureUnhandledRejections();
+    const warnings = captureWarnings();
     const orFailure = <T>(work: Promise<T>) => Promise.race([work, unhandled.failure]);
     try {
         const exported = (await orFailure(Promise.resolve(program()))) ?? {};
@@ -368,7 +374,12 @@ async function runUnderMocks(
         if (failure !== undefined) {
             throw failure;
         }
-        return { outputs, resources: resourcesSoFar(), calls: mocks.calls };
+        return {
+            outputs,
+            resources: resourcesSoFar(),
+            calls: mocks.calls,
+            warnings: warnings.messages,
+        };
     } catch (error) {
         // Registrations that wait on what such an error left unresolved never finish.
         const [first] = await unhandled.settle();
@@ -378,7 +389,34 @@ async function runUnderMocks(
         throw new ProgramError(first ?? error, resourcesSoFar());
     } finally {
         unhandled.stop();
+        warnings.stop();
     }
+}
+
+/** The prefix the SDK gives `pulumi.log.warn` when no engine runs (under the mocks). */
+const runtimeWarning = "warning: [runtime] ";
+
+/**
+ * Collects what the program logs with `pulumi.log.warn` (under the mocks the SDK writes it to
+ * `console.warn`) until `stop`; anything else written to `console.warn` passes through.
+ */
+function captureWarnings() {
+    const messages: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => {
+        const [first] = args;
+        if (args.length === 1 && typeof first === "string" && first.startsWith(runtimeWarning)) {
+            messages.push(first.slice(runtimeWarning.length));
+            return;
+        }
+        warn(...args);
+    };
+    return {
+        messages,
+        stop(): void {
+            console.warn = warn;
+        },
+    };
 }
 
 /**

@@ -17,11 +17,11 @@
  */
 
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { describeBudget, describeRegionLoss, failoverBudget } from "../components/failoverBudget";
 import {
     compareEngines,
-    costHeadline,
     engineVerdict,
     renderCostTable,
     renderLevers,
@@ -40,6 +40,7 @@ import {
     PolicyReport,
 } from "./policyEval";
 import { nearest } from "../config/suggest";
+import { plural } from "../config/plural";
 import {
     ProgramError,
     ProgramRun,
@@ -48,7 +49,16 @@ import {
     runProgram,
 } from "./mockRuntime";
 import { PlanUsageError, stackFixtures, takeStackDir } from "./planSources";
-import { readStackConfig } from "./stackConfig";
+import { projectRoot, readStackConfig } from "./stackConfig";
+import { planJson } from "./planJson";
+import {
+    defaultWidth,
+    firstScreen,
+    outputWidth,
+    renderDecision,
+    screenWidth,
+    wrap,
+} from "./planText";
 import { renderLatency } from "./planLatency";
 import { ShardMap } from "../components/shardMap";
 
@@ -159,117 +169,269 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
     };
 }
 
-export function renderPlan(plan: Plan): string {
-    const lines: string[] = [];
-    lines.push(`geoshard offline plan: stack ${plan.stack}, environment ${plan.environment}`);
-    lines.push(
-        `Resources as \`pulumi up\` would declare them, from the Pulumi mock runtime; no cloud calls.`,
-    );
+/** The plan's first lines: what it is, and what it assumed instead of asking the account. */
+export function planHeader(plan: Plan): string[] {
     const regions = [
         ...new Set(
             plan.shards.flatMap((s) => [s.region, ...(s.recovery ? [s.recovery.region] : [])]),
         ),
     ];
-    lines.push(
-        `AZs assumed as a new account sees them (the real run looks them up): ` +
-            regions
-                .map(
-                    (r) =>
-                        `${r} ${(realisticZones[r] ?? ["a", "b", "c"].map((s) => r + s)).length}`,
-                )
-                .join(", "),
+    return [
+        `geoshard offline plan: stack ${plan.stack}, environment ${plan.environment}`,
+        `${plural(plan.resources.length, "resource")} as \`pulumi up\` would declare them, ` +
+            "from the Pulumi mock runtime; no cloud calls.",
+        ...(regions.length
+            ? [
+                  "AZs assumed as a new account sees them (the real run looks them up): " +
+                      regions
+                          .map(
+                              (r) =>
+                                  `${r} ${(realisticZones[r] ?? ["a", "b", "c"].map((z) => r + z)).length}`,
+                          )
+                          .join(", "),
+              ]
+            : []),
+    ];
+}
+
+/**
+ * What several shards share, said once: each distinct failover and region-loss budget, by a
+ * label the shards' lines refer to.
+ */
+export interface SharedFacts {
+    readonly lines: readonly string[];
+    /** The label of a shard's failover budget, and of its region-loss budget when it has one. */
+    readonly failover: ReadonlyMap<string, string>;
+    readonly regionLoss: ReadonlyMap<string, string>;
+}
+
+/** The recovery region a region-loss paragraph names, written generically to share it. */
+const theRecoveryRegion = "the recovery region";
+
+export function sharedFacts(plan: Plan): SharedFacts {
+    const lines: string[] = [];
+    const failover = new Map<string, string>();
+    const regionLoss = new Map<string, string>();
+    const group = (
+        title: string,
+        prefix: string,
+        described: [shard: string, text: string][],
+        labels: Map<string, string>,
+    ) => {
+        const texts = [...new Set(described.map(([, text]) => text))];
+        if (texts.length === 0) {
+            return;
+        }
+        lines.push(title);
+        texts.forEach((text, i) => {
+            const label = `${prefix}${i + 1}`;
+            const shards = described.filter(([, t]) => t === text).map(([name]) => name);
+            shards.forEach((name) => labels.set(name, label));
+            lines.push(`  [${label}] ${shards.join(", ")}: ${text}`);
+        });
+    };
+    group(
+        "Failover in the home region (writer lost), by shard",
+        "F",
+        plan.shards.map((shard) => [
+            shard.name,
+            describeBudget(shard.failoverBudget) +
+                (shard.failoverBudget.proxy ? ` ${shard.failoverBudget.proxy}` : ""),
+        ]),
+        failover,
     );
+    group(
+        "Region loss (home region lost), by shard",
+        "R",
+        plan.shards.flatMap((shard) =>
+            shard.recovery
+                ? [
+                      [
+                          shard.name,
+                          describeRegionLoss({
+                              ...shard.recovery.budget,
+                              recoveryRegion: theRecoveryRegion,
+                          }),
+                      ] as [string, string],
+                  ]
+                : [],
+        ),
+        regionLoss,
+    );
+    return { lines, failover, regionLoss };
+}
+
+/**
+ * One part of a shard's detail: a few lines, each starting with a label column. The detail is
+ * this list, in order: a new fact about a shard is a new renderer here.
+ */
+export type ShardDetail = (shard: PlannedShard, shared: SharedFacts) => string[];
+
+const networkDetail: ShardDetail = (shard) => [
+    `  network   VPC ${shard.vpcCidr ?? "(existing)"}; private subnets ` +
+        (shard.subnets.map((s) => `${s.availabilityZone} ${s.cidr}`).join(", ") || "(existing)"),
+    `  access    PostgreSQL 5432 from ${shard.allowedCidrs.join(", ")} only; TLS required`,
+];
+
+const engineDetail: ShardDetail = (shard) => [
+    `  engine    ${shard.engine} ${shard.engineVersion}, storage ${shard.storage}, ` +
+        `backups ${shard.backupRetentionDays} d` +
+        (shard.clusterCacheManagement === undefined
+            ? ""
+            : shard.clusterCacheManagement
+              ? ", the standby's cache kept warm"
+              : ", no cluster cache management") +
+        (shard.proxy ? ", RDS Proxy in front of the writer" : ""),
+    table(
+        ["role", "identifier", "class", "AZ", "tier", "protect", "deletion prot."],
+        shard.instances.map((db) => [
+            db.role,
+            db.identifier,
+            db.instanceClass,
+            db.availabilityZone,
+            db.promotionTier === undefined ? "-" : String(db.promotionTier),
+            db.protect ? "yes" : "no",
+            db.deletionProtection
+                ? shard.engine === "aurora-postgresql"
+                    ? "yes (cluster)"
+                    : "yes"
+                : "no",
+        ]),
+        "  ",
+    ),
+];
+
+const namesDetail: ShardDetail = (shard) => [
+    `  writer    ${shard.names.writer} (TTL ${shard.names.ttlSeconds} s) -> ${shard.writes}`,
+    `  reader    ${shard.names.reader} -> ${shard.reads}`,
+];
+
+const failoverDetail: ShardDetail = (shard, shared) => [
+    `  failover  ${shard.failoverBudget.typical} + DNS TTL ${shard.names.ttlSeconds} s; ` +
+        `as [${shared.failover.get(shard.name)}] above`,
+];
+
+const cdcDetail: ShardDetail = (shard) => {
+    const c = shard.cdc;
+    return c
+        ? [
+              `  cdc       ${shard.region} -> DMS Serverless ${c.replication} in ${c.region} ` +
+                  `(over peering, TLS) -> Kinesis ${c.stream} -> Firehose -> s3://${c.bucket}/${c.prefix}`,
+              `            excluded: ${[...c.excludedTables, ...c.excludedColumns].join(", ") || "nothing"}`,
+          ]
+        : [];
+};
+
+/**
+ * A shard's alarms, said by what they watch: the name prefix once, then each group of instances
+ * that have the same alarms (`standby, reader-1: cpu, ..., replica-lag`), then the rest.
+ */
+function alarmLines(shard: PlannedShard): string[] {
+    const prefix =
+        `${shard.instances.find((db) => db.role === "writer")?.identifier ?? ""}`.replace(
+            /[^-]*$/,
+            "",
+        );
+    const labels = shard.instances.map((db) => db.identifier.slice(prefix.length));
+    const named = shard.alarms.every((a) => a.startsWith(prefix)) && prefix !== "";
+    if (!named) {
+        return [`  alarms    ${plural(shard.alarms.length, "alarm")}: ${shard.alarms.join(", ")}`];
+    }
+    const groups = new Map<string, string[]>();
+    const rest: string[] = [];
+    for (const label of labels) {
+        const watched = shard.alarms
+            .filter((a) => a.startsWith(`${prefix}${label}-`))
+            .map((a) => a.slice(`${prefix}${label}-`.length))
+            .join(", ");
+        groups.set(watched, [...(groups.get(watched) ?? []), label]);
+    }
+    for (const alarm of shard.alarms) {
+        if (!labels.some((label) => alarm.startsWith(`${prefix}${label}-`))) {
+            rest.push(alarm.slice(prefix.length));
+        }
+    }
+    return [
+        `  alarms    ${plural(shard.alarms.length, "alarm")}, each named ${prefix}<what it watches>:`,
+        ...[...groups]
+            .filter(([watched]) => watched !== "")
+            .map(([watched, group]) => `            ${group.join(", ")}: ${watched}`),
+        ...(rest.length ? [`            the shard: ${rest.join(", ")}`] : []),
+    ];
+}
+
+const monitoringDetail: ShardDetail = (shard) => [
+    ...alarmLines(shard),
+    `  events    ${shard.events.map((e) => `${e.sourceType} ${e.categories.join(", ")}`).join("; ")} -> the alarm topic`,
+];
+
+const recoveryDetail: ShardDetail = (shard, shared) => {
+    const recovery = shard.recovery;
+    if (!recovery) {
+        return ["  recovery  none: the shard lives in its home region only"];
+    }
+    const instances =
+        recovery.instances
+            .map(
+                (db) =>
+                    `${db.identifier} ${db.instanceClass} ${db.availabilityZone}` +
+                    (db.promotionTier === undefined ? "" : ` tier ${db.promotionTier}`),
+            )
+            .join(", ") || "headless secondary (storage only)";
+    return [
+        `  recovery  ${recovery.region}: ${instances}; alarms ${recovery.alarms.join(", ")}`,
+        `  region    ${recovery.region}, ${recovery.budget.copy}: up to ` +
+            `${recovery.budget.recoveryMinutes} min; as [${shared.regionLoss.get(shard.name)}] above`,
+    ];
+};
+
+const credentialsDetail: ShardDetail = (shard) => credentialsAndEventRoutes(shard);
+
+const recoveryNetworkDetail: ShardDetail = (shard) =>
+    shard.recovery ? describeRecoveryNetwork(shard.recovery.network) : [];
+
+const resourceCountDetail: ShardDetail = (shard) => [`  resources ${shard.resourceCount}`];
+
+/** A shard's detail, in the order it prints. */
+export const shardDetail: readonly ShardDetail[] = [
+    networkDetail,
+    engineDetail,
+    namesDetail,
+    failoverDetail,
+    cdcDetail,
+    monitoringDetail,
+    credentialsDetail,
+    recoveryDetail,
+    recoveryNetworkDetail,
+    resourceCountDetail,
+];
+
+/** The plan's header and its detail, unwrapped. */
+export function renderPlan(plan: Plan): string {
+    return [...planHeader(plan), "", renderDetail(plan)].join("\n");
+}
+
+/**
+ * The plan's detail: the facts several shards share, said once, then each shard's lines, the
+ * resource counts and the outputs. Lines are not wrapped here; `reportPlan` wraps them.
+ */
+export function renderDetail(plan: Plan): string {
+    const lines: string[] = [];
+    const shared = sharedFacts(plan);
+    lines.push(...shared.lines);
     for (const shard of plan.shards) {
         lines.push("");
         lines.push(`Shard ${shard.name}  ${shard.region}  cities: ${shard.cities.join(", ")}`);
-        lines.push(
-            `  network   VPC ${shard.vpcCidr ?? "(existing)"}; private subnets ` +
-                (shard.subnets.map((s) => `${s.availabilityZone} ${s.cidr}`).join(", ") ||
-                    "(existing)"),
-        );
-        lines.push(
-            `  access    PostgreSQL 5432 from ${shard.allowedCidrs.join(", ")} only; TLS required`,
-        );
-        lines.push(
-            `  engine    ${shard.engine} ${shard.engineVersion}, storage ${shard.storage}, ` +
-                `backups ${shard.backupRetentionDays} d` +
-                (shard.clusterCacheManagement === undefined
-                    ? ""
-                    : shard.clusterCacheManagement
-                      ? ", the standby's cache kept warm"
-                      : ", no cluster cache management") +
-                (shard.proxy ? ", RDS Proxy in front of the writer" : ""),
-        );
-        lines.push(
-            table(
-                ["role", "identifier", "class", "AZ", "tier", "protect", "deletion protection"],
-                shard.instances.map((db) => [
-                    db.role,
-                    db.identifier,
-                    db.instanceClass,
-                    db.availabilityZone,
-                    db.promotionTier === undefined ? "-" : String(db.promotionTier),
-                    db.protect ? "yes" : "no",
-                    db.deletionProtection
-                        ? shard.engine === "aurora-postgresql"
-                            ? "yes (cluster)"
-                            : "yes"
-                        : "no",
-                ]),
-                "  ",
-            ),
-        );
-        const { names } = shard;
-        lines.push(`  writer    ${names.writer} (TTL ${names.ttlSeconds} s) -> ${shard.writes}`);
-        lines.push(`  reader    ${names.reader} -> ${shard.reads}`);
-        lines.push(`  failover  ${describeBudget(shard.failoverBudget)}`);
-        if (shard.failoverBudget.proxy) {
-            lines.push(`            ${shard.failoverBudget.proxy}`);
+        for (const render of shardDetail) {
+            lines.push(...render(shard, shared));
         }
-        if (shard.cdc) {
-            const c = shard.cdc;
-            lines.push(
-                `  cdc       ${shard.region} -> DMS Serverless ${c.replication} in ${c.region} (over peering, TLS) ` +
-                    `-> Kinesis ${c.stream} -> Firehose -> s3://${c.bucket}/${c.prefix}`,
-            );
-            lines.push(
-                `            excluded: ${[...c.excludedTables, ...c.excludedColumns].join(", ") || "nothing"}`,
-            );
-        }
-        lines.push(`  alarms    ${shard.alarms.length}: ${shard.alarms.join(", ")}`);
-        lines.push(
-            `  events    ${shard.events.map((e) => `${e.sourceType} ${e.categories.join(", ")}`).join("; ")} -> the alarm topic`,
-        );
-        lines.push(...credentialsAndEventRoutes(shard));
-        const recovery = shard.recovery;
-        lines.push(
-            recovery
-                ? `  recovery  ${recovery.region}: ${
-                      recovery.instances
-                          .map(
-                              (db) =>
-                                  `${db.identifier} ${db.instanceClass} ${db.availabilityZone}` +
-                                  (db.promotionTier === undefined
-                                      ? ""
-                                      : ` tier ${db.promotionTier}`),
-                          )
-                          .join(", ") || "headless secondary (storage only)"
-                  }; alarms ${recovery.alarms.join(", ")}`
-                : "  recovery  none: the shard lives in its home region only",
-        );
-        if (recovery) {
-            lines.push(`  region    ${describeRegionLoss(recovery.budget)}`);
-            lines.push(...describeRecoveryNetwork(recovery.network));
-        }
-        lines.push(`  resources ${shard.resourceCount}`);
     }
-
     lines.push("");
     const byType = new Map<string, number>();
     for (const r of plan.resources) {
         byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
     }
-    lines.push(`Total: ${plan.resources.length} resources`);
+    lines.push(`Total: ${plural(plan.resources.length, "resource")}`);
     lines.push(
         table(
             ["count", "type"],
@@ -297,7 +459,7 @@ export function renderPlan(plan: Plan): string {
         for (const [name, entry] of Object.entries(shardMap.shards)) {
             lines.push(
                 `  shardMap.shards.${name}  writer ${entry.writer}, reader ${entry.reader}, ` +
-                    `${Object.keys(entry.direct).length} direct instance endpoints`,
+                    `${plural(Object.keys(entry.direct).length, "direct instance endpoint")}`,
             );
         }
     }
@@ -334,26 +496,61 @@ function table(header: string[], rows: string[][], indent: string): string {
 }
 
 export const planUsage =
-    "usage: npm run plan -- --stack NAME [--dir DIR] [--json] [--out FILE] [--policy-pack-config FILE]";
+    "usage: npm run plan -- --stack NAME [--dir DIR] [--brief | --json] [--out FILE]\n" +
+    "                      [--policy-pack-config FILE | --no-policy-pack-config]";
+
+/** What `--help` prints: the usage, then what each flag does. */
+export const planHelp = [
+    planUsage,
+    "",
+    "The offline plan of a stack: what `pulumi up` would declare, under the Pulumi mock runtime.",
+    "First one screen per shard (topology, failover and region-loss budgets, monthly cost, what",
+    "needs attention), then the policy verdict, then the detail.",
+    "",
+    "  -s, --stack NAME             the stack: Pulumi.NAME.yaml",
+    "  --dir DIR                    where the stack files are (default: the project's directory)",
+    "  --brief                      print the first screen only",
+    "  --json                       the plan as JSON: every resource with its inputs (secrets",
+    "                               redacted) and options; docs/plan-json.md",
+    "  --out FILE                   write the plan to FILE instead of stdout",
+    "  --policy-pack-config FILE    the policy config (default: policies/config/NAME.json when",
+    "                               it exists, as CI passes it)",
+    "  --no-policy-pack-config      the pack's defaults, even where the stack has a config",
+    "  -h, --help                   this help",
+    "",
+    "Exit codes: 0 planned and compliant; 1 the config is refused or a mandatory policy is",
+    "violated; 2 usage.",
+].join("\n");
 
 /** What the command line asks of the plan. */
 export interface PlanArgs {
     readonly stack: string;
     readonly json: boolean;
+    /** Print only the first screen. */
+    readonly brief?: boolean;
     /** Write the plan to this file instead of stdout. */
     readonly out?: string;
     /** Policy config, as `pulumi preview --policy-pack-config` takes it. */
     readonly policyPackConfig?: string;
+    /** Plan under the pack's defaults, even where the stack has a policy config. */
+    readonly noPolicyPackConfig?: boolean;
 }
 
 /** The flags the plan takes, and whether each takes a value. */
 const planFlags: Readonly<Record<string, "value" | "switch">> = {
     "--stack": "value",
     "--json": "switch",
+    "--brief": "switch",
     "--out": "value",
     "--policy-pack-config": "value",
+    "--no-policy-pack-config": "switch",
 };
 const flagAliases: Readonly<Record<string, string>> = { "-s": "--stack" };
+
+/** Whether the arguments ask for help: `--help` or `-h` anywhere. */
+export function asksForHelp(argv: readonly string[]): boolean {
+    return argv.some((a) => a === "--help" || a === "-h");
+}
 
 /**
  * Parses the plan's arguments. `env` is where npm leaves the flags it took for itself: `npm run
@@ -403,13 +600,21 @@ export function parseArgs(
         const value = values[flag];
         return typeof value === "string" ? value : undefined;
     };
+    if (values["--json"] === true && values["--brief"] === true) {
+        throw new Error("--brief is a view of the text plan; --json carries everything");
+    }
+    if (option("--policy-pack-config") && values["--no-policy-pack-config"] === true) {
+        throw new Error("--policy-pack-config and --no-policy-pack-config contradict each other");
+    }
     return {
         stack,
         json: values["--json"] === true,
+        ...(values["--brief"] === true ? { brief: true } : {}),
         ...(option("--out") ? { out: option("--out") } : {}),
         ...(option("--policy-pack-config")
             ? { policyPackConfig: option("--policy-pack-config") }
             : {}),
+        ...(values["--no-policy-pack-config"] === true ? { noPolicyPackConfig: true } : {}),
     };
 }
 
@@ -459,27 +664,41 @@ function npmHint(
     );
 }
 
+/** How the plan command prints, besides its arguments. */
+export interface PlanOutput {
+    /**
+     * The width the detail wraps to. @default 100, the width for a pipe or a file; the command
+     * line passes the terminal's width when stdout is one.
+     */
+    readonly width?: number;
+    /** The width of the first screen. @default 120, or the terminal's when narrower */
+    readonly screenWidth?: number;
+}
+
 /** The plan command: prints to `out` and `err`, returns the exit code. */
 export async function planCommand(
     argv: readonly string[],
     out: (text: string) => void = console.log,
     err: (text: string) => void = console.error,
-    root?: string,
+    root: string = projectRoot,
     env: Readonly<Record<string, string | undefined>> = process.env,
+    output: PlanOutput = {},
     onRun: (run: ProgramRun) => void = () => undefined,
 ): Promise<number> {
+    if (asksForHelp(argv)) {
+        out(planHelp);
+        return 0;
+    }
     let args: PlanArgs;
     let config: Record<string, string>;
-    let policyConfig: PolicyConfig = {};
+    let policy: { config: PolicyConfig; name: string };
     let dir: string;
     try {
         const located = takeStackDir(argv, root);
         dir = located.dir;
         args = parseArgs(located.argv, env);
         config = readStackConfig(args.stack, root, dir);
-        if (args.policyPackConfig) {
-            policyConfig = readPolicyConfig(args.policyPackConfig);
-        }
+        policy = policyConfigOf(args, root);
     } catch (error) {
         err(`plan: ${(error as Error).message}\n${planUsage}`);
         return 2;
@@ -502,13 +721,22 @@ export async function planCommand(
         err(`plan: stack ${args.stack} would not deploy:\n${message}`);
         return 1;
     }
+    for (const warning of run.warnings ?? []) {
+        err(`plan: warning: ${warning}`);
+    }
     onRun(run);
     const { code, text } = reportPlan(
         args.stack,
         run,
         args.json,
         maxMonthlyUsdOf(config),
-        policyConfig,
+        policy.config,
+        {
+            policyConfigName: policy.name,
+            width: output.width ?? defaultWidth,
+            screenWidth: output.screenWidth,
+            brief: args.brief,
+        },
     );
     if (args.out) {
         try {
@@ -525,21 +753,49 @@ export async function planCommand(
     }
     if (code !== 0) {
         err(
-            `plan: stack ${args.stack} violates mandatory policies; pulumi preview --policy-pack would fail`,
+            `plan: stack ${args.stack} violates mandatory policies under ${policy.name}; ` +
+                "pulumi preview --policy-pack would fail",
         );
     }
     return code;
 }
 
-/** A policy config file, checked against the pack. */
-function readPolicyConfig(file: string): PolicyConfig {
+/** Where a stack's policy config lives, as CI passes it to `pulumi preview`. */
+export function stackPolicyConfigFile(stack: string): string {
+    return path.join("policies", "config", `${stack}.json`);
+}
+
+/** The words for a plan under the pack's defaults. */
+export const noPolicyConfig = "defaults: no policy config";
+
+/**
+ * The policy config the plan runs under, and its name: `--policy-pack-config FILE`; else the
+ * stack's `policies/config/<stack>.json` (relative to the project) when it exists, as CI passes
+ * it; else, or with `--no-policy-pack-config`, the pack's defaults.
+ */
+function policyConfigOf(args: PlanArgs, root: string): { config: PolicyConfig; name: string } {
+    if (args.policyPackConfig) {
+        return {
+            config: readPolicyConfig(args.policyPackConfig),
+            name: args.policyPackConfig,
+        };
+    }
+    const own = stackPolicyConfigFile(args.stack);
+    if (args.noPolicyPackConfig || !fs.existsSync(path.join(root, own))) {
+        return { config: {}, name: noPolicyConfig };
+    }
+    return { config: readPolicyConfig(path.join(root, own), own), name: own };
+}
+
+/** A policy config file, checked against the pack; `shown` names it in messages. */
+function readPolicyConfig(file: string, shown: string = file): PolicyConfig {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new Error(`cannot read --policy-pack-config ${file}: ${(error as Error).message}`);
+        throw new Error(`cannot read --policy-pack-config ${shown}: ${(error as Error).message}`);
     }
-    return parsePolicyConfig(text, policies, file);
+    return parsePolicyConfig(text, policies, shown);
 }
 
 /** The stack's monthly budget, from its validated config (the program accepted it already). */
@@ -548,14 +804,33 @@ function maxMonthlyUsdOf(config: Record<string, string>): number | undefined {
     return raw === undefined ? undefined : Number(raw);
 }
 
-/** The plan and its policy report, as text or JSON, with the exit code CI gates on. */
+/** How `reportPlan` words and lays out the plan. */
+export interface ReportOptions {
+    /** The policy config in force, as the verdict names it. @default "defaults: no policy config" */
+    readonly policyConfigName?: string;
+    /** The width the detail wraps to. @default no wrapping (the command wraps to 100 columns) */
+    readonly width?: number;
+    /** The width of the first screen. @default 120 */
+    readonly screenWidth?: number;
+    /** Only the first screen. @default false */
+    readonly brief?: boolean;
+}
+
+/**
+ * The plan and its policy report, as text or JSON, with the exit code CI gates on. The text is
+ * the first screen (`renderDecision`), the policy verdict, then the detail, each line wrapped to
+ * the width.
+ */
 export function reportPlan(
     stack: string,
     run: ProgramRun,
     json: boolean,
     maxMonthlyUsd?: number,
     policyConfig: PolicyConfig = {},
+    options: ReportOptions = {},
 ): { code: number; text: string } {
+    const policyConfigName = options.policyConfigName ?? noPolicyConfig;
+    const width = options.width ?? Infinity;
     const plan = buildPlan(stack, run);
     const cost = planCost(plan, run, maxMonthlyUsd);
     // The budget rule reads the estimate from its config, as `--policy-pack-config` would pass
@@ -573,24 +848,62 @@ export function reportPlan(
             ),
         },
     });
+    const code = hasMandatoryViolation(policy) ? 1 : 0;
     const engineChoice = engineChoiceOf(plan, run);
-    const text = json
-        ? JSON.stringify({ ...plan, policy, cost, engineChoice }, null, 2)
-        : [
-              renderPlan(plan),
-              // The bill's headline before any figure: an incomplete estimate says so first.
-              `Cost: ${costHeadline(cost)}`,
-              renderLatency(run.outputs.shardMap as ShardMap | undefined),
-              renderPolicy(policy),
-              renderEngineChoice(engineChoice),
-              [
-                  "Cost lines per shard, each with its quantity, unit price and the price's region, date and confidence",
-                  ...cost.shards.map(renderShardLines),
-              ].join("\n"),
-              renderCostTable(cost),
-              renderLevers(stackCostInput(plan, run, maxMonthlyUsd), cost, dataSizeWarnings(plan)),
-          ].join("\n\n");
-    return { code: hasMandatoryViolation(policy) ? 1 : 0, text };
+    const shardOf = shardOfUrn(run.resources);
+    if (json) {
+        return {
+            code,
+            text: planJson(
+                { plan, run, policy, policyConfig: policyConfigName, cost, engineChoice },
+                shardOf,
+            ),
+        };
+    }
+    const decision = renderDecision(
+        {
+            plan,
+            cost,
+            policy,
+            shardOfUrn: shardOf,
+            policyConfig: policyConfigName,
+            header: planHeader(plan),
+        },
+        Math.min(options.screenWidth ?? firstScreen.columns, firstScreen.columns),
+    );
+    if (options.brief) {
+        return { code, text: decision };
+    }
+    const detail = [
+        renderPolicy(policy, policyConfigName),
+        "Detail",
+        renderDetail(plan),
+        renderLatency(run.outputs.shardMap as ShardMap | undefined),
+        renderEngineChoice(engineChoice),
+        [
+            "Cost lines per shard, each with its quantity, unit price and the price's region, " +
+                "date and confidence",
+            ...cost.shards.map(renderShardLines),
+        ].join("\n"),
+        renderCostTable(cost),
+        renderLevers(stackCostInput(plan, run, maxMonthlyUsd), cost, dataSizeWarnings(plan)),
+    ];
+    return { code, text: [decision, ...detail.map((part) => wrap(part, width))].join("\n\n") };
+}
+
+/** The shard a resource belongs to, at any depth below its RegionalShard, by URN. */
+export function shardOfUrn(
+    resources: readonly RecordedResource[],
+): (urn: string) => string | undefined {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    return (urn) => {
+        for (let r = byUrn.get(urn); r; r = byUrn.get(r.parent)) {
+            if (r.type === shardType) {
+                return r.name;
+            }
+        }
+        return undefined;
+    };
 }
 
 /** One shard on each engine: what it costs a month, against its failover time and data at risk. */
@@ -635,6 +948,10 @@ function engineChoiceOf(plan: Plan, run: ProgramRun): EngineChoice[] {
     });
 }
 
+/**
+ * Each shard on each engine, in a table that fits 100 columns: the engine's failover and
+ * committed writes at risk are the same for every shard, so they are said once, under it.
+ */
 function renderEngineChoice(choices: readonly EngineChoice[]): string {
     const rows = choices.flatMap((choice) =>
         choice.options.map((o) => [
@@ -642,35 +959,35 @@ function renderEngineChoice(choices: readonly EngineChoice[]): string {
             `${o.label}${o.current ? " (planned)" : ""}`,
             `${usd(o.databaseUsd)}${o.incomplete ? "*" : ""}`,
             `${usd(o.shardUsd)}${o.incomplete ? "*" : ""}`,
-            o.failover,
-            o.committedWritesAtRisk,
         ]),
     );
+    const engines = new Map<string, string>();
+    for (const o of choices.flatMap((choice) => choice.options)) {
+        engines.set(
+            o.label,
+            `${o.failover} without writes, committed writes lost: ${o.committedWritesAtRisk}`,
+        );
+    }
     return [
-        "Engine choice per shard, USD a month (database: instances, storage and I/O, backups, proxy; * leaves out unpriced items)",
-        table(
-            [
-                "shard",
-                "engine",
-                "database",
-                "shard",
-                "writer failover (AWS)",
-                "committed writes lost",
-            ],
-            rows,
-            "  ",
-        ),
+        "Engine choice per shard, USD a month (database: instances, storage and I/O, backups, " +
+            "proxy; * leaves out unpriced items)",
+        table(["shard", "engine", "database", "shard"], rows, "  "),
         ...choices.map((choice) => `  ${choice.shard}: ${choice.verdict}`),
+        "Writer failover on each engine (AWS)",
+        ...[...engines].map(([label, budget]) => `  ${label}: ${budget}`),
     ].join("\n");
 }
 
-export function renderPolicy(report: PolicyReport): string {
+/** The policy verdict: its first line names the policy config in force, then each violation. */
+export function renderPolicy(report: PolicyReport, policyConfig: string = noPolicyConfig): string {
     const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory").length;
     const lines = [
-        `Policy pack geoshard: ${report.policies} policies over ${report.resources} resources: ` +
-            `${report.violations.length} violations (${mandatory} mandatory)` +
+        `Policy verdict under ${policyConfig}: ${mandatory ? "FAIL" : "pass"}`,
+        `  pack geoshard, ${plural(report.policies, "policy", "policies")} over ` +
+            `${plural(report.resources, "resource")}: ${plural(report.violations.length, "violation")} ` +
+            `(${mandatory} mandatory)` +
             (report.skipped.length
-                ? `, ${report.skipped.length} checks left to preview (unknown values)`
+                ? `, ${plural(report.skipped.length, "check")} left to preview (unknown values)`
                 : ""),
     ];
     for (const v of report.violations) {
@@ -680,7 +997,14 @@ export function renderPolicy(report: PolicyReport): string {
 }
 
 if (require.main === module) {
-    planCommand(process.argv.slice(2)).then((code) => process.exit(code));
+    // The exit code is set, not forced: `process.exit` would drop what stdout still holds for a
+    // pipe (64 KiB at a time), cutting a large plan short. Node exits once the streams drain.
+    planCommand(process.argv.slice(2), undefined, undefined, undefined, undefined, {
+        width: outputWidth(process.stdout),
+        screenWidth: screenWidth(process.stdout),
+    }).then((code) => {
+        process.exitCode = code;
+    });
 }
 
 /**

@@ -41,19 +41,24 @@ export function stacksToPlan(root: string = projectRoot): { stack: string; dir: 
 async function main(): Promise<number> {
     let worst = 0;
     const named: StackNames[] = [];
+    // A warning every stack repeats (the account's DMS roles) is said once.
+    const said = new Set<string>();
+    const err = (text: string) => {
+        if (!said.has(text)) {
+            said.add(text);
+            console.error(text);
+        }
+    };
     for (const { stack, dir } of stacksToPlan()) {
-        // The project's stacks plan under their policy config, as CI's pulumi runs do.
-        const policyConfig = path.join("policies", "config", `${stack}.json`);
-        const withConfig =
-            dir === "." && fs.existsSync(path.join(projectRoot, policyConfig))
-                ? ["--policy-pack-config", policyConfig]
-                : [];
+        // Each stack plans under its policy config, policies/config/<stack>.json where there is
+        // one, as the plan does by default and as CI's pulumi runs do.
         const code = await planCommand(
-            ["--stack", stack, "--dir", dir, ...withConfig],
+            ["--stack", stack, "--dir", dir],
             () => undefined,
-            console.error,
+            err,
             undefined,
             process.env,
+            {},
             (run) =>
                 named.push({ stack: `${stack} (${dir})`, names: physicalNames(run.resources) }),
         );
@@ -73,5 +78,8 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code));
+    // Set, not forced: `process.exit` would drop what stdout still holds for a pipe.
+    main().then((code) => {
+        process.exitCode = code;
+    });
 }

@@ -16,7 +16,28 @@ interface ProjectFile {
 }
 
 export function readProjectFile(root: string = projectRoot): ProjectFile {
-    return parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as ProjectFile;
+    return parseYaml(path.join(root, "Pulumi.yaml"), root) as ProjectFile;
+}
+
+/** A YAML file's content; a syntax error names the file (relative to `root`) and the line. */
+function parseYaml(file: string, root: string): unknown {
+    const text = fs.readFileSync(file, "utf8");
+    try {
+        return parse(text);
+    } catch (error) {
+        throw new Error(
+            `${path.relative(root, file)}: not valid YAML: ${(error as Error).message}`,
+        );
+    }
+}
+
+/**
+ * A config key as the program reads it: `geoshard:replicaCount`. A stack file may leave out the
+ * project's own namespace (`replicaCount:`), which the Pulumi CLI reads as the project's.
+ * Source: https://www.pulumi.com/docs/iac/concepts/config/ ("Configuration keys")
+ */
+export function qualifiedKey(key: string, project: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
 }
 
 /** The defaults the project file declares, by fully qualified key. */
@@ -24,7 +45,7 @@ export function projectDefaults(root: string = projectRoot): Record<string, unkn
     const project = readProjectFile(root);
     const defaults: Record<string, unknown> = {};
     for (const [key, declaration] of Object.entries(project.config ?? {})) {
-        const qualified = key.includes(":") ? key : `${project.name}:${key}`;
+        const qualified = qualifiedKey(key, project.name);
         if (
             typeof declaration === "object" &&
             declaration !== null &&
@@ -60,10 +81,25 @@ export function readStackConfig(
             `no stack "${stack}": ${path.relative(root, file)} does not exist; stacks here: ${stacks.join(", ")}`,
         );
     }
-    const stackFile = (parse(fs.readFileSync(file, "utf8")) ?? {}) as {
+    const stackFile = (parseYaml(file, root) ?? {}) as {
         config?: Record<string, unknown>;
     };
-    const values = { ...projectDefaults(root), ...(stackFile.config ?? {}) };
+    const project = readProjectFile(root).name;
+    const own = Object.entries(stackFile.config ?? {}).map(
+        ([key, value]) => [qualifiedKey(key, project), value] as const,
+    );
+    const written = new Map<string, string>();
+    for (const [key] of Object.entries(stackFile.config ?? {})) {
+        const qualified = qualifiedKey(key, project);
+        if (written.has(qualified)) {
+            throw new Error(
+                `${path.relative(root, file)}: ${written.get(qualified)} and ${key} are one key, ` +
+                    `${qualified}; keep one`,
+            );
+        }
+        written.set(qualified, key);
+    }
+    const values = { ...projectDefaults(root), ...Object.fromEntries(own) };
     return Object.fromEntries(
         Object.entries(values).map(([key, value]) => [
             key,

@@ -4,6 +4,7 @@
  * EU-resident shard sends personal data out of the EU.
  */
 
+import { plural } from "../../config/plural";
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { euRegions } from "../../components/cdc";
 import { residencies, residencyCountries } from "../../components/places/residency";
@@ -80,11 +81,11 @@ export const shardTopology: StackValidationPolicy = {
             const db = databaseOf(children);
             const say = (problem: string) => report(`Shard ${shard.name}: ${problem}`, shard.urn);
             if (db.writers.length !== 1) {
-                say(`has ${db.writers.length} writers; declare exactly one.`);
+                say(`has ${plural(db.writers.length, "writer")}; declare exactly one.`);
             }
             if (db.readers.length < minimumReplicas) {
                 say(
-                    `has ${db.readers.length} readers; raise replicaCount to at least ${minimumReplicas}.`,
+                    `has ${plural(db.readers.length, "reader")}; raise replicaCount to at least ${minimumReplicas}.`,
                 );
             }
             if (db.aurora) {
@@ -135,10 +136,12 @@ function checkAuroraStandby(
     say: (problem: string) => void,
 ): void {
     if (db.clusters.length !== 1) {
-        say(`has ${db.clusters.length} Aurora clusters; declare exactly one.`);
+        say(`has ${plural(db.clusters.length, "Aurora cluster")}; declare exactly one.`);
     }
     if (db.standbys.length !== 1) {
-        say(`has ${db.standbys.length} standbys; declare exactly one, the failover target.`);
+        say(
+            `has ${plural(db.standbys.length, "standby")}; declare exactly one, the failover target.`,
+        );
         return;
     }
     if (db.writers.length !== 1) {
@@ -182,7 +185,9 @@ export const shardReaderEndpoint: StackValidationPolicy = {
             const say = (problem: string) => report(`Shard ${shard.name}: ${problem}`, shard.urn);
             const endpoints = children.filter((r) => r.type === types.clusterEndpoint);
             if (endpoints.length !== 1) {
-                say(`has ${endpoints.length} custom endpoints; declare one READER endpoint.`);
+                say(
+                    `has ${plural(endpoints.length, "custom endpoint")}; declare one READER endpoint.`,
+                );
                 continue;
             }
             const endpoint = endpoints[0].props;
