@@ -135,6 +135,24 @@ export function stackRun(stack: string): Promise<ProgramRun> {
     return cached;
 }
 
+/**
+ * `run(settings, shards)`, run once per test process for the same arguments and shared like
+ * `stackRun`: for the variations several test files read (the reference shards with 14 days of
+ * backups, or on RDS for PostgreSQL). Frozen.
+ */
+export function sharedRun(
+    settings: Record<string, unknown> = {},
+    shards: unknown = referenceShards(),
+): Promise<ProgramRun> {
+    const key = JSON.stringify([settings, shards]);
+    let cached = stackRuns.get(key);
+    if (!cached) {
+        cached = run(settings, shards).then(deepFreeze);
+        stackRuns.set(key, cached);
+    }
+    return cached;
+}
+
 /** Pulumi.prod.yaml's stack, run once per test process: see `stackRun`. */
 export const prodRun = (): Promise<ProgramRun> => stackRun("prod");
 

@@ -327,9 +327,26 @@ describe("options that carry safety across the prod and dev stacks", () => {
 describe("ordering: what waits for what", () => {
     let prod: ProgramRun;
     const urn = (name: string, type: string) => named(prod, name, type).urn;
+    /** Whether the engine creates `name` only once `onName` exists: a path of dependencies. */
+    const after = (from: RecordedResource, target: string): boolean => {
+        const byUrn = new Map(prod.resources.map((r) => [r.urn, r]));
+        const seen = new Set<string>();
+        const stack = [...from.dependencies];
+        while (stack.length > 0) {
+            const next = stack.pop()!;
+            if (next === target) {
+                return true;
+            }
+            if (!seen.has(next)) {
+                seen.add(next);
+                stack.push(...(byUrn.get(next)?.dependencies ?? []));
+            }
+        }
+        return false;
+    };
     const waits = (name: string, type: string, onName: string, onType: string) =>
         assert.ok(
-            named(prod, name, type).dependencies.includes(urn(onName, onType)),
+            after(named(prod, name, type), urn(onName, onType)),
             `${name} waits for ${onName}`,
         );
 
@@ -346,7 +363,7 @@ describe("ordering: what waits for what", () => {
             const writer = named(prod, `${s}-writer`, types.clusterInstance);
             assert.deepStrictEqual(
                 instances.filter((label) =>
-                    writer.dependencies.includes(urn(`${s}-${label}`, types.clusterInstance)),
+                    after(writer, urn(`${s}-${label}`, types.clusterInstance)),
                 ),
                 [],
             );

@@ -1,16 +1,15 @@
 import * as assert from "assert";
 import { prodStackCostInput } from "../pricing/prodStack";
-import { ProgramRun, runProgram } from "../tools/mockRuntime";
+import { ProgramRun } from "../tools/mockRuntime";
 import { buildPlan } from "../tools/plan";
 import { stackCostInput } from "../tools/planCost";
-import { readStackConfig } from "../tools/stackConfig";
-import { runPlan } from "./helpers";
+import { prodRun, runPlan } from "./helpers";
 
 describe("the plan's bill", () => {
     let prod: ProgramRun;
 
     before(async () => {
-        prod = await runProgram(readStackConfig("prod"), { stack: "prod" });
+        prod = await prodRun();
     });
 
     it("reads the cost model's input off what the program declares, equal to the documented prod stack", () => {

@@ -11,7 +11,16 @@ import { policies } from "../policies/rules";
 import { streamRetentionHours } from "../policies/rules/data";
 import { mockAccountId, ProgramRun } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
-import { awsProvider, declared, named, ofType, prodRun, types } from "./helpers";
+import {
+    awsProvider,
+    declared,
+    named,
+    ofType,
+    prodRun,
+    prodShards,
+    sharedRun,
+    types,
+} from "./helpers";
 
 /** The messages one rule reports for one resource in us-east-1. */
 function messages(
@@ -162,6 +171,58 @@ describe("data retention in the prod stack", () => {
             ).violations,
             [],
         );
+    });
+});
+
+describe("deletion protection and final snapshots of every copy of the data", () => {
+    it("protects each Aurora cluster and global database from deletion; the home cluster takes a final snapshot", async () => {
+        const prod = await prodRun();
+        for (const s of shards) {
+            const home = named(prod, `${s}-cluster`, types.cluster).inputs;
+            const copy = named(prod, `${s}-recovery-cluster`, types.cluster).inputs;
+            const global = named(prod, `${s}-global`, "aws:rds/globalCluster:GlobalCluster").inputs;
+            assert.deepStrictEqual(
+                [
+                    home.deletionProtection,
+                    home.skipFinalSnapshot,
+                    home.finalSnapshotIdentifier,
+                    copy.deletionProtection,
+                    // The secondary's data is the home cluster's: no snapshot of its own.
+                    copy.skipFinalSnapshot,
+                    global.deletionProtection,
+                    global.storageEncrypted,
+                ],
+                [true, false, `geoshard-prod-${s}-cluster-final`, true, true, true, true],
+                s,
+            );
+        }
+    });
+
+    it("protects an RDS shard's master and its cross-region recovery replica from deletion", async () => {
+        const postgres = await sharedRun({ engine: "postgres" }, prodShards().slice(0, 1));
+        const master = named(postgres, "us-east-master", types.instance).inputs;
+        const copy = named(postgres, "us-east-recovery", types.instance).inputs;
+        assert.deepStrictEqual(
+            [
+                master.deletionProtection,
+                master.skipFinalSnapshot,
+                master.deleteAutomatedBackups,
+                copy.deletionProtection,
+                copy.storageEncrypted,
+                copy.backupRetentionPeriod,
+            ],
+            [true, false, false, true, true, 7],
+        );
+    });
+
+    it("encrypts every alarm topic with its owner's customer key", async () => {
+        const prod = await prodRun();
+        const topics = ofType(prod, types.topic);
+        assert.strictEqual(topics.length, 9);
+        for (const topic of topics) {
+            const owner = topic.name.replace(/-alarms$/, "");
+            assert.match(topic.inputs.kmsMasterKeyId, new RegExp(`:key/${owner}-key$`), topic.name);
+        }
     });
 });
 

@@ -1,9 +1,13 @@
 /**
  * How the stack scales: synthesizes 4, 16 and 64 shards under the mocks and reports, for each,
- * the wall time, peak memory and resource count, and the deploy critical path: the longest
- * chain of dependent slow creations in the registered dependency graph.
+ * the wall time and the CPU time, the CPU time per shard and how it grew from the fleet before,
+ * peak memory and resource count, and the deploy critical path: the longest chain of dependent
+ * slow creations in the registered dependency graph. A one-shard run first loads and compiles
+ * the program, so no fleet pays for that.
  *
- *   npm run bench [-- --sizes 4,16,64] [--json]
+ *   npm run bench [-- --sizes 4,16,64] [--json] [--write]
+ *
+ * Compare CPU time, not wall time, on a shared machine: other processes stretch the wall time.
  */
 
 import { awsRegions } from "../config/regions";
@@ -85,21 +89,27 @@ const benchRegions = [
 ];
 
 /**
- * A valid prod stack config of `n` shards (n at most 100: one /16 of 10/8 each, and one more
- * for each shard's recovery network), each recovering into the next region of the list.
+ * A valid prod stack config of `n` shards (at most 256), each recovering into the next region of
+ * the list. Up to 100 shards each network is a /16 of 10/8 (home `10.i`, recovery `10.100+i`);
+ * larger fleets take /20s (home from 10.0/12, recovery from 10.128/12), as four /16s would not
+ * fit.
  */
 export function fleetConfig(n: number): Record<string, string> {
-    if (!benchRegions.every((r) => awsRegions.includes(r)) || n > 100) {
+    if (!benchRegions.every((r) => awsRegions.includes(r)) || n > 256) {
         throw new Error(`cannot generate ${n} shards`);
     }
+    const network = (block: number, i: number) =>
+        n <= 100
+            ? `10.${block + i}.0.0/16`
+            : `10.${(block === 0 ? 0 : 128) + (i >> 4)}.${(i % 16) * 16}.0/20`;
     const shards = Array.from({ length: n }, (_, i) => ({
         name: `shard-${i + 1}`,
         region: benchRegions[i % benchRegions.length],
-        vpcCidr: `10.${i}.0.0/16`,
+        vpcCidr: network(0, i),
         cities: [`city_${i + 1}`],
         dr: {
             region: benchRegions[(i + 1) % benchRegions.length],
-            vpcCidr: `10.${100 + i}.0.0/16`,
+            vpcCidr: network(100, i),
         },
     }));
     return {
@@ -113,26 +123,44 @@ export interface BenchRow {
     readonly shards: number;
     readonly resources: number;
     readonly seconds: number;
+    /** CPU time of the process (user and system, every thread: the collector's too). */
+    readonly cpuSeconds: number;
     readonly millisecondsPerShard: number;
+    /** CPU milliseconds per shard. */
+    readonly cpuMillisecondsPerShard: number;
+    /** CPU per shard over the previous row's; undefined on the first row. Linear stays near 1. */
+    readonly perShardGrowth?: number;
     readonly peakRssMiB: number;
     readonly criticalPath: CriticalPath;
 }
 
 export async function bench(sizes: readonly number[]): Promise<BenchRow[]> {
+    // Loads the SDKs and compiles the program, which the first fleet would otherwise pay for.
+    await runProgram(fleetConfig(1), { stack: "bench-warm-up" });
     const rows: BenchRow[] = [];
     for (const n of sizes) {
         let peak = process.memoryUsage().rss;
         const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+        const cpu = process.cpuUsage();
         const start = process.hrtime.bigint();
         const run = await runProgram(fleetConfig(n), { stack: `bench-${n}` });
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const used = process.cpuUsage(cpu);
+        const cpuSeconds = (used.user + used.system) / 1e6;
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage().rss);
+        const previous = rows[rows.length - 1];
+        const cpuMillisecondsPerShard = (cpuSeconds * 1000) / n;
         rows.push({
             shards: n,
             resources: run.resources.length,
             seconds,
+            cpuSeconds,
             millisecondsPerShard: (seconds * 1000) / n,
+            cpuMillisecondsPerShard,
+            ...(previous
+                ? { perShardGrowth: cpuMillisecondsPerShard / previous.cpuMillisecondsPerShard }
+                : {}),
             peakRssMiB: peak / 2 ** 20,
             criticalPath: criticalPath(run.resources),
         });
@@ -142,13 +170,14 @@ export async function bench(sizes: readonly number[]): Promise<BenchRow[]> {
 
 export function renderBench(rows: readonly BenchRow[]): string {
     const lines = [
-        "| shards | resources | synthesis (s) | per shard (ms) | peak RSS (MiB) | critical path (min) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| shards | resources | synthesis (s) | CPU (s) | CPU per shard (ms) | growth per shard | peak RSS (MiB) | critical path (min) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ...rows.map(
             (r) =>
-                `| ${r.shards} | ${r.resources} | ${r.seconds.toFixed(1)} | ${r.millisecondsPerShard.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${r.criticalPath.minutes} |`,
+                `| ${r.shards} | ${r.resources} | ${r.seconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.cpuMillisecondsPerShard.toFixed(0)} | ${r.perShardGrowth === undefined ? "" : `×${r.perShardGrowth.toFixed(2)}`} | ${r.peakRssMiB.toFixed(0)} | ${r.criticalPath.minutes} |`,
         ),
         "",
+        `CPU per shard from ${rows[0].shards} to ${rows[rows.length - 1].shards} shards: ×${(rows[rows.length - 1].cpuMillisecondsPerShard / rows[0].cpuMillisecondsPerShard).toFixed(2)}.`,
         `Critical path at ${rows[rows.length - 1].shards} shards: ${rows[rows.length - 1].criticalPath.chain.join(" -> ")}`,
     ];
     return lines.join("\n");
