@@ -2,11 +2,10 @@ import * as assert from "assert";
 import { Policies } from "@pulumi/policy";
 import { policies } from "../policies/rules";
 import { deployTimePolicies, valuesAt } from "../policies/rules/deployTime";
-import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+import { ProgramRun, RecordedResource } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { reportPlan } from "../tools/plan";
-import { readStackConfig } from "../tools/stackConfig";
-import { awsProvider, declared } from "./helpers";
+import { awsProvider, declared, stackRun } from "./helpers";
 
 const everyDeployRule: Policies = deployTimePolicies;
 
@@ -646,7 +645,7 @@ describe("deploy-time rules over the stacks", () => {
     /** The stack's run, planned once; each test edits its own copy of the resources. */
     const runOf = async (stack: string): Promise<ProgramRun & { resources: Editable[] }> => {
         if (!runs.has(stack)) {
-            runs.set(stack, await runProgram(readStackConfig(stack), { stack }));
+            runs.set(stack, await stackRun(stack));
         }
         const run = runs.get(stack)!;
         return {

@@ -12,6 +12,7 @@ import {
 } from "../tools/mockRuntime";
 import { planCommand, PlanOutput } from "../tools/plan";
 import { PolicyConfig } from "../tools/policyEval";
+import { readStackConfig } from "../tools/stackConfig";
 
 export interface ShardEntry {
     name: string;
@@ -121,6 +122,56 @@ export function run(
     fixtures?: Fixtures,
 ): Promise<ProgramRun> {
     return runProgram(rawConfig(settings, shards), { fixtures });
+}
+
+const stackRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * The stack a stack file declares (`Pulumi.<stack>.yaml` with the project's defaults), run under
+ * the mocks once per test process and shared by every test file that reads it. The run is frozen:
+ * a test that edits resources edits its own copy.
+ */
+export function stackRun(stack: string): Promise<ProgramRun> {
+    let cached = stackRuns.get(stack);
+    if (!cached) {
+        cached = runProgram(readStackConfig(stack), { stack }).then(deepFreeze);
+        stackRuns.set(stack, cached);
+    }
+    return cached;
+}
+
+/**
+ * `run(settings, shards)`, run once per test process for the same arguments and shared like
+ * `stackRun`: for the variations several test files read (the reference shards with 14 days of
+ * backups, or on RDS for PostgreSQL). Frozen.
+ */
+export function sharedRun(
+    settings: Record<string, unknown> = {},
+    shards: unknown = referenceShards(),
+): Promise<ProgramRun> {
+    const key = JSON.stringify([settings, shards]);
+    let cached = stackRuns.get(key);
+    if (!cached) {
+        cached = run(settings, shards).then(deepFreeze);
+        stackRuns.set(key, cached);
+    }
+    return cached;
+}
+
+/** Pulumi.prod.yaml's stack, run once per test process: see `stackRun`. */
+export const prodRun = (): Promise<ProgramRun> => stackRun("prod");
+
+/** Pulumi.dev.yaml's stack, run once per test process: see `stackRun`. */
+export const devRun = (): Promise<ProgramRun> => stackRun("dev");
+
+function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value)) {
+            deepFreeze(child);
+        }
+    }
+    return value;
 }
 
 export const types = {

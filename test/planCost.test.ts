@@ -1,17 +1,16 @@
 import * as assert from "assert";
 import { estimateShard } from "../pricing";
 import { devStackCostInput, prodStackCostInput } from "../pricing/prodStack";
-import { ProgramRun, runProgram } from "../tools/mockRuntime";
+import { ProgramRun } from "../tools/mockRuntime";
 import { buildPlan, reportPlan } from "../tools/plan";
 import { dataSizeWarnings, shardCostInput, stackCostInput } from "../tools/planCost";
-import { readStackConfig } from "../tools/stackConfig";
-import { prodShards, run as runWith, runPlan } from "./helpers";
+import { devRun, prodRun, prodShards, run as runWith, runPlan } from "./helpers";
 
 describe("the plan's bill", () => {
     let prod: ProgramRun;
 
     before(async () => {
-        prod = await runProgram(readStackConfig("prod"), { stack: "prod" });
+        prod = await prodRun();
     });
 
     it("reads the cost model's input off what the program declares, equal to the documented prod stack", () => {
@@ -28,7 +27,7 @@ describe("the plan's bill", () => {
     });
 
     it("reads dev's cost model input off its plan, equal to the documented dev stack", async () => {
-        const dev = await runProgram(readStackConfig("dev"), { stack: "dev" });
+        const dev = await devRun();
         assert.deepStrictEqual(
             stackCostInput(buildPlan("dev", dev), dev),
             devStackCostInput(),

@@ -5,7 +5,7 @@ import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
 import { evaluatePolicies, PolicyConfig } from "../tools/policyEval";
 import { reportPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
-import { awsProvider, declared } from "./helpers";
+import { awsProvider, declared, prodRun } from "./helpers";
 // The SDK's own representation of a value unknown during preview.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy");
@@ -843,7 +843,7 @@ describe("policy pack: stack rules and the whole stack", () => {
     let postgres: ProgramRun;
 
     before(async () => {
-        prod = await runProgram(readStackConfig("prod"), { stack: "prod" });
+        prod = await prodRun();
         postgres = await runProgram(
             { ...readStackConfig("prod"), "geoshard:engine": "postgres" },
             { stack: "prod" },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProgramError } from "../tools/mockRuntime";
 import { buildPlan, planUsage, renderPlan } from "../tools/plan";
 import { readStackConfig } from "../tools/stackConfig";
-import { projectDir, referenceShards, run, runPlan } from "./helpers";
+import { projectDir, referenceShards, run, runPlan, sharedRun } from "./helpers";
 
 describe("the program refuses bad config before declaring anything", () => {
     const badConfigs: {
@@ -187,7 +187,7 @@ describe("offline plan", () => {
     });
 
     it("reports both protections: Pulumi's protect and RDS deletion protection", async () => {
-        const plan = buildPlan("prod", await run({ backupRetentionDays: "14" }));
+        const plan = buildPlan("prod", await sharedRun({ backupRetentionDays: "14" }));
         assert.deepStrictEqual(
             plan.shards[0].instances.map((i) => [
                 i.role,
@@ -216,7 +216,7 @@ describe("offline plan", () => {
     });
 
     it("plans the RDS for PostgreSQL engine: a Multi-AZ master and read replicas, with its own budget", async () => {
-        const plan = buildPlan("prod", await run({ engine: "postgres" }));
+        const plan = buildPlan("prod", await sharedRun({ engine: "postgres" }));
         assert.deepStrictEqual(
             plan.shards[2].instances.map((i) => [i.role, i.identifier, i.protect]),
             [

@@ -15,6 +15,7 @@ import {
     ofType,
     referenceShards,
     run,
+    sharedRun,
     ShardEntry,
     stackPolicyConfig,
     types,
@@ -121,8 +122,7 @@ const alarmNames = (shard: string, labels: string[], perCluster: string[]) => [
  * The prod run, shared by the describes that compare against it (one program run for the file's
  * reference stack).
  */
-let prodRun: Promise<ProgramRun> | undefined;
-const runProd = () => (prodRun ??= run({ backupRetentionDays: "14" }));
+const runProd = () => sharedRun({ backupRetentionDays: "14" });
 
 describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one region: no dr)", () => {
     let prod: ProgramRun;
@@ -324,7 +324,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
         const cluster = named(prod, "europe-cluster", types.cluster);
         assert.ok(isSecretValue(cluster.inputs.masterPassword), "the password is a secret");
         // An allowlist: a new input (applyImmediately, availabilityZones...) fails here until
-        // it is reviewed. ignoreChanges, a resource option, is not visible to the mocks.
+        // it is reviewed. The options (protect, ignoreChanges...) are held in options.test.ts.
         assert.deepStrictEqual(
             { ...cluster.inputs, masterPassword: reveal(cluster.inputs.masterPassword) },
             {
@@ -999,7 +999,7 @@ describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
     let pg: ProgramRun;
 
     before(async () => {
-        pg = await run({ engine: "postgres" });
+        pg = await sharedRun({ engine: "postgres" });
     });
 
     it("declares a Multi-AZ master and two read replicas per shard: no standby instance, no cluster", () => {

@@ -1,8 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { runProgram } from "../tools/mockRuntime";
-import { readStackConfig } from "../tools/stackConfig";
+import { prodRun } from "./helpers";
 
 /**
  * Resource URNs are a contract with live databases: a changed URN makes Pulumi delete one
@@ -12,7 +11,7 @@ const snapshot = path.join(__dirname, "snapshots", "prod-urns.txt");
 
 describe("URN stability", () => {
     it("keeps every URN of the prod stack", async () => {
-        const run = await runProgram(readStackConfig("prod"), { stack: "prod" });
+        const run = await prodRun();
         const urns = run.resources.map((r) => r.urn).sort();
         if (process.env.UPDATE_URN_SNAPSHOT) {
             fs.writeFileSync(snapshot, urns.join("\n") + "\n");

@@ -1,9 +1,13 @@
 /**
  * How the stack scales: synthesizes 4, 16 and 64 shards under the mocks and reports, for each,
- * the wall time, peak memory and resource count, and the deploy critical path: the longest
- * chain of dependent slow creations in the registered dependency graph.
+ * the wall time and the CPU time, the CPU time per shard and how it grew from the fleet before,
+ * peak memory and resource count, and the deploy critical path: the longest chain of dependent
+ * slow creations in the registered dependency graph. A one-shard run first loads and compiles
+ * the program, so no fleet pays for that.
  *
- *   npm run bench [-- --sizes 4,16,64] [--json]
+ *   npm run bench [-- --sizes 4,16,64] [--json] [--write]
+ *
+ * Compare CPU time, not wall time, on a shared machine: other processes stretch the wall time.
  */
 
 import { maxPeeringConnectionsPerVpc } from "../components/peering";
@@ -87,20 +91,29 @@ const benchRegions = [
 ];
 
 /**
- * A valid prod stack config of `n` shards (n at most 100: one /16 of 10/8 each, and one more
- * for each shard's recovery network), each recovering into the next region of the list, as long
- * as the warehouse VPC stays within its peering connections: it peers with every shard and every
- * recovery copy, so past 62 shards the last ones have no recovery copy (64 shards: 61 copies).
+ * A valid prod stack config of `n` shards, each recovering into the next region of the list, as
+ * long as the warehouse VPC stays within its peering connections: it peers with every shard and
+ * every recovery copy, so past 62 shards the last ones have no recovery copy (64 shards: 61
+ * copies), and past 125 shards no stack is valid (split the environment instead). Up to 100
+ * shards each network is a /16 of 10/8 (home `10.i`, recovery `10.100+i`); larger fleets take
+ * /20s (home from 10.0/12, recovery from 10.128/12), as the /16s would not fit.
  */
 export function fleetConfig(n: number): Record<string, string> {
-    if (!benchRegions.every((r) => awsRegions.includes(r)) || n > 100) {
-        throw new Error(`cannot generate ${n} shards`);
+    if (!benchRegions.every((r) => awsRegions.includes(r)) || n > maxPeeringConnectionsPerVpc) {
+        throw new Error(
+            `cannot generate ${n} shards: one stack's warehouse VPC peers with every shard, and ` +
+                `AWS allows ${maxPeeringConnectionsPerVpc} peering connections per VPC`,
+        );
     }
-    const copies = Math.min(n, maxPeeringConnectionsPerVpc - n);
+    const copies = Math.max(0, Math.min(n, maxPeeringConnectionsPerVpc - n));
+    const network = (block: number, i: number) =>
+        n <= 100
+            ? `10.${block + i}.0.0/16`
+            : `10.${(block === 0 ? 0 : 128) + (i >> 4)}.${(i % 16) * 16}.0/20`;
     const shards = Array.from({ length: n }, (_, i) => ({
         name: `shard-${i + 1}`,
         region: benchRegions[i % benchRegions.length],
-        vpcCidr: `10.${i}.0.0/16`,
+        vpcCidr: network(0, i),
         // A synthetic city at its region's metro, in ZZ: a code ISO 3166-1 leaves to its users
         // ("unknown"), so no residency applies and the gazetteer is not consulted.
         cities: [
@@ -115,7 +128,7 @@ export function fleetConfig(n: number): Record<string, string> {
             ? {
                   dr: {
                       region: benchRegions[(i + 1) % benchRegions.length],
-                      vpcCidr: `10.${100 + i}.0.0/16`,
+                      vpcCidr: network(100, i),
                   },
               }
             : {}),
@@ -131,26 +144,44 @@ export interface BenchRow {
     readonly shards: number;
     readonly resources: number;
     readonly seconds: number;
+    /** CPU time of the process (user and system, every thread: the collector's too). */
+    readonly cpuSeconds: number;
     readonly millisecondsPerShard: number;
+    /** CPU milliseconds per shard. */
+    readonly cpuMillisecondsPerShard: number;
+    /** CPU per shard over the previous row's; undefined on the first row. Linear stays near 1. */
+    readonly perShardGrowth?: number;
     readonly peakRssMiB: number;
     readonly criticalPath: CriticalPath;
 }
 
 export async function bench(sizes: readonly number[]): Promise<BenchRow[]> {
+    // Loads the SDKs and compiles the program, which the first fleet would otherwise pay for.
+    await runProgram(fleetConfig(1), { stack: "bench-warm-up" });
     const rows: BenchRow[] = [];
     for (const n of sizes) {
         let peak = process.memoryUsage().rss;
         const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+        const cpu = process.cpuUsage();
         const start = process.hrtime.bigint();
         const run = await runProgram(fleetConfig(n), { stack: `bench-${n}` });
         const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        const used = process.cpuUsage(cpu);
+        const cpuSeconds = (used.user + used.system) / 1e6;
         clearInterval(sampler);
         peak = Math.max(peak, process.memoryUsage().rss);
+        const previous = rows[rows.length - 1];
+        const cpuMillisecondsPerShard = (cpuSeconds * 1000) / n;
         rows.push({
             shards: n,
             resources: run.resources.length,
             seconds,
+            cpuSeconds,
             millisecondsPerShard: (seconds * 1000) / n,
+            cpuMillisecondsPerShard,
+            ...(previous
+                ? { perShardGrowth: cpuMillisecondsPerShard / previous.cpuMillisecondsPerShard }
+                : {}),
             peakRssMiB: peak / 2 ** 20,
             criticalPath: criticalPath(run.resources),
         });
@@ -160,13 +191,14 @@ export async function bench(sizes: readonly number[]): Promise<BenchRow[]> {
 
 export function renderBench(rows: readonly BenchRow[]): string {
     const lines = [
-        "| shards | resources | synthesis (s) | per shard (ms) | peak RSS (MiB) | critical path (min) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| shards | resources | synthesis (s) | CPU (s) | CPU per shard (ms) | growth per shard | peak RSS (MiB) | critical path (min) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ...rows.map(
             (r) =>
-                `| ${r.shards} | ${r.resources} | ${r.seconds.toFixed(1)} | ${r.millisecondsPerShard.toFixed(0)} | ${r.peakRssMiB.toFixed(0)} | ${r.criticalPath.minutes} |`,
+                `| ${r.shards} | ${r.resources} | ${r.seconds.toFixed(1)} | ${r.cpuSeconds.toFixed(1)} | ${r.cpuMillisecondsPerShard.toFixed(0)} | ${r.perShardGrowth === undefined ? "" : `×${r.perShardGrowth.toFixed(2)}`} | ${r.peakRssMiB.toFixed(0)} | ${r.criticalPath.minutes} |`,
         ),
         "",
+        `CPU per shard from ${rows[0].shards} to ${rows[rows.length - 1].shards} shards: ×${(rows[rows.length - 1].cpuMillisecondsPerShard / rows[0].cpuMillisecondsPerShard).toFixed(2)}.`,
         `Critical path at ${rows[rows.length - 1].shards} shards: ${rows[rows.length - 1].criticalPath.chain.join(" -> ")}`,
     ];
     return lines.join("\n");

@@ -35,13 +35,16 @@ export interface RecordedOptions {
     readonly replaceOnChanges: readonly string[];
     readonly deleteBeforeReplace: boolean;
     readonly retainOnDelete: boolean;
-    /** Each alias as the engine receives it: a URN, or a spec such as `{ name, parentUrn }`. */
+    /**
+     * Each alias as the engine receives it: a URN, or a spec of the fields set, such as
+     * `{ name: "old" }` or `{ type, parentUrn }`.
+     */
     readonly aliases: readonly (string | Record<string, unknown>)[];
     /** The provider reference (`<provider urn>::<id>`); empty for components and the default. */
     readonly provider: string;
     /** URN of the resource whose deletion deletes this one (`deletedWith`); empty when unset. */
     readonly deletedWith: string;
-    /** Explicit create/update/delete timeouts; undefined when unset. */
+    /** Explicit create/update/delete timeouts; absent when unset. */
     readonly customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
@@ -512,10 +515,10 @@ export const noOptions: RecordedOptions = {
 function recordedOptions(request: any): RecordedOptions {
     const timeouts = request.getCustomtimeouts?.();
     const aliasUrns: string[] = request.getAliasurnsList?.() ?? [];
-    const aliasSpecs: Record<string, unknown>[] = (request.getAliasesList?.() ?? []).map(
+    const aliasSpecs: (string | Record<string, unknown>)[] = (request.getAliasesList?.() ?? []).map(
         (alias: any) => {
-            const spec = alias.toObject();
-            return spec.urn ? spec.urn : (spec.spec ?? spec);
+            const { urn, spec } = alias.toObject();
+            return urn ? urn : aliasSpec(spec);
         },
     );
     const custom = timeouts
@@ -525,7 +528,7 @@ function recordedOptions(request: any): RecordedOptions {
               ...(timeouts.getDelete() ? { delete: timeouts.getDelete() } : {}),
           }
         : undefined;
-    return {
+    const options = {
         ignoreChanges: request.getIgnorechangesList() ?? [],
         replaceOnChanges: request.getReplaceonchangesList() ?? [],
         deleteBeforeReplace: request.getDeletebeforereplace() ?? false,
@@ -533,8 +536,33 @@ function recordedOptions(request: any): RecordedOptions {
         aliases: [...aliasUrns, ...aliasSpecs],
         provider: request.getProvider() ?? "",
         deletedWith: request.getDeletedwith() ?? "",
-        customTimeouts: custom && Object.keys(custom).length > 0 ? custom : undefined,
     };
+    return custom && Object.keys(custom).length > 0
+        ? { ...options, customTimeouts: custom }
+        : options;
+}
+
+/**
+ * An alias spec as the program wrote it (`{ name }`, `{ type, parentUrn }`...): the fields it set,
+ * by the SDK's names. An unset field means "the resource's own".
+ */
+function aliasSpec(spec: Record<string, unknown>): Record<string, unknown> {
+    const names: Record<string, string> = {
+        name: "name",
+        type: "type",
+        stack: "stack",
+        project: "project",
+        parenturn: "parentUrn",
+        noparent: "noParent",
+    };
+    return Object.fromEntries(
+        Object.entries(spec ?? {})
+            .filter(
+                ([key, value]) =>
+                    key in names && value !== undefined && value !== "" && value !== false,
+            )
+            .map(([key, value]) => [names[key], value]),
+    );
 }
 
 /** Waits until no registration is in flight (the runtime's own queue, drained as at exit). */

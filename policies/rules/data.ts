@@ -15,6 +15,13 @@ export const kmsRotation: ResourceValidationPolicy = {
     }),
 };
 
+/**
+ * A key S3 may name that is no customer managed key: the AWS managed key of S3, by alias or
+ * alias ARN (`aws/s3`). Only the account's own key lets its policy and rotation govern the lake.
+ * Source: https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html
+ */
+const awsManagedS3Key = /(^|:)alias\/aws\/s3$/;
+
 export const s3Encryption: ResourceValidationPolicy = {
     name: "s3-encryption-with-customer-key",
     description: "Bucket default encryption uses a customer managed KMS key.",
@@ -22,16 +29,25 @@ export const s3Encryption: ResourceValidationPolicy = {
     validateResource: validateResourceOfType(
         aws.s3.BucketServerSideEncryptionConfiguration,
         (config, _args, report) => {
-            const rules = config.rules ?? [];
-            const kms = rules.some(
-                (rule) =>
-                    rule.applyServerSideEncryptionByDefault?.sseAlgorithm === "aws:kms" &&
-                    !!rule.applyServerSideEncryptionByDefault?.kmsMasterKeyId,
+            // With sseAlgorithm aws:kms and no kmsMasterKeyId, S3 uses its AWS managed key.
+            const byDefault = (config.rules ?? []).map(
+                (rule) => rule.applyServerSideEncryptionByDefault,
             );
-            if (!kms) {
+            if (
+                byDefault.length === 0 ||
+                !byDefault.every((sse) => sse?.sseAlgorithm === "aws:kms" && !!sse.kmsMasterKeyId)
+            ) {
                 report(
                     'Set applyServerSideEncryptionByDefault to sseAlgorithm "aws:kms" with kmsMasterKeyId.',
                 );
+                return;
+            }
+            for (const sse of byDefault) {
+                if (awsManagedS3Key.test(sse!.kmsMasterKeyId!)) {
+                    report(
+                        `kmsMasterKeyId is "${sse!.kmsMasterKeyId}", the AWS managed key of S3; name a customer managed key.`,
+                    );
+                }
             }
         },
     ),
@@ -72,6 +88,39 @@ export const kinesisEncryption: ResourceValidationPolicy = {
     }),
 };
 
+/**
+ * The fewest hours a CDC stream keeps its records: a week, so a delivery stalled over a long
+ * weekend loses no change. Kinesis keeps 24 hours when unset, and up to 8760.
+ * Source: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_IncreaseStreamRetentionPeriod.html
+ */
+export const streamRetentionHours = { min: 24, default: 168, max: 8760 } as const;
+
+export const kinesisRetention: ResourceValidationPolicy = {
+    name: "kinesis-stream-retention",
+    description: "Kinesis streams keep their records long enough to outlast a stalled consumer.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            minimumHours: {
+                type: "integer",
+                default: streamRetentionHours.default,
+                minimum: streamRetentionHours.min,
+                maximum: streamRetentionHours.max,
+            },
+        },
+    },
+    validateResource: validateResourceOfType(aws.kinesis.Stream, (stream, args, report) => {
+        const { minimumHours } = args.getConfig<{ minimumHours: number }>();
+        // Unset is Kinesis's default, 24 hours.
+        const hours = stream.retentionPeriod ?? streamRetentionHours.min;
+        if (hours < minimumHours) {
+            report(
+                `Set retentionPeriod to at least ${minimumHours} hours (it is ${stream.retentionPeriod ?? "unset, which means 24"}).`,
+            );
+        }
+    }),
+};
+
 export const dmsEndpointSsl: ResourceValidationPolicy = {
     name: "dms-endpoint-ssl",
     description: "DMS database endpoints require TLS.",
@@ -104,5 +153,6 @@ export const dataPolicies: ResourceValidationPolicy[] = [
     s3Encryption,
     s3PublicAccessBlock,
     kinesisEncryption,
+    kinesisRetention,
     dmsEndpointSsl,
 ];
