@@ -15,7 +15,7 @@ import {
     shardDefaults,
 } from "./defaults";
 import { createAlarm } from "./alarms";
-import { createShardNames, ShardDns } from "./dns";
+import { createShardNames, createShardZone, ShardDns } from "./dns";
 import { AuroraStorageType, defaultEngineVersions, Engine } from "./engines";
 import {
     failoverBudget,
@@ -170,7 +170,11 @@ export interface RegionalShardArgs {
          */
         readonly promoted?: boolean;
     };
-    /** The private hosted zone for the writer and reader names, and Route 53's provider. */
+    /**
+     * The private hosted zone for the writer and reader names, and Route 53's provider: a zone
+     * the caller owns (`zoneId`), or, without `zoneId`, one the shard creates with its own VPC
+     * and owns.
+     */
     readonly dns: ShardDns;
     /**
      * DNS TTL, alarm thresholds and alarm emails; what is left out keeps its default.
@@ -297,7 +301,10 @@ export class RegionalShard extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalShardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("geoshard:index:RegionalShard", name, {}, opts);
-        const problems = validateShardArgs(args, { providerRegion: declaredProviderRegion(this) });
+        const problems = validateShardArgs(args, {
+            name,
+            providerRegion: declaredProviderRegion(this),
+        });
         if (problems.length > 0) {
             throw new pulumi.ResourceError(argumentsMessage("RegionalShard", problems), this, true);
         }
@@ -499,8 +506,14 @@ export class RegionalShard extends pulumi.ComponentResource {
                   dbSecurityGroupId: securityGroup.id,
               })
             : undefined;
+        // The caller's zone, or one the shard owns, created with its VPC.
+        const ownZone =
+            args.dns.zoneId === undefined
+                ? createShardZone(scope, args.dns, network.vpcId)
+                : undefined;
         const names = createShardNames(scope, {
-            dns: args.dns,
+            dns: { ...args.dns, zoneId: ownZone?.zoneId ?? args.dns.zoneId! },
+            zoneCreatedWithVpc: ownZone !== undefined,
             ttlSeconds: s.operations.dnsTtlSeconds,
             vpcId: network.vpcId,
             tier,

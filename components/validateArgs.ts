@@ -13,6 +13,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
     checkEngineOnlySettings,
+    checkEnvironment,
+    checkShardName,
+    checkShardNameRoom,
     Problems,
     readAllowedCidrs,
     readCdc,
@@ -30,6 +33,11 @@ import type { WarehouseArgs } from "./warehouse";
 
 /** What the component knows, as it is declared, of where its children go. */
 export interface ArgsContext {
+    /**
+     * The component's name (the shard's key): checked as config checks a shard's `name`, since
+     * it is part of every identifier. Left out, it is not checked.
+     */
+    readonly name?: string;
     /** The region of the AWS provider its children use, when already known. */
     readonly providerRegion?: string;
 }
@@ -38,6 +46,12 @@ export interface ArgsContext {
 export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext = {}): string[] {
     const problems = new Problems();
     const asRecord = args as unknown as Record<string, unknown>;
+    const environment = checkEnvironment(args.environment, "environment", problems);
+    if (context.name !== undefined && checkShardName(context.name, "name", problems)) {
+        if (environment !== undefined) {
+            checkShardNameRoom(context.name, environment, "name", problems);
+        }
+    }
     const region = readRegion(args.region, "region", problems);
     checkRegionOfProvider(region, context.providerRegion, problems);
     readVpcCidr(args.vpcCidr, "vpcCidr", problems);
@@ -119,6 +133,7 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
 /** Every problem of a Warehouse's arguments, or none. Pure. */
 export function validateWarehouseArgs(args: WarehouseArgs, context: ArgsContext = {}): string[] {
     const problems = new Problems();
+    checkEnvironment(args.environment, "environment", problems);
     const region = readRegion(args.region, "region", problems);
     checkRegionOfProvider(region, context.providerRegion, problems);
     readVpcCidr(args.vpcCidr, "vpcCidr", problems);

@@ -167,11 +167,73 @@ function readEnvironment(value: string | undefined, problems: Problems): Environ
         problems.missing(path, `one of ${environments.join(", ")}`);
         return undefined;
     }
+    return checkEnvironment(value, path, problems);
+}
+
+/**
+ * An environment this stack knows: it is part of every identifier and tag, and the pack's
+ * environment-scoped rules (`prod-databases-protected`, ...) list environments by these names.
+ * Shared by config and the components' own checks.
+ */
+export function checkEnvironment(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): Environment | undefined {
     if (!environments.includes(value as Environment)) {
         problems.add(path, value, `is not an environment; allowed: ${environments.join(", ")}`);
         return undefined;
     }
     return value as Environment;
+}
+
+/**
+ * A shard's name: part of every RDS identifier (lowercase letters, digits and single hyphens,
+ * starting with a letter), and short enough for its DMS replication's identifier in any
+ * environment. Shared by config and the components' own checks. True when well-formed.
+ */
+export function checkShardName(name: unknown, path: string, problems: Problems): boolean {
+    if (
+        typeof name !== "string" ||
+        !shardNamePattern.test(name) ||
+        name.length > shardNameMaxLength
+    ) {
+        if (name === undefined) {
+            problems.missing(path, "a shard name");
+        } else {
+            problems.add(
+                path,
+                name,
+                `is not a shard name; allowed: up to ${shardNameMaxLength} lowercase letters, digits ` +
+                    `and single hyphens, starting with a letter (it becomes part of RDS identifiers)`,
+            );
+        }
+        return false;
+    }
+    return true;
+}
+
+/**
+ * A well-formed shard name that leaves its DMS replication's identifier,
+ * `geoshard-<environment>-<shard>-cdc`, within what DMS takes. The deploy-time rule
+ * `resource-name-limits` checks the same identifier.
+ */
+export function checkShardNameRoom(
+    name: string,
+    environment: Environment,
+    path: string,
+    problems: Problems,
+): void {
+    const room = dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "").length;
+    if (name.length > room) {
+        problems.add(
+            path,
+            name,
+            `is too long for ${environment}; allowed: up to ${room} characters, since ` +
+                `DMS takes at most ${dmsResourceIdentifierMaxLength} in the replication's ` +
+                `identifier ${replicationIdentifier(environment, name)}`,
+        );
+    }
 }
 
 function readStackRole(
@@ -532,22 +594,7 @@ function readShard(
     }
 
     const name = shard.name;
-    if (
-        typeof name !== "string" ||
-        !shardNamePattern.test(name) ||
-        name.length > shardNameMaxLength
-    ) {
-        if (name === undefined) {
-            problems.missing(`${path}.name`, "a shard name");
-        } else {
-            problems.add(
-                `${path}.name`,
-                name,
-                `is not a shard name; allowed: up to ${shardNameMaxLength} lowercase letters, digits ` +
-                    `and single hyphens, starting with a letter (it becomes part of RDS identifiers)`,
-            );
-        }
-    }
+    checkShardName(name, `${path}.name`, problems);
     const region = readRegion(shard.region, `${path}.region`, problems);
     const parsedCidr = readVpcCidr(shard.vpcCidr, `${path}.vpcCidr`, problems);
     const cities = readCities(shard.cities, `${path}.cities`, problems);
@@ -1210,18 +1257,15 @@ function checkIdentifierLengths(
     if (environment === undefined) {
         return;
     }
-    const room = dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "").length;
     for (const shard of shards) {
         const { name } = shard.config;
         // A name refused for its shape is reported once, there.
-        const wellFormed = shardNamePattern.test(name) && name.length <= shardNameMaxLength;
-        if (wellFormed && name.length > room) {
-            problems.add(
-                `${namespace}:shards[${shard.index}].name`,
+        if (shardNamePattern.test(name) && name.length <= shardNameMaxLength) {
+            checkShardNameRoom(
                 name,
-                `is too long for ${environment}; allowed: up to ${room} characters, since ` +
-                    `DMS takes at most ${dmsResourceIdentifierMaxLength} in the replication's ` +
-                    `identifier ${replicationIdentifier(environment, name)}`,
+                environment,
+                `${namespace}:shards[${shard.index}].name`,
+                problems,
             );
         }
     }

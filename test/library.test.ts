@@ -194,6 +194,91 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         );
     });
 
+    it("refuses an environment and a shard name config would refuse, in config's words", () => {
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { environment: "QA team" }), {
+                name: "Orders_DB",
+            }),
+            [
+                'environment: "QA team" is not an environment; allowed: dev, staging, prod',
+                'name: "Orders_DB" is not a shard name; allowed: up to 20 lowercase letters, digits and single hyphens, starting with a letter (it becomes part of RDS identifiers)',
+            ],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { environment: "staging" }), {
+                name: "abcdefghijklmnopqrst",
+            }),
+            [
+                'name: "abcdefghijklmnopqrst" is too long for staging; allowed: up to 10 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-staging-abcdefghijklmnopqrst-cdc',
+            ],
+        );
+        assert.deepStrictEqual(validateShardArgs(shardArgs(undefined), { name: "orders" }), []);
+        assert.deepStrictEqual(validateWarehouseArgs(warehouseArgs({ environment: "qa" })), [
+            'environment: "qa" is not an environment; allowed: dev, staging, prod',
+        ]);
+    });
+
+    it('throws a ResourceError naming the environment and the shard name of new RegionalShard("Orders_DB", { environment: "QA team" })', async () => {
+        const refused = await refusal(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new RegionalShard("Orders_DB", shardArgs(provider, { environment: "QA team" }), {
+                providers: [provider],
+            });
+        });
+        assert.deepStrictEqual(
+            [refused.message, refused.registered],
+            [
+                [
+                    "invalid RegionalShard arguments (2 problems):",
+                    '  - environment: "QA team" is not an environment; allowed: dev, staging, prod',
+                    '  - name: "Orders_DB" is not a shard name; allowed: up to 20 lowercase letters, digits and single hyphens, starting with a letter (it becomes part of RDS identifiers)',
+                ].join("\n"),
+                ["geoshard:index:RegionalShard::Orders_DB", "pulumi:providers:aws::aws-us-east-1"],
+            ],
+        );
+    });
+
+    it("creates and owns a private zone with its own VPC when given no zone ID, and passes the pack's defaults without a warehouse", async () => {
+        const run = await runProgramFunction(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new RegionalShard(
+                "orders",
+                shardArgs(provider, { dns: { zoneName: "orders.internal", provider } }),
+                { providers: [provider] },
+            );
+        }, {});
+        const zones = run.resources.filter((r) => r.type === "aws:route53/zone:Zone");
+        assert.deepStrictEqual(
+            zones.map((z) => [z.name, z.parent.endsWith("RegionalShard::orders"), z.inputs]),
+            [
+                [
+                    "orders-zone",
+                    true,
+                    {
+                        name: "orders.internal",
+                        comment: "Names of geoshard shard orders",
+                        vpcs: [{ vpcId: "orders-vpc-id", vpcRegion: "us-east-1" }],
+                        tags: {
+                            Name: "geoshard-staging-orders-zone",
+                            environment: "staging",
+                            shard: "orders",
+                            role: "dns",
+                        },
+                    },
+                ],
+            ],
+        );
+        assert.deepStrictEqual(zones[0].options.ignoreChanges, ["vpcs"]);
+        assert.deepStrictEqual(
+            run.resources.filter((r) => r.type === "aws:route53/zoneAssociation:ZoneAssociation"),
+            [],
+            "the zone was created with the VPC: nothing to associate",
+        );
+        const writer = run.resources.find((r) => r.name === "orders-writer");
+        assert.strictEqual(writer?.inputs.zoneId, "ZORDERSZONE");
+        assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+    });
+
     it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {
         let shard: RegionalShard | undefined;
         const refused = await refusal(() => {

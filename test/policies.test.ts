@@ -979,25 +979,26 @@ describe("policy pack: stack rules and the whole stack", () => {
             assert.deepStrictEqual(violations(resources, "shard-topology"), []);
         });
 
-        it("requires a CDC replication per shard unless configured otherwise", () => {
+        it("requires a CDC replication per shard when requireCdc is set (this project's policy configs)", () => {
             const resources = copyOf(prod);
             remove(
                 resources,
                 "asia-cdc-replication",
                 "aws:dms/replicationConfig:ReplicationConfig",
             );
-            assert.deepStrictEqual(violations(resources, "shard-topology"), [
-                [
-                    "asia",
-                    "Shard asia: has no CDC replication; the warehouse would miss its changes.",
-                ],
-            ]);
             assert.deepStrictEqual(
                 violations(resources, "shard-topology", {
-                    "shard-topology": { requireCdc: false },
+                    "shard-topology": { requireCdc: true },
                 }),
-                [],
+                [
+                    [
+                        "asia",
+                        "Shard asia: has no CDC replication; the warehouse would miss its changes.",
+                    ],
+                ],
             );
+            // The default accepts a shard without a warehouse, as the component does.
+            assert.deepStrictEqual(violations(resources, "shard-topology"), []);
         });
     });
 
