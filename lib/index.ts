@@ -28,3 +28,12 @@ export type { InstanceRole } from "../components/database/tier";
 export { validateShardArgs, validateWarehouseArgs } from "../components/validateArgs";
 export { chooseAzs } from "../components/placement";
 export type { Zone } from "../components/placement";
+export { planProgram, offlinePlanLimits } from "./offlinePlan";
+export type { PlanProgramOptions, ProgramPlan } from "./offlinePlan";
+export type {
+    Program,
+    RecordedResource,
+    RecordedOptions,
+    RecordedCall,
+} from "../tools/mockRuntime";
+export type { PolicyConfig, PolicyReport, Violation } from "../tools/policyEval";

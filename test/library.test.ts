@@ -19,7 +19,7 @@ import { awsRegions } from "../config/regions";
 import { policies } from "../policies/rules";
 import { ProgramError, runProgramFunction } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
-import { projectRoot, readStackConfig } from "../tools/stackConfig";
+import { projectRoot } from "../tools/stackConfig";
 
 describe("the library entry", () => {
     it("exports the components, their validators and the AZ choice; everything else it exports is a type", () => {
@@ -27,6 +27,8 @@ describe("the library entry", () => {
             "RegionalShard",
             "Warehouse",
             "chooseAzs",
+            "offlinePlanLimits",
+            "planProgram",
             "validateShardArgs",
             "validateWarehouseArgs",
         ]);
@@ -506,11 +508,12 @@ describe("a program of its own that imports the library (examples/library-consum
     const consumer = () => require("../examples/library-consumer")();
     /** Its staging stack, as the Pulumi CLI hands it over, with the given changes. */
     const plan = (changes: Record<string, string> = {}) =>
-        runProgramFunction(
-            consumer,
-            { ...readStackConfig("staging", dir), ...changes },
-            { project: "geoshard-consumer", stack: "staging" },
-        );
+        lib.planProgram(consumer, {
+            dir,
+            stack: "staging",
+            config: changes,
+            policyConfig: path.join(dir, "policy-config.json"),
+        });
 
     it("plans one shard and its warehouse under the mocks, within the policy pack", async () => {
         const run = await plan();
@@ -546,7 +549,40 @@ describe("a program of its own that imports the library (examples/library-consum
             run.resources.find((r) => r.name === "orders-cdc-replication")?.region,
             "us-east-1",
         );
-        assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+        assert.deepStrictEqual(
+            [run.project, run.stack, run.passed, run.policies.violations, run.policies.skipped],
+            ["geoshard-consumer", "staging", true, [], []],
+        );
+        assert.ok(
+            run.limits.startsWith("Offline plan under Pulumi mocks: no AWS account was read."),
+        );
+        // The consumer's policy config is the pack's, read and checked as the CLI reads it.
+        assert.deepStrictEqual(
+            JSON.parse(fs.readFileSync(path.join(dir, "policy-config.json"), "utf8")),
+            { "shard-topology": { minimumReplicas: 2, requireCdc: true } },
+        );
+    });
+
+    it("reports the pack's violations under the consumer's policy config, and refuses a config the pack would not take", async () => {
+        const run = await plan({ "geoshard-consumer:replicaCount": "1" });
+        assert.deepStrictEqual(
+            [run.passed, run.policies.violations.map((v) => `${v.policy}: ${v.message}`)],
+            [
+                false,
+                ["shard-topology: Shard orders: has 1 readers; raise replicaCount to at least 2."],
+            ],
+        );
+        await assert.rejects(
+            lib.planProgram(consumer, {
+                dir,
+                stack: "staging",
+                policyConfig: { "shard-topology": { minimumReplica: 2 } },
+            }),
+            {
+                message:
+                    "policyConfig:\n  - shard-topology.minimumReplica: is not a setting of shard-topology; did you mean minimumReplicas?",
+            },
+        );
     });
 
     it("refuses bad arguments with a ResourceError on the shard, listing each", async () => {
