@@ -24,6 +24,7 @@ import {
     RegionLossBudget,
 } from "./failoverBudget";
 import { postgresSecurityGroup, privateNetwork } from "./network";
+import { defaultNamePrefix, defaultWindows } from "./naming";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
@@ -202,6 +203,38 @@ export interface RegionalShardArgs {
     readonly residencyWaiver?: string;
     /** Extra tags for every taggable resource. @default - none */
     readonly tags?: Record<string, string>;
+    /**
+     * The first part of every physical name: `<namePrefix>-<environment>-<shard>-<resource>`.
+     * Up to 16 lowercase letters, digits and single hyphens. Identifiers are ForceNew: changing
+     * it on a deployed shard replaces its databases (with `protectDatabases`, the `up` fails
+     * instead).
+     * @default "geoshard"
+     */
+    readonly namePrefix?: string;
+    /**
+     * The database created beside `postgres`, which CDC reads. ForceNew: changing it on a
+     * deployed shard replaces the database (with `protectDatabases`, the `up` fails instead).
+     * @default "geoshard"
+     */
+    readonly databaseName?: string;
+    /**
+     * The master user. ForceNew: changing it on a deployed shard replaces the database (with
+     * `protectDatabases`, the `up` fails instead).
+     * @default "geoshard_admin"
+     */
+    readonly masterUsername?: string;
+    /**
+     * The daily backup window, UTC, `hh24:mi-hh24:mi`, 30 minutes or more, never meeting the
+     * maintenance window. Changes in place.
+     * @default - 02:00-03:00 local standard time of the region, in UTC
+     */
+    readonly backupWindow?: string;
+    /**
+     * The weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`, 30 minutes or more.
+     * Changes in place.
+     * @default - Sunday 03:30-04:30 local standard time of the region, in UTC
+     */
+    readonly maintenanceWindow?: string;
 }
 
 /** One instance as the summary shows it. */
@@ -310,7 +343,8 @@ export class RegionalShard extends pulumi.ComponentResource {
         }
         checkShardProviderRegions(this, args);
         const s = resolveShardArgs(args);
-        const identifier = (suffix: string) => `geoshard-${args.environment}-${name}-${suffix}`;
+        const identifier = (suffix: string) =>
+            `${s.namePrefix}-${args.environment}-${name}-${suffix}`;
         const tags = (role: string, resource: string = role) => ({
             ...args.tags,
             Name: identifier(resource),
@@ -404,9 +438,11 @@ export class RegionalShard extends pulumi.ComponentResource {
             monitoringRole: { arn: monitoring.role.arn, ready: monitoring.policy },
             securityGroupId: securityGroup.id,
             subnetGroupName: subnetGroup.name,
-            databaseName: instanceDefaults.databaseName,
-            username: instanceDefaults.masterUsername,
+            databaseName: s.databaseName,
+            username: s.masterUsername,
             password: password.result,
+            backupWindow: s.backupWindow,
+            maintenanceWindow: s.maintenanceWindow,
             deletionProtection: s.deletionProtection,
             protect: s.protectDatabases,
             operations: s.operations,
@@ -472,12 +508,12 @@ export class RegionalShard extends pulumi.ComponentResource {
         // DMS all connect through it. With a recovery region that is the global writer
         // endpoint (or, once an RDS copy is promoted, the copy), so DMS follows a region move.
         const { secret, value: secretValue } = this.createCredentialsSecret(scope, args.warehouse, {
-            username: instanceDefaults.masterUsername,
+            username: s.masterUsername,
             password: password.result,
             engine: "postgres",
             host: sourceHost,
             port: postgresPort,
-            dbname: instanceDefaults.databaseName,
+            dbname: s.databaseName,
         });
         tier.events.forEach((events, i) => {
             const what = i === 0 ? "events" : "instance-events";
@@ -556,7 +592,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                 shardRouteTableId: network.routeTableId,
                 dbSecurityGroup: securityGroup,
                 admitsWarehouse: s.allowedCidrs.includes(args.warehouse.vpcCidr),
-                databaseName: instanceDefaults.databaseName,
+                databaseName: s.databaseName,
                 credentialsSecret: secret,
                 shardKmsKeyArn: key.arn,
                 // DMS reads the name that follows a failover, never the proxy (which does not
@@ -896,5 +932,10 @@ export function resolveShardArgs(args: RegionalShardArgs) {
         protectDatabases: args.protectDatabases ?? false,
         allowedCidrs: args.allowedCidrs ?? [args.vpcCidr],
         operations: { ...operationDefaults, ...args.operations },
+        namePrefix: args.namePrefix ?? defaultNamePrefix,
+        databaseName: args.databaseName ?? instanceDefaults.databaseName,
+        masterUsername: args.masterUsername ?? instanceDefaults.masterUsername,
+        backupWindow: args.backupWindow ?? defaultWindows(args.region).backup,
+        maintenanceWindow: args.maintenanceWindow ?? defaultWindows(args.region).maintenance,
     };
 }

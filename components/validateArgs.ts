@@ -19,11 +19,13 @@ import {
     Problems,
     readAllowedCidrs,
     readCdc,
+    readNaming,
     readRecovery,
     readRegion,
     readResidency,
     readSettings,
     readVpcCidr,
+    resolveNaming,
 } from "../config/validate";
 import { logRetentionPeriods, shardDefaults } from "./defaults";
 import { versionProblem } from "./engines";
@@ -47,12 +49,16 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
     const problems = new Problems();
     const asRecord = args as unknown as Record<string, unknown>;
     const environment = checkEnvironment(args.environment, "environment", problems);
+    const naming = readNaming(asRecord, (key) => key, problems);
     if (context.name !== undefined && checkShardName(context.name, "name", problems)) {
         if (environment !== undefined) {
-            checkShardNameRoom(context.name, environment, "name", problems);
+            checkShardNameRoom(context.name, environment, "name", problems, naming.namePrefix);
         }
     }
     const region = readRegion(args.region, "region", problems);
+    if (region !== undefined) {
+        resolveNaming(naming, region, (key) => key, problems);
+    }
     checkRegionOfProvider(region, context.providerRegion, problems);
     readVpcCidr(args.vpcCidr, "vpcCidr", problems);
     readAllowedCidrs(args.allowedCidrs, "allowedCidrs", problems);

@@ -41,6 +41,16 @@ export interface ShardConfig extends ShardSettings {
     readonly cdc: ShardCdc;
     /** The recovery region and its copy. @default - none: the shard lives in one region */
     readonly dr?: RecoveryConfig;
+    /** First part of every physical name: the shard's, else the stack's, else `geoshard`. */
+    readonly namePrefix: string;
+    /** The database created beside `postgres`. Changing it on a deployed shard replaces it. */
+    readonly databaseName: string;
+    /** The master user. Changing it on a deployed shard replaces the database. */
+    readonly masterUsername: string;
+    /** Daily backup window, UTC: the shard's, the stack's, or the region's night. */
+    readonly backupWindow: string;
+    /** Weekly maintenance window, UTC: the shard's, the stack's, or the region's night. */
+    readonly maintenanceWindow: string;
 }
 
 /** Where a shard's copy lives, to survive the loss of its home region. */
@@ -126,6 +136,16 @@ export const operationKeys = [
     "alarmEmails",
 ] as const satisfies readonly (keyof OperationSettings)[];
 
+/** Names and windows, stack-wide or per shard (a shard's value wins). */
+export const namingKeys = [
+    "namePrefix",
+    "databaseName",
+    "masterUsername",
+    "backupWindow",
+    "maintenanceWindow",
+] as const;
+export type NamingKey = (typeof namingKeys)[number];
+
 /** Every key a stack may set under the `geoshard:` namespace. */
 export const stackKeys: readonly string[] = [
     "environment",
@@ -138,6 +158,7 @@ export const stackKeys: readonly string[] = [
     "warehouse",
     ...inheritedSettingKeys,
     ...operationKeys,
+    ...namingKeys,
 ];
 
 /** Every key a shard entry may carry. */
@@ -154,6 +175,7 @@ export const shardKeys: readonly string[] = [
     "cdc",
     "dr",
     ...inheritedSettingKeys,
+    ...namingKeys,
 ];
 
 export const warehouseKeys: readonly string[] = [

@@ -9,6 +9,7 @@
 import {
     autoscalingHeadroom,
     backupRetentionLimits,
+    instanceDefaults,
     dnsTtlLimitsSeconds,
     engineOnlySettings,
     logRetentionPeriods,
@@ -43,6 +44,16 @@ import {
     instanceFamily,
     instanceMemoryGiB,
 } from "../components/instanceClasses";
+import {
+    backupWindowProblem,
+    databaseNameProblem,
+    defaultNamePrefix,
+    defaultWindows,
+    maintenanceWindowProblem,
+    masterUsernameProblem,
+    namePrefixProblem,
+    windowsOverlap,
+} from "../components/naming";
 import { Cidr, cidrsOverlap, isPrivate, networkOf, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
@@ -51,6 +62,8 @@ import {
     protectedEnvironments,
     ExistingVpc,
     inheritedSettingKeys,
+    NamingKey,
+    namingKeys,
     RecoveryConfig,
     recoveryKeys,
     RawConfig,
@@ -134,10 +147,11 @@ export function validateConfig(raw: RawConfig): StackConfig {
         problems,
     );
     const stackSettings = readStackSettings(raw, problems);
+    const stackNaming = readNaming(raw, (key) => `${namespace}:${key}`, problems);
     const shards =
         stackRole === "global"
             ? refuseShardsInGlobalStack(raw.shards, problems)
-            : readShards(raw.shards, stackSettings, raw.engineVersion, problems);
+            : readShards(raw.shards, stackSettings, raw.engineVersion, stackNaming, problems);
     const warehouse = readWarehouse(raw.warehouse, problems);
     const operations = readOperationSettings(raw, problems);
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
@@ -223,17 +237,85 @@ export function checkShardNameRoom(
     environment: Environment,
     path: string,
     problems: Problems,
+    namePrefix: string = defaultNamePrefix,
 ): void {
-    const room = dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "").length;
+    const room =
+        dmsResourceIdentifierMaxLength - replicationIdentifier(environment, "", namePrefix).length;
     if (name.length > room) {
         problems.add(
             path,
             name,
             `is too long for ${environment}; allowed: up to ${room} characters, since ` +
                 `DMS takes at most ${dmsResourceIdentifierMaxLength} in the replication's ` +
-                `identifier ${replicationIdentifier(environment, name)}`,
+                `identifier ${replicationIdentifier(environment, name, namePrefix)}`,
         );
     }
+}
+
+/** How each naming key is checked (components/naming.ts). */
+const namingProblems: Readonly<Record<NamingKey, (value: unknown) => string | undefined>> = {
+    namePrefix: namePrefixProblem,
+    databaseName: databaseNameProblem,
+    masterUsername: masterUsernameProblem,
+    backupWindow: backupWindowProblem,
+    maintenanceWindow: maintenanceWindowProblem,
+};
+
+/**
+ * The names and windows `source` states, each checked; a refused one is left out. Shared by
+ * config (stack-wide and per shard) and the component's own checks.
+ */
+export function readNaming(
+    source: Record<string, unknown>,
+    pathOf: (key: string) => string,
+    problems: Problems,
+): Partial<Record<NamingKey, string>> {
+    const naming: Partial<Record<NamingKey, string>> = {};
+    for (const key of namingKeys) {
+        const value = source[key];
+        if (value === undefined) {
+            continue;
+        }
+        const problem = namingProblems[key](value);
+        if (problem) {
+            problems.add(pathOf(key), value, problem);
+        } else {
+            naming[key] = value as string;
+        }
+    }
+    return naming;
+}
+
+/**
+ * The names and windows a shard uses: what it states, else the defaults (windows at the region's
+ * night), and a problem when its windows meet, at the window it or its stack stated.
+ */
+export function resolveNaming(
+    stated: Partial<Record<NamingKey, string>>,
+    region: string,
+    pathOf: (key: NamingKey) => string,
+    problems: Problems,
+): Record<NamingKey, string> {
+    const windows = defaultWindows(region);
+    const naming = {
+        namePrefix: stated.namePrefix ?? defaultNamePrefix,
+        databaseName: stated.databaseName ?? instanceDefaults.databaseName,
+        masterUsername: stated.masterUsername ?? instanceDefaults.masterUsername,
+        backupWindow: stated.backupWindow ?? windows.backup,
+        maintenanceWindow: stated.maintenanceWindow ?? windows.maintenance,
+    };
+    if (windowsOverlap(naming.backupWindow, naming.maintenanceWindow)) {
+        const key = stated.maintenanceWindow !== undefined ? "maintenanceWindow" : "backupWindow";
+        problems.add(
+            pathOf(key),
+            naming[key],
+            `meets the ${key === "backupWindow" ? "maintenance" : "backup"} window ` +
+                `${key === "backupWindow" ? naming.maintenanceWindow : naming.backupWindow}; ` +
+                `allowed: windows that never overlap (RDS refuses a backup window that ` +
+                `conflicts with the maintenance window)`,
+        );
+    }
+    return naming;
 }
 
 function readStackRole(
@@ -548,6 +630,7 @@ function readShards(
     value: string | undefined,
     stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
+    stackNaming: Partial<Record<NamingKey, string>>,
     problems: Problems,
 ): ReadShard[] {
     const path = `${namespace}:shards`;
@@ -567,6 +650,7 @@ function readShards(
             `${path}[${index}]`,
             stackSettings,
             stackEngineVersion,
+            stackNaming,
             problems,
         );
         return shard ? [{ index, ...shard }] : [];
@@ -580,6 +664,7 @@ function readShard(
     path: string,
     stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
+    stackNaming: Partial<Record<NamingKey, string>>,
     problems: Problems,
 ): Omit<ReadShard, "index"> | undefined {
     const shard = readObject(
@@ -621,6 +706,13 @@ function readShard(
     const residency = readResidency(shard.residency, `${path}.residency`, problems);
     const recovery = readRecovery(shard.dr, `${path}.dr`, engine, region, residency, problems);
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
+    const ownNaming = readNaming(shard, (key) => `${path}.${key}`, problems);
+    const naming = resolveNaming(
+        { ...stackNaming, ...ownNaming },
+        region ?? "",
+        (key) => (ownNaming[key] !== undefined ? `${path}.${key}` : `${namespace}:${key}`),
+        problems,
+    );
 
     const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
     return {
@@ -633,6 +725,7 @@ function readShard(
             engineVersion,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
             cdc,
+            ...naming,
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),
@@ -1246,8 +1339,8 @@ function checkResidency(
 
 /**
  * A shard's name goes into identifiers AWS limits; the tightest is its DMS replication's resource
- * identifier, `geoshard-<environment>-<shard>-cdc`, so how long a name may be depends on the
- * environment. The deploy-time rule `resource-name-limits` checks the same identifier.
+ * identifier, `<namePrefix>-<environment>-<shard>-cdc`, so how long a name may be depends on the
+ * environment and the prefix. The deploy-time rule `resource-name-limits` checks the same identifier.
  */
 function checkIdentifierLengths(
     shards: readonly ReadShard[],
@@ -1266,6 +1359,7 @@ function checkIdentifierLengths(
                 environment,
                 `${namespace}:shards[${shard.index}].name`,
                 problems,
+                shard.config.namePrefix,
             );
         }
     }

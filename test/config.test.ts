@@ -55,6 +55,12 @@ describe("config validation", () => {
             engineVersion: defaultEngineVersions["aurora-postgresql"],
             allowedCidrs: ["10.30.0.0/16"],
             cdc: { excludeTables: [], excludeColumns: [] },
+            namePrefix: "geoshard",
+            databaseName: "geoshard",
+            masterUsername: "geoshard_admin",
+            // eu-west-2, London (UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
+            backupWindow: "02:00-03:00",
+            maintenanceWindow: "sun:03:30-sun:04:30",
         });
         assert.deepStrictEqual(config.operations, operationDefaults);
         assert.deepStrictEqual(config.warehouse, {
@@ -922,6 +928,142 @@ describe("config validation says what is wrong once, and how to fix it", () => {
             );
         });
     }
+});
+
+describe("names and windows", () => {
+    it("defaults each shard's windows to its region's night, in UTC, and keeps today's names", () => {
+        const config = validateConfig(unqualified(rawConfig()));
+        assert.deepStrictEqual(
+            config.shards.map((s) => [
+                s.region,
+                s.namePrefix,
+                s.databaseName,
+                s.masterUsername,
+                s.backupWindow,
+                s.maintenanceWindow,
+            ]),
+            [
+                // N. Virginia, UTC-5: 02:00 local is 07:00 UTC.
+                [
+                    "us-east-1",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "07:00-08:00",
+                    "sun:08:30-sun:09:30",
+                ],
+                // N. California, UTC-8.
+                [
+                    "us-west-1",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "10:00-11:00",
+                    "sun:11:30-sun:12:30",
+                ],
+                [
+                    "eu-west-2",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "02:00-03:00",
+                    "sun:03:30-sun:04:30",
+                ],
+                // Singapore, UTC+8: Sunday 03:30 local is Saturday 19:30 UTC.
+                [
+                    "ap-southeast-1",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "18:00-19:00",
+                    "sat:19:30-sat:20:30",
+                ],
+            ],
+        );
+    });
+
+    it("takes stack-wide names and windows, and a shard's own over them", () => {
+        const config = validateConfig(
+            unqualified(
+                rawConfig(
+                    {
+                        namePrefix: "orders",
+                        databaseName: "orders",
+                        masterUsername: "orders_admin",
+                        backupWindow: "14:00-15:00",
+                    },
+                    withShard(1, {
+                        namePrefix: "ord",
+                        databaseName: "Orders_West",
+                        maintenanceWindow: "wed:05:00-wed:05:30",
+                    }),
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            config.shards
+                .slice(0, 2)
+                .map((s) => [
+                    s.namePrefix,
+                    s.databaseName,
+                    s.masterUsername,
+                    s.backupWindow,
+                    s.maintenanceWindow,
+                ]),
+            [
+                ["orders", "orders", "orders_admin", "14:00-15:00", "sun:08:30-sun:09:30"],
+                ["ord", "Orders_West", "orders_admin", "14:00-15:00", "wed:05:00-wed:05:30"],
+            ],
+        );
+    });
+
+    it("refuses names PostgreSQL or RDS would refuse, malformed or short windows, and windows that meet", () => {
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {
+                        namePrefix: "Geo_Shard",
+                        masterUsername: "rdsadmin",
+                        backupWindow: "3:00-04:00",
+                    },
+                    withShard(0, {
+                        databaseName: "postgres",
+                        maintenanceWindow: "sun:04:00-sun:04:20",
+                    }),
+                ),
+            ),
+            [
+                'geoshard:namePrefix: "Geo_Shard" is not a name prefix; allowed: up to 16 lowercase letters, digits and single hyphens, starting with a letter (it starts every RDS identifier)',
+                'geoshard:masterUsername: "rdsadmin" is a role name PostgreSQL or RDS reserves; allowed: 1 to 16 letters, digits or underscores, starting with a letter, not a reserved word, not public or none, not starting with pg_ or rds',
+                'geoshard:backupWindow: "3:00-04:00" is not a backup window; allowed: hh24:mi-hh24:mi in UTC, e.g. 18:00-19:00',
+                'geoshard:shards[0].databaseName: "postgres" is a database every instance has already; allowed: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word, not postgres, template0, template1 or rdsadmin',
+                'geoshard:shards[0].maintenanceWindow: "sun:04:00-sun:04:20" is shorter than 30 minutes; allowed: a window of 30 minutes or more',
+            ],
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    { masterUsername: "user", databaseName: "1orders" },
+                    withShard(2, {
+                        backupWindow: "03:00-04:00",
+                        maintenanceWindow: "sun:03:30-sun:04:30",
+                    }),
+                ),
+            ),
+            [
+                'geoshard:databaseName: "1orders" is not a database name; allowed: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word, not postgres, template0, template1 or rdsadmin',
+                'geoshard:masterUsername: "user" is a reserved word of PostgreSQL; allowed: 1 to 16 letters, digits or underscores, starting with a letter, not a reserved word, not public or none, not starting with pg_ or rds',
+                'geoshard:shards[2].maintenanceWindow: "sun:03:30-sun:04:30" meets the backup window 03:00-04:00; allowed: windows that never overlap (RDS refuses a backup window that conflicts with the maintenance window)',
+            ],
+        );
+    });
+
+    it("counts the prefix in the room a shard name has in its DMS identifier (europe and asia still fit)", () => {
+        assert.deepStrictEqual(problemsOf(rawConfig({ namePrefix: "geoshard-orders" })), [
+            'geoshard:shards[0].name: "us-east" is too long for prod; allowed: up to 6 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-orders-prod-us-east-cdc',
+            'geoshard:shards[1].name: "us-west" is too long for prod; allowed: up to 6 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-orders-prod-us-west-cdc',
+        ]);
+    });
 });
 
 describe("stack files", () => {

@@ -17,7 +17,7 @@ import {
 } from "../lib";
 import { awsRegions } from "../config/regions";
 import { policies } from "../policies/rules";
-import { ProgramError, runProgramFunction } from "../tools/mockRuntime";
+import { ProgramError, reveal, runProgramFunction } from "../tools/mockRuntime";
 import { evaluatePolicies } from "../tools/policyEval";
 import { projectRoot } from "../tools/stackConfig";
 
@@ -279,6 +279,93 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         const writer = run.resources.find((r) => r.name === "orders-writer");
         assert.strictEqual(writer?.inputs.zoneId, "ZORDERSZONE");
         assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+    });
+
+    it("checks names and windows as config does, and counts the prefix in the name's room", () => {
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    namePrefix: "orders-platform",
+                    databaseName: "select",
+                    masterUsername: "pg_admin",
+                    backupWindow: "08:00-09:00",
+                    maintenanceWindow: "sun:08:45-sun:09:45",
+                }),
+                { name: "orders" },
+            ),
+            [
+                'databaseName: "select" is a reserved word of PostgreSQL; allowed: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word, not postgres, template0, template1 or rdsadmin',
+                'masterUsername: "pg_admin" is a role name PostgreSQL or RDS reserves; allowed: 1 to 16 letters, digits or underscores, starting with a letter, not a reserved word, not public or none, not starting with pg_ or rds',
+                'name: "orders" is too long for staging; allowed: up to 3 characters, since DMS takes at most 31 in the replication\'s identifier orders-platform-staging-orders-cdc',
+                'maintenanceWindow: "sun:08:45-sun:09:45" meets the backup window 08:00-09:00; allowed: windows that never overlap (RDS refuses a backup window that conflicts with the maintenance window)',
+            ],
+        );
+    });
+
+    it("names its resources with its prefix and creates its database, user and windows as given, on both engines", async () => {
+        const naming = {
+            namePrefix: "acme",
+            databaseName: "orders",
+            masterUsername: "orders_admin",
+            backupWindow: "04:00-04:30",
+            maintenanceWindow: "tue:05:00-tue:05:30",
+        };
+        const run = await runProgramFunction(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new RegionalShard("aurora", shardArgs(provider, naming), { providers: [provider] });
+            new RegionalShard(
+                "rds",
+                shardArgs(provider, { ...naming, engine: "postgres", vpcCidr: "10.20.0.0/16" }),
+                { providers: [provider] },
+            );
+        }, {});
+        const inputs = (name: string) => run.resources.find((r) => r.name === name)!.inputs;
+        const cluster = inputs("aurora-cluster");
+        assert.deepStrictEqual(
+            [
+                cluster.clusterIdentifier,
+                cluster.databaseName,
+                cluster.masterUsername,
+                cluster.preferredBackupWindow,
+                cluster.preferredMaintenanceWindow,
+                cluster.finalSnapshotIdentifier,
+            ],
+            [
+                "acme-staging-aurora-cluster",
+                "orders",
+                "orders_admin",
+                "04:00-04:30",
+                "tue:05:00-tue:05:30",
+                "acme-staging-aurora-cluster-final",
+            ],
+        );
+        const master = inputs("rds-master");
+        assert.deepStrictEqual(
+            [
+                master.identifier,
+                master.dbName,
+                master.username,
+                master.backupWindow,
+                master.maintenanceWindow,
+            ],
+            [
+                "acme-staging-rds-master",
+                "orders",
+                "orders_admin",
+                "04:00-04:30",
+                "tue:05:00-tue:05:30",
+            ],
+        );
+        const secret = JSON.parse(reveal(inputs("aurora-credentials-value").secretString));
+        assert.deepStrictEqual([secret.username, secret.dbname], ["orders_admin", "orders"]);
+        assert.deepStrictEqual(
+            run.resources
+                .filter((r) => typeof r.inputs.tags?.Name === "string")
+                .filter((r) => !r.inputs.tags.Name.startsWith("acme-staging-"))
+                .map((r) => r.name),
+            [],
+            "every physical name starts with the prefix",
+        );
     });
 
     it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {

@@ -343,8 +343,9 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 dbClusterParameterGroupName: "europe-cluster-params-0a1b2c3",
                 iamDatabaseAuthenticationEnabled: true,
                 backupRetentionPeriod: 14,
-                preferredBackupWindow: "03:00-04:00",
-                preferredMaintenanceWindow: "sun:04:30-sun:05:30",
+                // eu-west-2 (London, UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
+                preferredBackupWindow: "02:00-03:00",
+                preferredMaintenanceWindow: "sun:03:30-sun:04:30",
                 copyTagsToSnapshot: true,
                 deletionProtection: true,
                 skipFinalSnapshot: false,
@@ -1002,8 +1003,9 @@ describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
                 username: "geoshard_admin",
                 password: "mock-password-not-secret",
                 backupRetentionPeriod: 7,
-                backupWindow: "03:00-04:00",
-                maintenanceWindow: "sun:04:30-sun:05:30",
+                // eu-west-2 (London, UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
+                backupWindow: "02:00-03:00",
+                maintenanceWindow: "sun:03:30-sun:04:30",
                 deleteAutomatedBackups: false,
                 deletionProtection: true,
                 skipFinalSnapshot: false,

@@ -60,6 +60,13 @@ export function auroraClusterSettings(a: {
     parameterGroupName: pulumi.Input<string>;
     backupRetentionDays: number;
     deletionProtection: boolean;
+    /**
+     * Backup and maintenance windows, UTC. Both change in place (ModifyDBCluster): the
+     * provider's preferred_backup_window and preferred_maintenance_window are not ForceNew
+     * (hashicorp/terraform-provider-aws internal/service/rds/cluster.go).
+     * @default - 03:00-04:00 and sun:04:30-sun:05:30 UTC
+     */
+    windows?: { readonly backup: string; readonly maintenance: string };
 }) {
     return {
         engine: "aurora-postgresql",
@@ -73,8 +80,8 @@ export function auroraClusterSettings(a: {
         dbClusterParameterGroupName: a.parameterGroupName,
         iamDatabaseAuthenticationEnabled: true,
         backupRetentionPeriod: a.backupRetentionDays,
-        preferredBackupWindow: instanceDefaults.backupWindow,
-        preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
+        preferredBackupWindow: a.windows?.backup ?? instanceDefaults.backupWindow,
+        preferredMaintenanceWindow: a.windows?.maintenance ?? instanceDefaults.maintenanceWindow,
         copyTagsToSnapshot: true,
         deletionProtection: a.deletionProtection,
         enabledCloudwatchLogsExports: [...auroraLogTypes],
@@ -179,6 +186,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
                 parameterGroupName: clusterParams.name,
                 backupRetentionDays: args.backupRetentionDays,
                 deletionProtection: args.deletionProtection,
+                windows: { backup: args.backupWindow, maintenance: args.maintenanceWindow },
             }),
             databaseName: args.databaseName,
             masterUsername: args.username,

@@ -91,8 +91,10 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
             password: args.password,
             dbSubnetGroupName: args.subnetGroupName,
             backupRetentionPeriod: args.backupRetentionDays,
-            backupWindow: instanceDefaults.backupWindow,
-            maintenanceWindow: instanceDefaults.maintenanceWindow,
+            // Both change in place (ModifyDBInstance): backup_window and maintenance_window
+            // are not ForceNew (hashicorp/terraform-provider-aws internal/service/rds/instance.go).
+            backupWindow: args.backupWindow,
+            maintenanceWindow: args.maintenanceWindow,
             deleteAutomatedBackups: false,
             deletionProtection: args.deletionProtection,
             skipFinalSnapshot: false,

@@ -110,6 +110,10 @@ export interface DatabaseTierArgs {
     readonly databaseName: string;
     readonly username: string;
     readonly password: pulumi.Output<string>;
+    /** Daily backup window, UTC (`hh24:mi-hh24:mi`). */
+    readonly backupWindow: string;
+    /** Weekly maintenance window, UTC (`ddd:hh24:mi-ddd:hh24:mi`). */
+    readonly maintenanceWindow: string;
     readonly deletionProtection: boolean;
     /** Pulumi `protect` on the data: the cluster and both writer-class instances, or the master. */
     readonly protect: boolean;
