@@ -132,6 +132,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     masterUsername: shard.masterUsername,
                     backupWindow: shard.backupWindow,
                     maintenanceWindow: shard.maintenanceWindow,
+                    parameters: shard.parameters,
                 },
                 { providers: [providers.get(shard.region)!] },
             ),

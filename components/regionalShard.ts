@@ -25,6 +25,7 @@ import {
 } from "./failoverBudget";
 import { postgresSecurityGroup, privateNetwork } from "./network";
 import { defaultNamePrefix, defaultWindows } from "./naming";
+import { ExtraParameters } from "./parameters";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
@@ -235,6 +236,16 @@ export interface RegionalShardArgs {
      * @default - Sunday 03:30-04:30 local standard time of the region, in UTC
      */
     readonly maintenanceWindow?: string;
+    /**
+     * Extra PostgreSQL parameters: Aurora's `cluster` group (every instance) and `instance`
+     * group; RDS for PostgreSQL has the `instance` group only. A value is a string or number,
+     * applied at the next reboot (a new shard boots with it), or `{ value, applyMethod }`. The
+     * parameters the stack manages are refused with the reason (`managedParameters`): TLS,
+     * logical replication, the CDC slot's WAL cap, cluster cache management, preload libraries.
+     * The recovery copy carries the same parameters.
+     * @default - none: the stack's parameters only
+     */
+    readonly parameters?: ExtraParameters;
 }
 
 /** One instance as the summary shows it. */
@@ -262,6 +273,13 @@ export interface ShardSummary {
     /** Aurora: whether the standby's cache is kept warm (apg_ccm_enabled). */
     readonly clusterCacheManagement?: boolean;
     readonly backupRetentionDays: number;
+    /** Backup and maintenance windows, UTC. */
+    readonly windows: { readonly backup: string; readonly maintenance: string };
+    /** The parameters the groups set (the stack's and the extra ones), by name. */
+    readonly parameters: {
+        readonly cluster?: Readonly<Record<string, string>>;
+        readonly instance: Readonly<Record<string, string>>;
+    };
     readonly instances: readonly InstanceSummary[];
     /** What `writer.<shard>` resolves to, across a failover and, with a recovery region, a region loss. */
     readonly writes: string;
@@ -443,6 +461,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             password: password.result,
             backupWindow: s.backupWindow,
             maintenanceWindow: s.maintenanceWindow,
+            extraParameters: s.parameters,
             deletionProtection: s.deletionProtection,
             protect: s.protectDatabases,
             operations: s.operations,
@@ -477,6 +496,7 @@ export class RegionalShard extends pulumi.ComponentResource {
         const recovery = args.recovery
             ? createRecovery(scope, {
                   engine: s.engine,
+                  extraParameters: s.parameters,
                   region: args.recovery.region,
                   provider: args.recovery.provider,
                   vpcCidr: args.recovery.vpcCidr,
@@ -662,6 +682,8 @@ export class RegionalShard extends pulumi.ComponentResource {
                   }
                 : { allocatedStorageGiB: s.allocatedStorageGiB }),
             backupRetentionDays: s.backupRetentionDays,
+            windows: { backup: s.backupWindow, maintenance: s.maintenanceWindow },
+            parameters: tier.parameters,
             instances: tier.instances.map((db) => ({
                 role: db.role,
                 identifier: db.identifier,
@@ -937,5 +959,6 @@ export function resolveShardArgs(args: RegionalShardArgs) {
         masterUsername: args.masterUsername ?? instanceDefaults.masterUsername,
         backupWindow: args.backupWindow ?? defaultWindows(args.region).backup,
         maintenanceWindow: args.maintenanceWindow ?? defaultWindows(args.region).maintenance,
+        parameters: args.parameters ?? {},
     };
 }

@@ -20,6 +20,7 @@ import {
     readAllowedCidrs,
     readCdc,
     readNaming,
+    readParameters,
     readRecovery,
     readRegion,
     readResidency,
@@ -133,6 +134,12 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
     if (args.cdc !== undefined) {
         readCdc(args.cdc, "cdc", problems);
     }
+    readParameters(
+        args.parameters,
+        "parameters",
+        engineKnown ? settings.engine : undefined,
+        problems,
+    );
     return problems.list;
 }
 

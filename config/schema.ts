@@ -2,6 +2,7 @@
 
 import { CdcSelection, Residency } from "../components/cdc";
 import { OperationSettings, ShardSettings } from "../components/defaults";
+import { ExtraParameters } from "../components/parameters";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -51,6 +52,11 @@ export interface ShardConfig extends ShardSettings {
     readonly backupWindow: string;
     /** Weekly maintenance window, UTC: the shard's, the stack's, or the region's night. */
     readonly maintenanceWindow: string;
+    /**
+     * Extra parameters: the stack's with the shard's over them, by name (Aurora shards take the
+     * stack's `cluster` group; RDS shards have none).
+     */
+    readonly parameters: ExtraParameters;
 }
 
 /** Where a shard's copy lives, to survive the loss of its home region. */
@@ -154,6 +160,7 @@ export const stackKeys: readonly string[] = [
     "engineVersion",
     "deletionProtection",
     "maxMonthlyUsd",
+    "parameters",
     "shards",
     "warehouse",
     ...inheritedSettingKeys,
@@ -174,6 +181,7 @@ export const shardKeys: readonly string[] = [
     "residency",
     "cdc",
     "dr",
+    "parameters",
     ...inheritedSettingKeys,
     ...namingKeys,
 ];

@@ -54,6 +54,7 @@ import {
     namePrefixProblem,
     windowsOverlap,
 } from "../components/naming";
+import { ExtraParameters, parameterProblems, ParameterValue } from "../components/parameters";
 import { Cidr, cidrsOverlap, isPrivate, networkOf, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
@@ -148,10 +149,25 @@ export function validateConfig(raw: RawConfig): StackConfig {
     );
     const stackSettings = readStackSettings(raw, problems);
     const stackNaming = readNaming(raw, (key) => `${namespace}:${key}`, problems);
+    const stackParameters =
+        raw.parameters === undefined
+            ? {}
+            : (readParameters(
+                  parseJson(raw.parameters) ?? raw.parameters,
+                  `${namespace}:parameters`,
+                  undefined,
+                  problems,
+              ) ?? {});
     const shards =
         stackRole === "global"
             ? refuseShardsInGlobalStack(raw.shards, problems)
-            : readShards(raw.shards, stackSettings, raw.engineVersion, stackNaming, problems);
+            : readShards(
+                  raw.shards,
+                  stackSettings,
+                  raw.engineVersion,
+                  { naming: stackNaming, parameters: stackParameters },
+                  problems,
+              );
     const warehouse = readWarehouse(raw.warehouse, problems);
     const operations = readOperationSettings(raw, problems);
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
@@ -250,6 +266,62 @@ export function checkShardNameRoom(
                 `identifier ${replicationIdentifier(environment, name, namePrefix)}`,
         );
     }
+}
+
+/** Stack-wide values a shard takes unless it states its own. */
+interface StackWide {
+    readonly naming: Partial<Record<NamingKey, string>>;
+    readonly parameters: ExtraParameters;
+}
+
+/**
+ * Extra parameters, `{ cluster?, instance? }`, each an object of parameter names and values
+ * (components/parameters.ts): the stack's managed parameters refused with the reason, and on a
+ * shard known to run RDS for PostgreSQL, `cluster`, which RDS does not have. Shared by config
+ * and the component's own checks. Undefined when unset or not an object.
+ */
+export function readParameters(
+    value: unknown,
+    path: string,
+    engine: Engine | undefined,
+    problems: Problems,
+): ExtraParameters | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    const groups = readObject(
+        value,
+        ["cluster", "instance"],
+        path,
+        "an object of parameter groups; expected { cluster?: {...}, instance?: {...} }",
+        problems,
+    );
+    if (!groups) {
+        return undefined;
+    }
+    const read: Record<string, Record<string, ParameterValue>> = {};
+    for (const group of ["cluster", "instance"] as const) {
+        if (groups[group] === undefined) {
+            continue;
+        }
+        if (group === "cluster" && engine === "postgres") {
+            problems.add(
+                `${path}.cluster`,
+                groups.cluster,
+                "is a group of Aurora only; RDS for PostgreSQL has one DB parameter group: " +
+                    "set these under instance",
+            );
+            continue;
+        }
+        const found = parameterProblems(groups[group]);
+        for (const p of found) {
+            problems.add(`${path}.${group}${p.name ? `.${p.name}` : ""}`, p.value, p.problem);
+        }
+        if (found.length === 0) {
+            read[group] = groups[group] as Record<string, ParameterValue>;
+        }
+    }
+    return read;
 }
 
 /** How each naming key is checked (components/naming.ts). */
@@ -630,7 +702,7 @@ function readShards(
     value: string | undefined,
     stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
-    stackNaming: Partial<Record<NamingKey, string>>,
+    stackWide: StackWide,
     problems: Problems,
 ): ReadShard[] {
     const path = `${namespace}:shards`;
@@ -650,7 +722,7 @@ function readShards(
             `${path}[${index}]`,
             stackSettings,
             stackEngineVersion,
-            stackNaming,
+            stackWide,
             problems,
         );
         return shard ? [{ index, ...shard }] : [];
@@ -664,7 +736,7 @@ function readShard(
     path: string,
     stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
-    stackNaming: Partial<Record<NamingKey, string>>,
+    stackWide: StackWide,
     problems: Problems,
 ): Omit<ReadShard, "index"> | undefined {
     const shard = readObject(
@@ -708,11 +780,20 @@ function readShard(
     const cdc = readCdc(shard.cdc, `${path}.cdc`, problems);
     const ownNaming = readNaming(shard, (key) => `${path}.${key}`, problems);
     const naming = resolveNaming(
-        { ...stackNaming, ...ownNaming },
+        { ...stackWide.naming, ...ownNaming },
         region ?? "",
         (key) => (ownNaming[key] !== undefined ? `${path}.${key}` : `${namespace}:${key}`),
         problems,
     );
+    const ownParameters =
+        readParameters(shard.parameters, `${path}.parameters`, engine, problems) ?? {};
+    const parameters = {
+        // Aurora shards take the stack's cluster parameters; RDS has no cluster group.
+        ...(settings.engine === "aurora-postgresql"
+            ? { cluster: { ...stackWide.parameters.cluster, ...ownParameters.cluster } }
+            : {}),
+        instance: { ...stackWide.parameters.instance, ...ownParameters.instance },
+    };
 
     const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
     return {
@@ -726,6 +807,7 @@ function readShard(
             allowedCidrs: allowedCidrs ?? [vpcCidr],
             cdc,
             ...naming,
+            parameters,
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),

@@ -61,6 +61,7 @@ describe("config validation", () => {
             // eu-west-2, London (UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
             backupWindow: "02:00-03:00",
             maintenanceWindow: "sun:03:30-sun:04:30",
+            parameters: { cluster: {}, instance: {} },
         });
         assert.deepStrictEqual(config.operations, operationDefaults);
         assert.deepStrictEqual(config.warehouse, {
@@ -1063,6 +1064,89 @@ describe("names and windows", () => {
             'geoshard:shards[0].name: "us-east" is too long for prod; allowed: up to 6 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-orders-prod-us-east-cdc',
             'geoshard:shards[1].name: "us-west" is too long for prod; allowed: up to 6 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-orders-prod-us-west-cdc',
         ]);
+    });
+});
+
+describe("extra parameters", () => {
+    it("merges a shard's over the stack's, by group and name; RDS shards take no cluster group", () => {
+        const config = validateConfig(
+            unqualified(
+                rawConfig(
+                    {
+                        parameters: JSON.stringify({
+                            cluster: { work_mem: "65536" },
+                            instance: { idle_in_transaction_session_timeout: 600000 },
+                        }),
+                    },
+                    withShard(1, {
+                        engine: "postgres",
+                        parameters: {
+                            instance: {
+                                work_mem: { value: "32768", applyMethod: "immediate" },
+                            },
+                        },
+                    }),
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            config.shards.slice(0, 2).map((s) => s.parameters),
+            [
+                {
+                    cluster: { work_mem: "65536" },
+                    instance: { idle_in_transaction_session_timeout: 600000 },
+                },
+                {
+                    instance: {
+                        idle_in_transaction_session_timeout: 600000,
+                        work_mem: { value: "32768", applyMethod: "immediate" },
+                    },
+                },
+            ],
+        );
+        assert.deepStrictEqual(validateConfig(unqualified(rawConfig())).shards[0].parameters, {
+            cluster: {},
+            instance: {},
+        });
+    });
+
+    it("refuses the parameters the stack manages, with the reason, and what is not a parameter", () => {
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {
+                        parameters: JSON.stringify({
+                            cluster: { "rds.force_ssl": "0", apg_ccm_enabled: "0" },
+                            instances: {},
+                        }),
+                    },
+                    withShard(2, {
+                        engine: "postgres",
+                        parameters: {
+                            cluster: { work_mem: "1" },
+                            instance: {
+                                "rds.logical_replication": "0",
+                                max_slot_wal_keep_size: "-1",
+                                shared_preload_libraries: "pg_cron",
+                                "Work-Mem": "1",
+                                statement_timeout: { value: "1", applyMethod: "later" },
+                            },
+                        },
+                    }),
+                ),
+            ),
+            [
+                "geoshard:parameters.instances: {} is not a known key; did you mean instance?",
+                'geoshard:parameters.cluster.rds.force_ssl: "0" is managed by the stack: the stack requires TLS on every connection',
+                'geoshard:parameters.cluster.apg_ccm_enabled: "0" is managed by the stack: the stack keeps the tier-0 standby\'s cache warm, and turns it off in a global database, where AWS does not support it',
+                'geoshard:shards[2].parameters.cluster: {"work_mem":"1"} is a group of Aurora only; RDS for PostgreSQL has one DB parameter group: set these under instance',
+                'geoshard:shards[2].parameters.instance.rds.logical_replication: "0" is managed by the stack: CDC reads the shard through a logical replication slot, which needs it on',
+                'geoshard:shards[2].parameters.instance.max_slot_wal_keep_size: "-1" is managed by the stack: the stack caps the WAL a CDC slot may hold from the storage (volumeAlarmGiB, or allocatedStorageGiB on RDS)',
+                'geoshard:shards[2].parameters.instance.shared_preload_libraries: "pg_cron" is managed by the stack: the stack preloads pg_stat_statements, which a list set here would drop',
+                'geoshard:shards[2].parameters.instance.Work-Mem: "Work-Mem" is not a PostgreSQL parameter name; allowed: lowercase letters, digits, underscores and dots',
+                'geoshard:shards[2].parameters.instance.statement_timeout: {"value":"1","applyMethod":"later"} is not a parameter value; allowed: a string, a number, or { value, applyMethod: immediate | pending-reboot }',
+            ],
+        );
     });
 });
 

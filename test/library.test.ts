@@ -368,6 +368,80 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         );
     });
 
+    it("merges extra parameters into the parameter groups, the recovery copy's too, and refuses managed ones", async () => {
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    engine: "postgres",
+                    parameters: { cluster: { work_mem: "1" }, instance: { "rds.force_ssl": 0 } },
+                }),
+            ),
+            [
+                'parameters.cluster: {"work_mem":"1"} is a group of Aurora only; RDS for PostgreSQL has one DB parameter group: set these under instance',
+                "parameters.instance.rds.force_ssl: 0 is managed by the stack: the stack requires TLS on every connection",
+            ],
+        );
+        const run = await runProgramFunction(() => {
+            const east = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            const west = new aws.Provider("aws-us-west-2", { region: "us-west-2" });
+            new RegionalShard(
+                "orders",
+                shardArgs(east, {
+                    parameters: {
+                        cluster: { work_mem: 65536 },
+                        instance: {
+                            log_min_duration_statement: "250",
+                            idle_in_transaction_session_timeout: {
+                                value: "600000",
+                                applyMethod: "immediate",
+                            },
+                        },
+                    },
+                    recovery: {
+                        region: "us-west-2",
+                        provider: west,
+                        vpcCidr: "10.11.0.0/16",
+                        availabilityZones: ["us-west-2a", "us-west-2b"],
+                    },
+                }),
+                { providers: [east] },
+            );
+        }, {});
+        const parameters = (name: string) =>
+            run.resources.find((r) => r.name === name)!.inputs.parameters;
+        // A global database: no cluster cache management; the extra cluster parameter last.
+        const cluster = [
+            { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
+            { name: "rds.logical_replication", value: "1", applyMethod: "pending-reboot" },
+            {
+                name: "shared_preload_libraries",
+                value: "pg_stat_statements",
+                applyMethod: "pending-reboot",
+            },
+            { name: "max_slot_wal_keep_size", value: "1024000", applyMethod: "pending-reboot" },
+            { name: "work_mem", value: "65536", applyMethod: "pending-reboot" },
+        ];
+        // The stack's default log_min_duration_statement gives way to the shard's.
+        const instance = [
+            { name: "log_min_duration_statement", value: "250", applyMethod: "pending-reboot" },
+            { name: "log_lock_waits", value: "1" },
+            {
+                name: "idle_in_transaction_session_timeout",
+                value: "600000",
+                applyMethod: "immediate",
+            },
+        ];
+        assert.deepStrictEqual(
+            [
+                parameters("orders-cluster-params"),
+                parameters("orders-instance-params"),
+                parameters("orders-recovery-cluster-params"),
+                parameters("orders-recovery-instance-params"),
+            ],
+            [cluster, instance, cluster, instance],
+        );
+    });
+
     it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {
         let shard: RegionalShard | undefined;
         const refused = await refusal(() => {

@@ -187,6 +187,19 @@ describe("offline plan", () => {
             text,
             /^  writer   geoshard-prod-us-east-writer    db\.r6g\.8xlarge  us-east-1c  0     yes      yes \(cluster\)$/m,
         );
+        // The region's night, and the effective parameters of both groups.
+        assert.match(
+            text,
+            /^  windows   backups 07:00-08:00 UTC daily, maintenance sun:08:30-sun:09:30 UTC$/m,
+        );
+        assert.match(
+            text,
+            /^  params    cluster: rds\.force_ssl=1, rds\.logical_replication=1, shared_preload_libraries=pg_stat_statements, max_slot_wal_keep_size=1024000, apg_ccm_enabled=1$/m,
+        );
+        assert.match(
+            text,
+            /^  params    instance: log_min_duration_statement=1000, log_lock_waits=1$/m,
+        );
     });
 
     it("plans the RDS for PostgreSQL engine: a Multi-AZ master and read replicas, with its own budget", async () => {

@@ -899,6 +899,17 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 // One region: the standby's cache is kept warm.
                 clusterCacheManagement: true,
                 backupRetentionDays: 14,
+                windows: { backup: "02:00-03:00", maintenance: "sun:03:30-sun:04:30" },
+                parameters: {
+                    cluster: {
+                        "rds.force_ssl": "1",
+                        "rds.logical_replication": "1",
+                        shared_preload_libraries: "pg_stat_statements",
+                        max_slot_wal_keep_size: "1024000",
+                        apg_ccm_enabled: "1",
+                    },
+                    instance: { log_min_duration_statement: "1000", log_lock_waits: "1" },
+                },
                 instances: [
                     instance("writer", "writer", "db.r6g.8xlarge", "eu-west-2c", 0, true),
                     instance("standby", "standby", "db.r6g.8xlarge", "eu-west-2a", 0, true),

@@ -149,6 +149,20 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
     };
 }
 
+/** A shard's windows and the parameters its groups set, for the per-shard detail. */
+function describeShardSettings(shard: PlannedShard): string[] {
+    const list = (parameters: Readonly<Record<string, string>>) =>
+        Object.entries(parameters)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(", ");
+    const { cluster, instance } = shard.parameters;
+    return [
+        `  windows   backups ${shard.windows.backup} UTC daily, maintenance ${shard.windows.maintenance} UTC`,
+        ...(cluster ? [`  params    cluster: ${list(cluster)}`] : []),
+        `  params    ${cluster ? "instance" : "instances"}: ${list(instance)}`,
+    ];
+}
+
 export function renderPlan(plan: Plan): string {
     const lines: string[] = [];
     lines.push(`geoshard offline plan: stack ${plan.stack}, environment ${plan.environment}`);
@@ -190,6 +204,7 @@ export function renderPlan(plan: Plan): string {
                       : ", no cluster cache management (unsupported in a global database)") +
                 (shard.proxy ? ", RDS Proxy in front of the writer" : ""),
         );
+        lines.push(...describeShardSettings(shard));
         lines.push(
             table(
                 ["role", "identifier", "class", "AZ", "tier", "protect", "deletion protection"],

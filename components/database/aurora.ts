@@ -14,11 +14,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
 import { instanceDefaults, postgresPort } from "../defaults";
 import { AuroraStorageType, parameterFamily } from "../engines";
+import { mergeParameters } from "../parameters";
 import {
     DatabaseTier,
     DatabaseTierArgs,
     exportedLogGroups,
     InstanceRole,
+    parameterValues,
     replicationParameters,
     ShardScope,
     TierInstance,
@@ -125,28 +127,36 @@ export function auroraInstanceSettings(a: {
 export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): DatabaseTier {
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
+    const clusterParameters = mergeParameters(
+        [
+            // Whether Aurora applies rds.force_ssl and max_slot_wal_keep_size without a
+            // reboot is not documented; AWS accepts pending-reboot for dynamic and static
+            // parameters alike (immediate only for dynamic ones), and a new cluster boots
+            // with every parameter of its group.
+            ...replicationParameters(args.slotWalLimitMb).map((p) => ({
+                ...p,
+                applyMethod: "pending-reboot",
+            })),
+            // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
+            // warm, so a failover lands on a warm cache. It needs the standby in the
+            // writer's class at tier 0, which this tier guarantees. AWS documents it as not
+            // supported for clusters in a global database, so a shard with a recovery
+            // region goes without it.
+            // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
+            ...(args.global ? [] : [{ name: "apg_ccm_enabled", value: "1" }]),
+        ],
+        args.extraParameters.cluster,
+    );
+    const instanceParameters = mergeParameters(
+        auroraInstanceParameters,
+        args.extraParameters.instance,
+    );
     const clusterParams = new aws.rds.ClusterParameterGroup(
         `${name}-cluster-params`,
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL cluster`,
-            parameters: [
-                // Whether Aurora applies rds.force_ssl and max_slot_wal_keep_size without a
-                // reboot is not documented; AWS accepts pending-reboot for dynamic and static
-                // parameters alike (immediate only for dynamic ones), and a new cluster boots
-                // with every parameter of its group.
-                ...replicationParameters(args.slotWalLimitMb).map((p) => ({
-                    ...p,
-                    applyMethod: "pending-reboot",
-                })),
-                // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
-                // warm, so a failover lands on a warm cache. It needs the standby in the
-                // writer's class at tier 0, which this tier guarantees. AWS documents it as not
-                // supported for clusters in a global database, so a shard with a recovery
-                // region goes without it.
-                // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
-                ...(args.global ? [] : [{ name: "apg_ccm_enabled", value: "1" }]),
-            ],
+            parameters: clusterParameters,
             tags: scope.tags("database", "cluster-params"),
         },
         { parent },
@@ -156,7 +166,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL instances`,
-            parameters: [...auroraInstanceParameters],
+            parameters: instanceParameters,
             tags: scope.tags("database", "instance-params"),
         },
         { parent },
@@ -300,6 +310,10 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
 
     return {
         engine: "aurora-postgresql",
+        parameters: {
+            cluster: parameterValues(clusterParameters),
+            instance: parameterValues(instanceParameters),
+        },
         writerEndpoint: cluster.endpoint,
         reads: { kind: "endpoint", address: readerAddress },
         port: postgresPort,

@@ -11,11 +11,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
 import { instanceDefaults, postgresPort } from "../defaults";
+import { mergeParameters } from "../parameters";
 import { parameterFamily } from "../engines";
 import {
     DatabaseTier,
     DatabaseTierArgs,
     exportedLogGroups,
+    parameterValues,
     replicationParameters,
     ShardScope,
     TierInstance,
@@ -38,12 +40,17 @@ export interface PostgresTierArgs extends DatabaseTierArgs {
 
 export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): DatabaseTier {
     const { name, parent } = scope;
+    // RDS for PostgreSQL has one DB parameter group: the extra `instance` parameters go there.
+    const parameters = mergeParameters(
+        replicationParameters(args.slotWalLimitMb),
+        args.extraParameters.instance,
+    );
     const parameterGroup = new aws.rds.ParameterGroup(
         `${name}-params`,
         {
             family: parameterFamily("postgres", args.engineVersion),
             description: `geoshard shard ${name}, RDS for PostgreSQL`,
-            parameters: replicationParameters(args.slotWalLimitMb),
+            parameters,
             tags: scope.tags("database", "params"),
         },
         { parent },
@@ -166,6 +173,7 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
 
     return {
         engine: "postgres",
+        parameters: { instance: parameterValues(parameters) },
         // The Multi-AZ endpoint moves to the standby on a failover.
         writerEndpoint: master.address,
         reads: {

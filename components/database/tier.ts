@@ -5,6 +5,7 @@
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ExtraParameters } from "../parameters";
 import { OperationSettings } from "../defaults";
 import { Engine } from "../engines";
 import { Placement } from "../placement";
@@ -62,6 +63,11 @@ export type ReadTargets =
 
 export interface DatabaseTier {
     readonly engine: Engine;
+    /** The parameters the groups set, by name: Aurora's cluster group, and the instances'. */
+    readonly parameters: {
+        readonly cluster?: Readonly<Record<string, string>>;
+        readonly instance: Readonly<Record<string, string>>;
+    };
     /** The host name that follows a failover: the cluster endpoint, or the Multi-AZ endpoint. */
     readonly writerEndpoint: pulumi.Output<string>;
     readonly reads: ReadTargets;
@@ -110,6 +116,8 @@ export interface DatabaseTierArgs {
     readonly databaseName: string;
     readonly username: string;
     readonly password: pulumi.Output<string>;
+    /** Extra parameters (parameters.ts), merged into the parameter groups. */
+    readonly extraParameters: ExtraParameters;
     /** Daily backup window, UTC (`hh24:mi-hh24:mi`). */
     readonly backupWindow: string;
     /** Weekly maintenance window, UTC (`ddd:hh24:mi-ddd:hh24:mi`). */
@@ -180,4 +188,11 @@ export function exportedLogGroups(
                 { parent: scope.parent, provider },
             ),
     );
+}
+
+/** A parameter list as the plan shows it: name to value. */
+export function parameterValues(
+    parameters: readonly { name: string; value: string }[],
+): Record<string, string> {
+    return Object.fromEntries(parameters.map((p) => [p.name, p.value]));
 }
