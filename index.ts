@@ -96,6 +96,10 @@ export = async (): Promise<Record<string, unknown>> => {
                     vpcCidr: shard.vpcCidr,
                     ...zones[i],
                     allowedCidrs: shard.allowedCidrs,
+                    // Each group by its ID, which names its rule.
+                    allowedSecurityGroups: Object.fromEntries(
+                        shard.allowedSecurityGroupIds.map((id) => [id, id]),
+                    ),
                     engine: shard.engine,
                     engineVersion: shard.engineVersion,
                     masterInstanceClass: shard.masterInstanceClass,

@@ -80,6 +80,15 @@ export interface RegionalShardArgs {
      */
     readonly allowedCidrs?: readonly string[];
     /**
+     * Security groups admitted to PostgreSQL (TCP 5432) beside `allowedCidrs`, by a stable label
+     * (the rule's name: `<shard>-postgres-sg-<label>`, and `<shard>-proxy-sg-<label>` with a
+     * proxy). A group of the shard's VPC, or of a VPC peered with it in the same region: AWS
+     * refuses a reference to a peer in another region. The recovery copy admits networks only.
+     * Source: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
+     * @default - none
+     */
+    readonly allowedSecurityGroups?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
      * The engine: an Aurora cluster with a tier-0 standby, or RDS for PostgreSQL Multi-AZ.
      * @default "aurora-postgresql"
      */
@@ -275,6 +284,8 @@ export interface ShardSummary {
     readonly backupRetentionDays: number;
     /** Backup and maintenance windows, UTC. */
     readonly windows: { readonly backup: string; readonly maintenance: string };
+    /** Labels of the security groups admitted beside the networks. */
+    readonly allowedSecurityGroups: readonly string[];
     /** The parameters the groups set (the stack's and the extra ones), by name. */
     readonly parameters: {
         readonly cluster?: Readonly<Record<string, string>>;
@@ -412,6 +423,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             vpcId: network.vpcId,
             description: `PostgreSQL of geoshard shard ${name}`,
             allowedCidrs: s.allowedCidrs,
+            allowedSecurityGroups: args.allowedSecurityGroups,
             tags: (resource) => tags("security", resource),
         });
         const subnetGroup = new aws.rds.SubnetGroup(
@@ -559,6 +571,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                   vpcId: network.vpcId,
                   subnetIds: network.subnetIds,
                   allowedCidrs: s.allowedCidrs,
+                  allowedSecurityGroups: args.allowedSecurityGroups,
                   dbSecurityGroupId: securityGroup.id,
               })
             : undefined;
@@ -684,6 +697,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             backupRetentionDays: s.backupRetentionDays,
             windows: { backup: s.backupWindow, maintenance: s.maintenanceWindow },
             parameters: tier.parameters,
+            allowedSecurityGroups: Object.keys(args.allowedSecurityGroups ?? {}),
             instances: tier.instances.map((db) => ({
                 role: db.role,
                 identifier: db.identifier,

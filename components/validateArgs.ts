@@ -18,6 +18,8 @@ import {
     checkShardNameRoom,
     Problems,
     readAllowedCidrs,
+    securityGroupIdProblem,
+    securityGroupLabelPattern,
     readCdc,
     readNaming,
     readParameters,
@@ -63,6 +65,7 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
     checkRegionOfProvider(region, context.providerRegion, problems);
     readVpcCidr(args.vpcCidr, "vpcCidr", problems);
     readAllowedCidrs(args.allowedCidrs, "allowedCidrs", problems);
+    checkAllowedSecurityGroups(args.allowedSecurityGroups, problems);
 
     const { settings, invalid } = readSettings(
         asRecord,
@@ -295,6 +298,29 @@ function checkAzs(
 }
 
 const azPath = (i: number) => `availabilityZones[${i}]`;
+
+/** Labels that name rules, and the IDs among the values known as the shard is declared. */
+function checkAllowedSecurityGroups(
+    groups: RegionalShardArgs["allowedSecurityGroups"],
+    problems: Problems,
+): void {
+    for (const [label, id] of Object.entries(groups ?? {})) {
+        if (!securityGroupLabelPattern.test(label)) {
+            problems.add(
+                "allowedSecurityGroups",
+                label,
+                "is not a label; allowed: lowercase letters, digits and hyphens, starting with a " +
+                    "letter or digit (it names the rule)",
+            );
+        }
+        if (typeof id === "string") {
+            const problem = securityGroupIdProblem(id);
+            if (problem) {
+                problems.add(`allowedSecurityGroups.${label}`, id, problem);
+            }
+        }
+    }
+}
 
 function omitUndefined(value: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));

@@ -35,6 +35,8 @@ export interface ShardConfig extends ShardSettings {
     readonly cities: readonly string[];
     /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
     readonly allowedCidrs: readonly string[];
+    /** Security groups admitted to PostgreSQL beside the networks: of the shard's VPC or a same-region peer. */
+    readonly allowedSecurityGroupIds: readonly string[];
     readonly existingVpc?: ExistingVpc;
     /** `eu`: the shard's data is EU personal data; CDC to a non-EU warehouse needs exclusions or a waiver. */
     readonly residency?: Residency;
@@ -175,6 +177,7 @@ export const shardKeys: readonly string[] = [
     "vpcCidr",
     "cities",
     "allowedCidrs",
+    "allowedSecurityGroupIds",
     "existingVpc",
     "engineVersion",
     "standbyInstanceClass",

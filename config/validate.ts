@@ -113,6 +113,44 @@ const shardNameMaxLength = 20;
 const cityPattern = /^[a-z][a-z0-9_]*$/;
 const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
+const securityGroupIdPattern = /^sg-[0-9a-f]{8,17}$/;
+/** A label of an admitted security group: it names the ingress rule. */
+export const securityGroupLabelPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A security group ID: `sg-` and 8 or 17 hex digits. */
+export function securityGroupIdProblem(id: unknown): string | undefined {
+    return typeof id === "string" && securityGroupIdPattern.test(id)
+        ? undefined
+        : "is not a security group ID; expected sg- and 8 or 17 hex digits";
+}
+
+/**
+ * A shard's `allowedSecurityGroupIds`: distinct security group IDs, admitted to PostgreSQL
+ * beside `allowedCidrs`. Each must be in the shard's VPC or a VPC peered with it in the same
+ * region, which AWS checks at deploy time.
+ * Source: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
+ */
+function readAllowedSecurityGroupIds(value: unknown, path: string, problems: Problems): string[] {
+    if (value === undefined) {
+        return [];
+    }
+    if (!Array.isArray(value)) {
+        problems.add(path, value, "is not a list of security group IDs");
+        return [];
+    }
+    const ids: string[] = [];
+    value.forEach((id, i) => {
+        const problem = securityGroupIdProblem(id);
+        if (problem) {
+            problems.add(`${path}[${i}]`, id, problem);
+        } else if (ids.includes(id)) {
+            problems.add(`${path}[${i}]`, id, "is listed twice");
+        } else {
+            ids.push(id);
+        }
+    });
+    return ids;
+}
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
 const vpcPrefix = { min: 16, max: 24 } as const;
 /** The largest allocation that leaves room for a ceiling 10% above it within gp3's limit. */
@@ -756,6 +794,11 @@ function readShard(
     const parsedCidr = readVpcCidr(shard.vpcCidr, `${path}.vpcCidr`, problems);
     const cities = readCities(shard.cities, `${path}.cities`, problems);
     const allowedCidrs = readAllowedCidrs(shard.allowedCidrs, `${path}.allowedCidrs`, problems);
+    const allowedSecurityGroupIds = readAllowedSecurityGroupIds(
+        shard.allowedSecurityGroupIds,
+        `${path}.allowedSecurityGroupIds`,
+        problems,
+    );
     const existingVpc = readExistingVpc(shard.existingVpc, `${path}.existingVpc`, problems);
     const { settings, invalid } = readSettings(
         shard,
@@ -805,6 +848,7 @@ function readShard(
             cities,
             engineVersion,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
+            allowedSecurityGroupIds,
             cdc,
             ...naming,
             parameters,

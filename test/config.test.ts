@@ -54,6 +54,7 @@ describe("config validation", () => {
             cities: ["london", "paris", "berlin"],
             engineVersion: defaultEngineVersions["aurora-postgresql"],
             allowedCidrs: ["10.30.0.0/16"],
+            allowedSecurityGroupIds: [],
             cdc: { excludeTables: [], excludeColumns: [] },
             namePrefix: "geoshard",
             databaseName: "geoshard",
@@ -1064,6 +1065,38 @@ describe("names and windows", () => {
             'geoshard:shards[0].name: "us-east" is too long for prod; allowed: up to 6 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-orders-prod-us-east-cdc',
             'geoshard:shards[1].name: "us-west" is too long for prod; allowed: up to 6 characters, since DMS takes at most 31 in the replication\'s identifier geoshard-orders-prod-us-west-cdc',
         ]);
+    });
+});
+
+describe("security-group access", () => {
+    it("takes distinct security group IDs beside the CIDRs, and refuses anything else", () => {
+        const ids = ["sg-0123456789abcdef0", "sg-01234567"];
+        assert.deepStrictEqual(
+            validateConfig(
+                unqualified(rawConfig({}, withShard(0, { allowedSecurityGroupIds: ids }))),
+            ).shards[0].allowedSecurityGroupIds,
+            ids,
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {},
+                    withShard(0, {
+                        allowedSecurityGroupIds: ["sg-01234567", "sg-01234567", "app-servers"],
+                    }),
+                ),
+            ),
+            [
+                'geoshard:shards[0].allowedSecurityGroupIds[1]: "sg-01234567" is listed twice',
+                'geoshard:shards[0].allowedSecurityGroupIds[2]: "app-servers" is not a security group ID; expected sg- and 8 or 17 hex digits',
+            ],
+        );
+        assert.deepStrictEqual(
+            problemsOf(rawConfig({}, withShard(0, { allowedSecurityGroupIds: "sg-01234567" }))),
+            [
+                'geoshard:shards[0].allowedSecurityGroupIds: "sg-01234567" is not a list of security group IDs',
+            ],
+        );
     });
 });
 

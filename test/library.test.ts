@@ -442,6 +442,96 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         );
     });
 
+    it("admits security groups beside the CIDRs, to the database and its proxy, within the pack", async () => {
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    allowedSecurityGroups: { App: "sg-1", jobs: "sg-0123456789abcdef0" },
+                }),
+            ),
+            [
+                'allowedSecurityGroups: "App" is not a label; allowed: lowercase letters, digits and hyphens, starting with a letter or digit (it names the rule)',
+                'allowedSecurityGroups.App: "sg-1" is not a security group ID; expected sg- and 8 or 17 hex digits',
+            ],
+        );
+        const run = await runProgramFunction(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            const app = new aws.ec2.SecurityGroup(
+                "app",
+                {
+                    vpcId: "vpc-0123456789abcdef0",
+                    description: "orders app",
+                    tags: { environment: "staging", shard: "orders", role: "app" },
+                },
+                { provider },
+            );
+            new RegionalShard(
+                "orders",
+                shardArgs(provider, {
+                    proxy: true,
+                    allowedSecurityGroups: { app: app.id, jobs: "sg-0123456789abcdef0" },
+                }),
+                { providers: [provider] },
+            );
+        }, {});
+        const rules = run.resources
+            .filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .filter((r) => r.inputs.referencedSecurityGroupId !== undefined)
+            // Registration order follows when each ID resolves: compare by name.
+            .sort((a, b) => a.name.localeCompare(b.name))
+            .map((r) => [
+                r.name,
+                r.inputs.securityGroupId,
+                r.inputs.referencedSecurityGroupId,
+                r.inputs.description,
+                r.inputs.fromPort,
+                r.inputs.toPort,
+            ]);
+        assert.deepStrictEqual(rules, [
+            [
+                "orders-database-from-proxy",
+                "orders-db-sg-id",
+                "orders-proxy-sg-id",
+                "PostgreSQL from the shard RDS Proxy",
+                5432,
+                5432,
+            ],
+            [
+                "orders-postgres-sg-app",
+                "orders-db-sg-id",
+                "app-id",
+                "PostgreSQL from security group app",
+                5432,
+                5432,
+            ],
+            [
+                "orders-postgres-sg-jobs",
+                "orders-db-sg-id",
+                "sg-0123456789abcdef0",
+                "PostgreSQL from security group jobs",
+                5432,
+                5432,
+            ],
+            [
+                "orders-proxy-sg-app",
+                "orders-proxy-sg-id",
+                "app-id",
+                "PostgreSQL clients from security group app",
+                5432,
+                5432,
+            ],
+            [
+                "orders-proxy-sg-jobs",
+                "orders-proxy-sg-id",
+                "sg-0123456789abcdef0",
+                "PostgreSQL clients from security group jobs",
+                5432,
+                5432,
+            ],
+        ]);
+        assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+    });
+
     it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {
         let shard: RegionalShard | undefined;
         const refused = await refusal(() => {

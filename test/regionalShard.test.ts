@@ -900,6 +900,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 clusterCacheManagement: true,
                 backupRetentionDays: 14,
                 windows: { backup: "02:00-03:00", maintenance: "sun:03:30-sun:04:30" },
+                allowedSecurityGroups: [],
                 parameters: {
                     cluster: {
                         "rds.force_ssl": "1",

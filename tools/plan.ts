@@ -157,6 +157,9 @@ function describeShardSettings(shard: PlannedShard): string[] {
             .join(", ");
     const { cluster, instance } = shard.parameters;
     return [
+        ...(shard.allowedSecurityGroups.length > 0
+            ? [`  access    also from security groups ${shard.allowedSecurityGroups.join(", ")}`]
+            : []),
         `  windows   backups ${shard.windows.backup} UTC daily, maintenance ${shard.windows.maintenance} UTC`,
         ...(cluster ? [`  params    cluster: ${list(cluster)}`] : []),
         `  params    ${cluster ? "instance" : "instances"}: ${list(instance)}`,
