@@ -137,6 +137,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     backupWindow: shard.backupWindow,
                     maintenanceWindow: shard.maintenanceWindow,
                     parameters: shard.parameters,
+                    readerAutoscaling: shard.readerAutoscaling,
                 },
                 { providers: [providers.get(shard.region)!] },
             ),

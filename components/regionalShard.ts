@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CdcSelection, Residency } from "./cdc";
-import { createAuroraTier } from "./database/aurora";
+import { createAuroraTier, defaultReaderCpuTarget } from "./database/aurora";
 import { createPostgresTier, slotWalLimitPercent } from "./database/postgres";
 import { createProxy } from "./database/proxy";
 import { createRecovery, Recovery } from "./database/recovery";
@@ -16,7 +16,13 @@ import {
 } from "./defaults";
 import { createAlarm } from "./alarms";
 import { createShardNames, createShardZone, ShardDns } from "./dns";
-import { AuroraStorageType, defaultEngineVersions, Engine } from "./engines";
+import {
+    AuroraStorageType,
+    defaultEngineVersions,
+    Engine,
+    ReaderAutoscaling,
+    readerScalingMetrics,
+} from "./engines";
 import {
     failoverBudget,
     FailoverBudget,
@@ -255,6 +261,14 @@ export interface RegionalShardArgs {
      * @default - none: the stack's parameters only
      */
     readonly parameters?: ExtraParameters;
+    /**
+     * Aurora only: reader autoscaling above `replicaCount` up to `maxReaders`, on the readers'
+     * average CPU (default, target 70%) or connections. Aurora adds readers of the writer's
+     * class at tier 15; the custom READER endpoint takes them in, never the standby. AWS creates
+     * them outside Pulumi: see `readerAutoscaling` in the README before destroying a shard.
+     * @default - none: `replicaCount` readers
+     */
+    readonly readerAutoscaling?: ReaderAutoscaling;
 }
 
 /** One instance as the summary shows it. */
@@ -284,6 +298,15 @@ export interface ShardSummary {
     readonly backupRetentionDays: number;
     /** Backup and maintenance windows, UTC. */
     readonly windows: { readonly backup: string; readonly maintenance: string };
+    /** Aurora reader autoscaling: the range of readers, the metric and its target. */
+    readonly readerAutoscaling?: {
+        readonly minReaders: number;
+        readonly maxReaders: number;
+        readonly metric: string;
+        readonly targetValue: number;
+        /** The class Aurora gives the readers it adds: the writer's. */
+        readonly instanceClass: string;
+    };
     /** Labels of the security groups admitted beside the networks. */
     readonly allowedSecurityGroups: readonly string[];
     /** The parameters the groups set (the stack's and the extra ones), by name. */
@@ -495,6 +518,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                       ...common,
                       storageType: s.storageType,
                       volumeAlarmGiB: s.volumeAlarmGiB,
+                      readerAutoscaling: args.readerAutoscaling,
                       global: args.recovery !== undefined,
                       slotWalLimitMb,
                   })
@@ -698,6 +722,17 @@ export class RegionalShard extends pulumi.ComponentResource {
             windows: { backup: s.backupWindow, maintenance: s.maintenanceWindow },
             parameters: tier.parameters,
             allowedSecurityGroups: Object.keys(args.allowedSecurityGroups ?? {}),
+            ...(args.readerAutoscaling
+                ? {
+                      readerAutoscaling: {
+                          minReaders: s.replicaCount,
+                          maxReaders: args.readerAutoscaling.maxReaders,
+                          metric: readerScalingMetrics[args.readerAutoscaling.metric ?? "cpu"],
+                          targetValue: args.readerAutoscaling.targetValue ?? defaultReaderCpuTarget,
+                          instanceClass: s.masterInstanceClass,
+                      },
+                  }
+                : {}),
             instances: tier.instances.map((db) => ({
                 role: db.role,
                 identifier: db.identifier,
@@ -910,7 +945,7 @@ function describeNames(
     const home =
         tier.reads.kind === "endpoint"
             ? readers.length > 0
-                ? `the custom READER endpoint ${identifier("readers")}: ${readers.map((db) => db.identifier).join(", ")} (never the standby)`
+                ? `the custom READER endpoint ${identifier("readers")}: ${readers.map((db) => db.identifier).join(", ")} and any reader added later (never the standby)`
                 : "the cluster reader endpoint (the standby; no readers)"
             : readers.length > 0
               ? `weighted over ${readers.map((db) => db.identifier).join(", ")}, each out while its lag alarm fires`

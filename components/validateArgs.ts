@@ -31,7 +31,7 @@ import {
     resolveNaming,
 } from "../config/validate";
 import { logRetentionPeriods, shardDefaults } from "./defaults";
-import { versionProblem } from "./engines";
+import { readerAutoscalingProblems, versionProblem } from "./engines";
 import { maxShardAzs } from "./placement";
 import type { RegionalShardArgs } from "./regionalShard";
 import type { WarehouseArgs } from "./warehouse";
@@ -136,6 +136,15 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
     }
     if (args.cdc !== undefined) {
         readCdc(args.cdc, "cdc", problems);
+    }
+    if (engineKnown && args.readerAutoscaling !== undefined) {
+        for (const p of readerAutoscalingProblems(
+            args.readerAutoscaling,
+            settings.engine,
+            settings.replicaCount,
+        )) {
+            problems.add(`readerAutoscaling${p.path}`, p.value, p.problem);
+        }
     }
     readParameters(
         args.parameters,

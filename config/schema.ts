@@ -3,6 +3,7 @@
 import { CdcSelection, Residency } from "../components/cdc";
 import { OperationSettings, ShardSettings } from "../components/defaults";
 import { ExtraParameters } from "../components/parameters";
+import { ReaderAutoscaling } from "../components/engines";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -59,6 +60,8 @@ export interface ShardConfig extends ShardSettings {
      * stack's `cluster` group; RDS shards have none).
      */
     readonly parameters: ExtraParameters;
+    /** Aurora: reader autoscaling above `replicaCount`. @default - none */
+    readonly readerAutoscaling?: ReaderAutoscaling;
 }
 
 /** Where a shard's copy lives, to survive the loss of its home region. */
@@ -185,6 +188,7 @@ export const shardKeys: readonly string[] = [
     "cdc",
     "dr",
     "parameters",
+    "readerAutoscaling",
     ...inheritedSettingKeys,
     ...namingKeys,
 ];

@@ -37,6 +37,8 @@ import {
     engines,
     maxReaders,
     minReaders,
+    ReaderAutoscaling,
+    readerAutoscalingProblems,
     versionProblem,
 } from "../components/engines";
 import {
@@ -828,6 +830,19 @@ function readShard(
         (key) => (ownNaming[key] !== undefined ? `${path}.${key}` : `${namespace}:${key}`),
         problems,
     );
+    let readerAutoscaling: ReaderAutoscaling | undefined;
+    if (shard.readerAutoscaling !== undefined && engine !== undefined) {
+        const found = readerAutoscalingProblems(
+            shard.readerAutoscaling,
+            engine,
+            settings.replicaCount,
+        );
+        for (const p of found) {
+            problems.add(`${path}.readerAutoscaling${p.path}`, p.value, p.problem);
+        }
+        readerAutoscaling =
+            found.length === 0 ? (shard.readerAutoscaling as ReaderAutoscaling) : undefined;
+    }
     const ownParameters =
         readParameters(shard.parameters, `${path}.parameters`, engine, problems) ?? {};
     const parameters = {
@@ -852,6 +867,7 @@ function readShard(
             cdc,
             ...naming,
             parameters,
+            ...(readerAutoscaling ? { readerAutoscaling } : {}),
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),

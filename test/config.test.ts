@@ -1100,6 +1100,49 @@ describe("security-group access", () => {
     });
 });
 
+describe("reader autoscaling", () => {
+    it("takes a range above replicaCount on Aurora, and refuses it on RDS or out of range", () => {
+        assert.deepStrictEqual(
+            validateConfig(
+                unqualified(
+                    rawConfig(
+                        {},
+                        withShard(0, {
+                            readerAutoscaling: {
+                                maxReaders: 8,
+                                metric: "connections",
+                                targetValue: 500,
+                            },
+                        }),
+                    ),
+                ),
+            ).shards[0].readerAutoscaling,
+            { maxReaders: 8, metric: "connections", targetValue: 500 },
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig({}, [
+                    ...withShard(0, {
+                        readerAutoscaling: { maxReaders: 15, metric: "memory", targetValue: 95 },
+                    }).slice(0, 2),
+                    {
+                        ...referenceShards()[2],
+                        engine: "postgres",
+                        readerAutoscaling: { maxReaders: 4 },
+                    },
+                    referenceShards()[3],
+                ]),
+            ),
+            [
+                "geoshard:shards[0].readerAutoscaling.maxReaders: 15 is out of range; allowed: 3 to 14 (above replicaCount 2, the floor; Aurora allows 15 replicas, one of them the standby)",
+                'geoshard:shards[0].readerAutoscaling.metric: "memory" is not a scaling metric; allowed: cpu, connections',
+                "geoshard:shards[0].readerAutoscaling.targetValue: 95 is out of range; allowed: 10 to 90 percent CPU",
+                'geoshard:shards[2].readerAutoscaling: {"maxReaders":4} is a setting of the aurora-postgresql engine only; RDS read replicas do not autoscale: remove it',
+            ],
+        );
+    });
+});
+
 describe("extra parameters", () => {
     it("merges a shard's over the stack's, by group and name; RDS shards take no cluster group", () => {
         const config = validateConfig(

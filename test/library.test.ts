@@ -532,6 +532,101 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
     });
 
+    it("autoscales Aurora readers above the declared ones, behind an endpoint that excludes the writer-class pair", async () => {
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { readerAutoscaling: { maxReaders: 2 } })),
+            [
+                "readerAutoscaling.maxReaders: 2 is out of range; allowed: 3 to 14 (above replicaCount 2, the floor; Aurora allows 15 replicas, one of them the standby)",
+            ],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    readerAutoscaling: { maxReaders: 6, metric: "connections" },
+                }),
+            ),
+            [
+                "readerAutoscaling.targetValue: undefined is required with metric connections: the connections per reader to hold",
+            ],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, { engine: "postgres", readerAutoscaling: { maxReaders: 6 } }),
+            ),
+            [
+                'readerAutoscaling: {"maxReaders":6} is a setting of the aurora-postgresql engine only; RDS read replicas do not autoscale: remove it',
+            ],
+        );
+        const run = await runProgramFunction(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            new RegionalShard(
+                "orders",
+                shardArgs(provider, { readerAutoscaling: { maxReaders: 6 } }),
+                {
+                    providers: [provider],
+                },
+            );
+        }, {});
+        const named = (name: string) => run.resources.find((r) => r.name === name)!;
+        const target = named("orders-readers-scaling");
+        assert.deepStrictEqual(target.inputs, {
+            serviceNamespace: "rds",
+            scalableDimension: "rds:cluster:ReadReplicaCount",
+            resourceId: "cluster:geoshard-staging-orders-cluster",
+            // The replica count includes the standby: 2 readers + 1 to 6 readers + 1.
+            minCapacity: 3,
+            maxCapacity: 7,
+            tags: {
+                Name: "geoshard-staging-orders-readers-scaling",
+                environment: "staging",
+                shard: "orders",
+                role: "database",
+            },
+        });
+        for (const declared of [
+            "orders-cluster",
+            "orders-writer",
+            "orders-standby",
+            "orders-reader-1",
+            "orders-reader-2",
+        ]) {
+            const rds = run.resources.find(
+                (r) => r.name === declared && r.type.startsWith("aws:rds/"),
+            );
+            assert.ok(target.dependencies.includes(rds!.urn), declared);
+        }
+        assert.deepStrictEqual(named("orders-readers-scaling-policy").inputs, {
+            name: "geoshard-staging-orders-readers-scaling",
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: "rds",
+            scalableDimension: "rds:cluster:ReadReplicaCount",
+            resourceId: "cluster:geoshard-staging-orders-cluster",
+            targetTrackingScalingPolicyConfiguration: {
+                predefinedMetricSpecification: {
+                    predefinedMetricType: "RDSReaderAverageCPUUtilization",
+                },
+                targetValue: 70,
+                scaleOutCooldown: 300,
+                scaleInCooldown: 900,
+            },
+        });
+        // Readers added later join the endpoint; the writer and the standby never do.
+        const endpoint = named("orders-readers-endpoint").inputs;
+        assert.deepStrictEqual(
+            [endpoint.customEndpointType, endpoint.excludedMembers, endpoint.staticMembers],
+            [
+                "READER",
+                ["geoshard-staging-orders-writer", "geoshard-staging-orders-standby"],
+                undefined,
+            ],
+        );
+        assert.deepStrictEqual(named("orders-readers-cpu").inputs.dimensions, {
+            DBClusterIdentifier: "geoshard-staging-orders-cluster",
+            Role: "READER",
+        });
+        assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
+    });
+
     it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {
         let shard: RegionalShard | undefined;
         const refused = await refusal(() => {

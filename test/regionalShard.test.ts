@@ -445,7 +445,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
         });
     });
 
-    it("routes reads through a custom READER endpoint that lists exactly the two readers, never the writer or the standby", () => {
+    it("routes reads through a custom READER endpoint that excludes the writer and the standby, so a reader added later receives reads", () => {
         for (const shard of referenceShards()) {
             const endpoints = childOf(prod, shard.name, types.clusterEndpoint);
             assert.deepStrictEqual(
@@ -455,14 +455,17 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                         clusterEndpointIdentifier: `geoshard-prod-${shard.name}-readers`,
                         clusterIdentifier: `${shard.name}-cluster-id`,
                         customEndpointType: "READER",
-                        staticMembers: [1, 2].map((n) => `geoshard-prod-${shard.name}-reader-${n}`),
+                        excludedMembers: [
+                            `geoshard-prod-${shard.name}-writer`,
+                            `geoshard-prod-${shard.name}-standby`,
+                        ],
                         tags: shardTags(shard.name, "database", "readers-endpoint"),
                     },
                 ],
             );
             const { writers, standbys, readers } = instancesOf(prod, shard.name);
             for (const excluded of [...writers, ...standbys]) {
-                assert.ok(!endpoints[0].inputs.staticMembers.includes(excluded.inputs.identifier));
+                assert.ok(endpoints[0].inputs.excludedMembers.includes(excluded.inputs.identifier));
             }
             for (const reader of readers) {
                 assert.ok(endpoints[0].dependencies.includes(reader.urn));
@@ -918,7 +921,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                     instance("reader", "reader-2", "db.r6g.4xlarge", "eu-west-2c", 15, false),
                 ],
                 writes: "the cluster writer endpoint, which follows a failover",
-                reads: "the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 (never the standby)",
+                reads: "the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 and any reader added later (never the standby)",
                 proxy: false,
                 names: {
                     writer: "writer.europe.db.internal",
@@ -1529,9 +1532,14 @@ describe("RegionalShard, per-shard overrides: RDS Proxy on both engines, no read
                 ["asia-reader-3", "ap-southeast-1b", 15],
             ],
         );
+        const endpoint = named(mixed, "asia-readers-endpoint", types.clusterEndpoint);
+        assert.deepStrictEqual(endpoint.inputs.excludedMembers, [
+            "geoshard-prod-asia-writer",
+            "geoshard-prod-asia-standby",
+        ]);
         assert.deepStrictEqual(
-            named(mixed, "asia-readers-endpoint", types.clusterEndpoint).inputs.staticMembers,
-            [1, 2, 3].map((n) => `geoshard-prod-asia-reader-${n}`),
+            endpoint.dependencies.filter((urn) => urn.includes("::asia-reader-")).length,
+            3,
         );
     });
 
