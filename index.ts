@@ -138,6 +138,7 @@ export = async (): Promise<Record<string, unknown>> => {
                     maintenanceWindow: shard.maintenanceWindow,
                     parameters: shard.parameters,
                     readerAutoscaling: shard.readerAutoscaling,
+                    restore: shard.restore,
                 },
                 { providers: [providers.get(shard.region)!] },
             ),

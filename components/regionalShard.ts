@@ -32,6 +32,7 @@ import {
 import { postgresSecurityGroup, privateNetwork } from "./network";
 import { defaultNamePrefix, defaultWindows } from "./naming";
 import { ExtraParameters } from "./parameters";
+import { RestoreSource } from "./restore";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
 import { createShardCdc, WarehouseLink } from "./shardCdc";
@@ -269,6 +270,15 @@ export interface RegionalShardArgs {
      * @default - none: `replicaCount` readers
      */
     readonly readerAutoscaling?: ReaderAutoscaling;
+    /**
+     * Start the database from a snapshot (Aurora: a cluster snapshot; RDS: a DB snapshot) or
+     * from a point in time of another cluster or instance, instead of empty. The restored
+     * database is encrypted with the shard's key; its database and master user are the
+     * source's, so `databaseName` and `masterUsername` must name them. Ignored after creation:
+     * removing it later never replaces the database. See docs/runbooks/restore.md.
+     * @default - an empty database
+     */
+    readonly restore?: RestoreSource;
 }
 
 /** One instance as the summary shows it. */
@@ -497,6 +507,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             backupWindow: s.backupWindow,
             maintenanceWindow: s.maintenanceWindow,
             extraParameters: s.parameters,
+            restore: args.restore,
             deletionProtection: s.deletionProtection,
             protect: s.protectDatabases,
             operations: s.operations,

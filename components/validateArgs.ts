@@ -33,6 +33,7 @@ import {
 import { logRetentionPeriods, shardDefaults } from "./defaults";
 import { readerAutoscalingProblems, versionProblem } from "./engines";
 import { maxShardAzs } from "./placement";
+import { restoreProblems } from "./restore";
 import type { RegionalShardArgs } from "./regionalShard";
 import type { WarehouseArgs } from "./warehouse";
 
@@ -144,6 +145,11 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
             settings.replicaCount,
         )) {
             problems.add(`readerAutoscaling${p.path}`, p.value, p.problem);
+        }
+    }
+    if (args.restore !== undefined) {
+        for (const p of restoreProblems(args.restore)) {
+            problems.add(`restore${p.path}`, p.value, p.problem);
         }
     }
     readParameters(

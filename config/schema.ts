@@ -4,6 +4,7 @@ import { CdcSelection, Residency } from "../components/cdc";
 import { OperationSettings, ShardSettings } from "../components/defaults";
 import { ExtraParameters } from "../components/parameters";
 import { ReaderAutoscaling } from "../components/engines";
+import { RestoreSource } from "../components/restore";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -62,6 +63,8 @@ export interface ShardConfig extends ShardSettings {
     readonly parameters: ExtraParameters;
     /** Aurora: reader autoscaling above `replicaCount`. @default - none */
     readonly readerAutoscaling?: ReaderAutoscaling;
+    /** Where the database starts from, instead of empty. @default - empty */
+    readonly restore?: RestoreSource;
 }
 
 /** Where a shard's copy lives, to survive the loss of its home region. */
@@ -189,6 +192,7 @@ export const shardKeys: readonly string[] = [
     "dr",
     "parameters",
     "readerAutoscaling",
+    "restore",
     ...inheritedSettingKeys,
     ...namingKeys,
 ];

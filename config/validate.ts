@@ -57,6 +57,7 @@ import {
     windowsOverlap,
 } from "../components/naming";
 import { ExtraParameters, parameterProblems, ParameterValue } from "../components/parameters";
+import { restoreProblems, RestoreSource } from "../components/restore";
 import { Cidr, cidrsOverlap, isPrivate, networkOf, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import {
@@ -843,6 +844,14 @@ function readShard(
         readerAutoscaling =
             found.length === 0 ? (shard.readerAutoscaling as ReaderAutoscaling) : undefined;
     }
+    let restore: RestoreSource | undefined;
+    if (shard.restore !== undefined) {
+        const found = restoreProblems(shard.restore);
+        for (const p of found) {
+            problems.add(`${path}.restore${p.path}`, p.value, p.problem);
+        }
+        restore = found.length === 0 ? (shard.restore as RestoreSource) : undefined;
+    }
     const ownParameters =
         readParameters(shard.parameters, `${path}.parameters`, engine, problems) ?? {};
     const parameters = {
@@ -868,6 +877,7 @@ function readShard(
             ...naming,
             parameters,
             ...(readerAutoscaling ? { readerAutoscaling } : {}),
+            ...(restore ? { restore } : {}),
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),

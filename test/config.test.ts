@@ -1143,6 +1143,34 @@ describe("reader autoscaling", () => {
     });
 });
 
+describe("restore", () => {
+    it("takes a snapshot or a point in time per shard, and refuses what AWS cannot do", () => {
+        const restore = {
+            sourceIdentifier: "geoshard-prod-us-west-cluster",
+            restoreTime: "2026-12-04T09:41:00Z",
+        };
+        const shards = referenceShards();
+        shards[1] = { ...shards[1], restore } as (typeof shards)[1];
+        assert.deepStrictEqual(
+            validateConfig(unqualified(rawConfig({}, shards))).shards[1].restore,
+            restore,
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {},
+                    withShard(0, {
+                        restore: { snapshotIdentifier: "orders-1", sourceIdentifier: "orders" },
+                    }),
+                ),
+            ),
+            [
+                'geoshard:shards[0].restore: {"snapshotIdentifier":"orders-1","sourceIdentifier":"orders"} is not a restore; expected { snapshotIdentifier } or { sourceIdentifier, restoreTime | useLatestRestorableTime: true }, not both',
+            ],
+        );
+    });
+});
+
 describe("extra parameters", () => {
     it("merges a shard's over the stack's, by group and name; RDS shards take no cluster group", () => {
         const config = validateConfig(

@@ -627,6 +627,173 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         assert.deepStrictEqual(evaluatePolicies(run.resources, policies).violations, []);
     });
 
+    it("restores prod-like shards from a snapshot and from a point in time, on both engines, and never diffs the restore again", async () => {
+        const prodLike = (vpcCidr: string, changes: Partial<RegionalShardArgs>) =>
+            ({
+                ...shardArgs(undefined, changes),
+                environment: "prod",
+                vpcCidr,
+                protectDatabases: true,
+                backupRetentionDays: 14,
+                masterInstanceClass: "db.r6g.8xlarge",
+                replicaInstanceClass: "db.r6g.4xlarge",
+                ...changes,
+            }) as RegionalShardArgs;
+        const restores: Record<string, Partial<RegionalShardArgs>> = {
+            "aurora-snap": { restore: { snapshotIdentifier: "orders-before-delete" } },
+            "aurora-pitr": {
+                restore: {
+                    sourceIdentifier: "geoshard-prod-orders-cluster",
+                    restoreTime: "2026-12-04T09:41:00Z",
+                },
+            },
+            "rds-snap": {
+                engine: "postgres",
+                restore: { snapshotIdentifier: "rds:geoshard-prod-orders-master-2026-12-04-03-00" },
+            },
+            "rds-pitr": {
+                engine: "postgres",
+                restore: {
+                    sourceIdentifier: "geoshard-prod-orders-master",
+                    useLatestRestorableTime: true,
+                },
+            },
+        };
+        const run = await runProgramFunction(() => {
+            const provider = new aws.Provider("aws-us-east-1", { region: "us-east-1" });
+            Object.entries(restores).forEach(([name, changes], i) => {
+                const args = prodLike(`10.${40 + i}.0.0/16`, changes);
+                new RegionalShard(
+                    name,
+                    { ...args, dns: { zoneId: "Z0123456789", zoneName: "db.internal", provider } },
+                    { providers: [provider] },
+                );
+            });
+        }, {});
+        const db = (name: string) =>
+            run.resources.find(
+                (r) =>
+                    r.name === name &&
+                    (r.type === "aws:rds/cluster:Cluster" ||
+                        r.type === "aws:rds/instance:Instance"),
+            )!;
+        const restoreInputs = (name: string) => {
+            const inputs = db(name).inputs;
+            return {
+                snapshotIdentifier: inputs.snapshotIdentifier,
+                restoreToPointInTime: inputs.restoreToPointInTime,
+                kmsKeyId: inputs.kmsKeyId,
+                names: [
+                    inputs.databaseName ?? inputs.dbName,
+                    inputs.masterUsername ?? inputs.username,
+                ],
+                protect: db(name).protect,
+                ignoreChanges: db(name).options.ignoreChanges,
+            };
+        };
+        assert.deepStrictEqual(
+            Object.keys(restores).map((name) =>
+                restoreInputs(`${name}-${name.startsWith("aurora") ? "cluster" : "master"}`),
+            ),
+            [
+                {
+                    snapshotIdentifier: "orders-before-delete",
+                    restoreToPointInTime: undefined,
+                    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/aurora-snap-key",
+                    names: [undefined, undefined],
+                    protect: true,
+                    ignoreChanges: [
+                        "availabilityZones",
+                        "snapshotIdentifier",
+                        "restoreToPointInTime",
+                        "masterUsername",
+                        "databaseName",
+                    ],
+                },
+                {
+                    snapshotIdentifier: undefined,
+                    restoreToPointInTime: {
+                        sourceClusterIdentifier: "geoshard-prod-orders-cluster",
+                        restoreToTime: "2026-12-04T09:41:00Z",
+                    },
+                    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/aurora-pitr-key",
+                    names: [undefined, undefined],
+                    protect: true,
+                    ignoreChanges: [
+                        "availabilityZones",
+                        "snapshotIdentifier",
+                        "restoreToPointInTime",
+                        "masterUsername",
+                        "databaseName",
+                    ],
+                },
+                {
+                    snapshotIdentifier: "rds:geoshard-prod-orders-master-2026-12-04-03-00",
+                    restoreToPointInTime: undefined,
+                    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/rds-snap-key",
+                    names: [undefined, undefined],
+                    protect: true,
+                    ignoreChanges: [
+                        "snapshotIdentifier",
+                        "restoreToPointInTime",
+                        "username",
+                        "dbName",
+                    ],
+                },
+                {
+                    snapshotIdentifier: undefined,
+                    restoreToPointInTime: {
+                        sourceDbInstanceIdentifier: "geoshard-prod-orders-master",
+                        useLatestRestorableTime: true,
+                    },
+                    kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/rds-pitr-key",
+                    names: [undefined, undefined],
+                    protect: true,
+                    ignoreChanges: [
+                        "snapshotIdentifier",
+                        "restoreToPointInTime",
+                        "username",
+                        "dbName",
+                    ],
+                },
+            ],
+        );
+        // The credentials the shard publishes name the source's user and database.
+        const secret = JSON.parse(
+            reveal(
+                run.resources.find((r) => r.name === "aurora-pitr-credentials-value")!.inputs
+                    .secretString,
+            ),
+        );
+        assert.deepStrictEqual([secret.username, secret.dbname], ["geoshard_admin", "geoshard"]);
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    restore: { sourceIdentifier: "orders", restoreTime: "2026-12-04 09:41" },
+                }),
+            ),
+            [
+                'restore.restoreTime: "2026-12-04 09:41" is not a UTC time; expected YYYY-MM-DDTHH:MM:SSZ',
+            ],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    restore: { sourceIdentifier: "orders" },
+                    recovery: {
+                        region: "us-west-2",
+                        provider: undefined!,
+                        vpcCidr: "10.11.0.0/16",
+                        availabilityZones: ["us-west-2a", "us-west-2b"],
+                    },
+                }),
+            ),
+            [
+                'restore: {"sourceIdentifier":"orders"} names no point in time; set restoreTime or useLatestRestorableTime: true',
+            ],
+        );
+    });
+
     it("throws a ResourceError on the shard listing every problem, before declaring any child", async () => {
         let shard: RegionalShard | undefined;
         const refused = await refusal(() => {

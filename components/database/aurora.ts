@@ -20,6 +20,7 @@ import {
     readerScalingMetrics,
 } from "../engines";
 import { mergeParameters } from "../parameters";
+import { restoredIgnoreChanges } from "../restore";
 import {
     DatabaseTier,
     DatabaseTierArgs,
@@ -205,8 +206,19 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
                 deletionProtection: args.deletionProtection,
                 windows: { backup: args.backupWindow, maintenance: args.maintenanceWindow },
             }),
-            databaseName: args.databaseName,
-            masterUsername: args.username,
+            // A restored cluster takes its database and master user from the source.
+            ...(args.restore
+                ? "snapshotIdentifier" in args.restore
+                    ? { snapshotIdentifier: args.restore.snapshotIdentifier }
+                    : {
+                          restoreToPointInTime: {
+                              sourceClusterIdentifier: args.restore.sourceIdentifier,
+                              ...(args.restore.useLatestRestorableTime
+                                  ? { useLatestRestorableTime: true }
+                                  : { restoreToTime: args.restore.restoreTime }),
+                          },
+                      }
+                : { databaseName: args.databaseName, masterUsername: args.username }),
             masterPassword: args.password,
             port: postgresPort,
             skipFinalSnapshot: false,
@@ -227,8 +239,10 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             // the cluster joins, the global cluster owns the engine version, and a switchover
             // makes this cluster a secondary with a replication source: removing that source
             // would promote it to a standalone cluster, so Pulumi leaves it alone.
+            // A restored cluster never diffs what it was created from (restore.ts).
             ignoreChanges: [
                 "availabilityZones",
+                ...(args.restore ? restoredIgnoreChanges.cluster : []),
                 ...(args.global
                     ? ["globalClusterIdentifier", "engineVersion", "replicationSourceIdentifier"]
                     : []),

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
 import { instanceDefaults, postgresPort } from "../defaults";
 import { mergeParameters } from "../parameters";
+import { restoredIgnoreChanges } from "../restore";
 import { parameterFamily } from "../engines";
 import {
     DatabaseTier,
@@ -93,8 +94,19 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
             engineVersion: args.engineVersion,
             allocatedStorage: args.allocatedStorageGiB,
             kmsKeyId: scope.key.arn,
-            dbName: args.databaseName,
-            username: args.username,
+            // A restored instance takes its database and master user from the source.
+            ...(args.restore
+                ? "snapshotIdentifier" in args.restore
+                    ? { snapshotIdentifier: args.restore.snapshotIdentifier }
+                    : {
+                          restoreToPointInTime: {
+                              sourceDbInstanceIdentifier: args.restore.sourceIdentifier,
+                              ...(args.restore.useLatestRestorableTime
+                                  ? { useLatestRestorableTime: true }
+                                  : { restoreTime: args.restore.restoreTime }),
+                          },
+                      }
+                : { dbName: args.databaseName, username: args.username }),
             password: args.password,
             dbSubnetGroupName: args.subnetGroupName,
             backupRetentionPeriod: args.backupRetentionDays,
@@ -108,7 +120,12 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
             finalSnapshotIdentifier: scope.identifier("master-final"),
             tags: scope.tags("writer", "master"),
         },
-        { protect: args.protect, dependsOn: [args.monitoringRole.ready] },
+        {
+            protect: args.protect,
+            dependsOn: [args.monitoringRole.ready],
+            // A restored instance never diffs what it was created from (restore.ts).
+            ...(args.restore ? { ignoreChanges: [...restoredIgnoreChanges.instance] } : {}),
+        },
     );
 
     // A same-region replica names its source by identifier and inherits engine, version,
@@ -215,7 +232,7 @@ function createInstance(
     scope: ShardScope,
     label: string,
     instanceArgs: Omit<aws.rds.InstanceArgs, "identifier">,
-    opts: { protect: boolean; dependsOn: pulumi.Resource[] },
+    opts: { protect: boolean; dependsOn: pulumi.Resource[]; ignoreChanges?: string[] },
 ): aws.rds.Instance {
     const identifier = scope.identifier(label);
     const logGroups = exportedLogGroups(
@@ -230,6 +247,7 @@ function createInstance(
             parent: scope.parent,
             protect: opts.protect,
             dependsOn: [...opts.dependsOn, ...logGroups],
+            ...(opts.ignoreChanges ? { ignoreChanges: opts.ignoreChanges } : {}),
         },
     );
 }

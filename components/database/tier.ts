@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExtraParameters } from "../parameters";
+import { RestoreSource } from "../restore";
 import { OperationSettings } from "../defaults";
 import { Engine } from "../engines";
 import { Placement } from "../placement";
@@ -116,6 +117,8 @@ export interface DatabaseTierArgs {
     readonly databaseName: string;
     readonly username: string;
     readonly password: pulumi.Output<string>;
+    /** Where the database starts from, instead of empty (restore.ts). @default - empty */
+    readonly restore?: RestoreSource;
     /** Extra parameters (parameters.ts), merged into the parameter groups. */
     readonly extraParameters: ExtraParameters;
     /** Daily backup window, UTC (`hh24:mi-hh24:mi`). */
