@@ -21,7 +21,14 @@ export type { WarehouseLink } from "../components/shardCdc";
 export type { ShardDns } from "../components/dns";
 export type { ShardMap, ShardMapEntry } from "../components/shardMap";
 export type { CdcSelection, Residency } from "../components/cdc";
-export type { AuroraStorageType, Engine } from "../components/engines";
+export type {
+    AuroraStorageType,
+    Engine,
+    ReaderAutoscaling,
+    ReaderScalingMetric,
+} from "../components/engines";
+export type { ExtraParameters, ParameterValue } from "../components/parameters";
+export type { RestoreSource } from "../components/restore";
 export type { OperationSettings } from "../components/defaults";
 export type { FailoverBudget, RegionLossBudget } from "../components/failoverBudget";
 export type { InstanceRole } from "../components/database/tier";
