@@ -108,8 +108,12 @@ export function residencyAllows(
 export const dmsResourceIdentifierMaxLength = 31;
 
 /** The identifier of a shard's DMS replication, as the component names it. */
-export function replicationIdentifier(environment: string, shard: string): string {
-    return `geoshard-${environment}-${shard}-cdc`;
+export function replicationIdentifier(
+    environment: string,
+    shard: string,
+    namePrefix: string = "geoshard",
+): string {
+    return `${namePrefix}-${environment}-${shard}-cdc`;
 }
 
 /**

@@ -32,7 +32,13 @@ import { DatabaseTier, ShardScope } from "./database/tier";
 
 /** The shard's private hosted zone and the provider that manages Route 53 (a global service). */
 export interface ShardDns {
-    readonly zoneId: pulumi.Input<string>;
+    /**
+     * A private hosted zone the caller owns: the shard associates its VPC with it.
+     * @default - none: the shard creates a private zone named `zoneName` with its own VPC, and
+     * owns it (Route 53 creates a private zone only with a VPC; the shard's is the first)
+     */
+    readonly zoneId?: pulumi.Input<string>;
+    /** The zone's domain name, e.g. `db.internal`. */
     readonly zoneName: string;
     readonly provider: aws.Provider;
 }
@@ -46,7 +52,10 @@ export interface ShardDns {
 export const healthCheckReferenceMaxLength = 27;
 
 export interface ShardNamesArgs {
-    readonly dns: ShardDns;
+    /** The zone, by ID: the caller's, or the shard's own (`createShardZone`). */
+    readonly dns: ShardDns & { readonly zoneId: pulumi.Input<string> };
+    /** The shard created the zone with its VPC: no association to declare. */
+    readonly zoneCreatedWithVpc?: boolean;
     readonly ttlSeconds: number;
     readonly vpcId: pulumi.Input<string>;
     readonly tier: DatabaseTier;
@@ -75,11 +84,13 @@ export function createShardNames(
     const zone = args.dns.zoneName;
     const names = { writer: `writer.${name}.${zone}`, reader: `reader.${name}.${zone}` };
     // The shard's VPC resolves the zone's names.
-    new aws.route53.ZoneAssociation(
-        `${name}-zone-association`,
-        { zoneId: args.dns.zoneId, vpcId: args.vpcId, vpcRegion: scope.region },
-        opts,
-    );
+    if (!args.zoneCreatedWithVpc) {
+        new aws.route53.ZoneAssociation(
+            `${name}-zone-association`,
+            { zoneId: args.dns.zoneId, vpcId: args.vpcId, vpcRegion: scope.region },
+            opts,
+        );
+    }
     // So does the recovery VPC: after a region loss its clients still resolve the names. A
     // private zone answers only in the VPCs associated with it, in whichever region; the zone
     // itself ignores `vpcs`, so these associations stand.
@@ -237,4 +248,32 @@ export function createShardNames(
         });
     }
     return names;
+}
+
+/**
+ * A private hosted zone the shard owns, created with the shard's VPC: Route 53 creates a private
+ * zone only with a VPC (`VPC` is required for a private zone in CreateHostedZone). The zone keeps
+ * its VPC list out of Pulumi's diff (`ignoreChanges`), so associations declared elsewhere as
+ * `ZoneAssociation` resources (a recovery network, an application VPC) are not undone; the
+ * provider documents that in-line VPCs and separate associations otherwise fight.
+ * Sources: https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html,
+ * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/route53_zone
+ *
+ * Child: `<shard>-zone`.
+ */
+export function createShardZone(
+    scope: ShardScope,
+    dns: ShardDns,
+    vpcId: pulumi.Input<string>,
+): aws.route53.Zone {
+    return new aws.route53.Zone(
+        `${scope.name}-zone`,
+        {
+            name: dns.zoneName,
+            comment: `Names of geoshard shard ${scope.name}`,
+            vpcs: [{ vpcId, vpcRegion: scope.region }],
+            tags: scope.tags("dns", "zone"),
+        },
+        { parent: scope.parent, provider: dns.provider, ignoreChanges: ["vpcs"] },
+    );
 }

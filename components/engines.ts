@@ -157,3 +157,95 @@ export function dataSizeWarning(engine: Engine, storageGiB: number): string | un
         `${Math.round((dataGrowthHeadroom - 1) * 100)}% to grow: split the shard (move cities to a new shard) before it fills`
     );
 }
+
+/**
+ * Aurora reader autoscaling (Application Auto Scaling on `rds:cluster:ReadReplicaCount`): the
+ * metric its target-tracking policy follows, as the shard's config names it, and the predefined
+ * metric type. RDSReaderAverageCPUUtilization and RDSReaderAverageDatabaseConnections average
+ * over the cluster's reader instances.
+ * Source: https://docs.aws.amazon.com/autoscaling/application/APIReference/API_PredefinedMetricSpecification.html
+ */
+export const readerScalingMetrics = {
+    cpu: "RDSReaderAverageCPUUtilization",
+    connections: "RDSReaderAverageDatabaseConnections",
+} as const;
+export type ReaderScalingMetric = keyof typeof readerScalingMetrics;
+
+/** Reader autoscaling of an Aurora shard, above the readers it declares. */
+export interface ReaderAutoscaling {
+    /** The most readers, besides the standby: above `replicaCount`, at most 14. */
+    readonly maxReaders: number;
+    /** @default "cpu" */
+    readonly metric?: ReaderScalingMetric;
+    /**
+     * The metric's target: CPU percent (10 to 90), or connections per reader (1 or more).
+     * @default - 70 (percent CPU); required with `connections`
+     */
+    readonly targetValue?: number;
+}
+
+/** Every problem of a reader autoscaling setting, as `[subpath, value, problem]`. Pure. */
+export function readerAutoscalingProblems(
+    value: unknown,
+    engine: Engine,
+    replicaCount: number,
+): { path: string; value: unknown; problem: string }[] {
+    if (engine !== "aurora-postgresql") {
+        return [
+            {
+                path: "",
+                value,
+                problem:
+                    "is a setting of the aurora-postgresql engine only; RDS read replicas do not autoscale: remove it",
+            },
+        ];
+    }
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return [{ path: "", value, problem: "is not { maxReaders, metric?, targetValue? }" }];
+    }
+    const { maxReaders: max, metric, targetValue, ...rest } = value as Record<string, unknown>;
+    const problems: { path: string; value: unknown; problem: string }[] = Object.keys(rest).map(
+        (key) => ({
+            path: `.${key}`,
+            value: rest[key],
+            problem: "is not a known key; allowed: maxReaders, metric, targetValue",
+        }),
+    );
+    const most = maxReaders["aurora-postgresql"];
+    if (typeof max !== "number" || !Number.isInteger(max) || max <= replicaCount || max > most) {
+        problems.push({
+            path: ".maxReaders",
+            value: max,
+            problem: `is out of range; allowed: ${replicaCount + 1} to ${most} (above replicaCount ${replicaCount}, the floor; Aurora allows 15 replicas, one of them the standby)`,
+        });
+    }
+    if (metric !== undefined && !(typeof metric === "string" && metric in readerScalingMetrics)) {
+        problems.push({
+            path: ".metric",
+            value: metric,
+            problem: `is not a scaling metric; allowed: ${Object.keys(readerScalingMetrics).join(", ")}`,
+        });
+    }
+    const isConnections = metric === "connections";
+    if (targetValue === undefined) {
+        if (isConnections) {
+            problems.push({
+                path: ".targetValue",
+                value: targetValue,
+                problem: "is required with metric connections: the connections per reader to hold",
+            });
+        }
+    } else if (
+        typeof targetValue !== "number" ||
+        (isConnections ? !(targetValue >= 1) : !(targetValue >= 10 && targetValue <= 90))
+    ) {
+        problems.push({
+            path: ".targetValue",
+            value: targetValue,
+            problem: isConnections
+                ? "is out of range; allowed: 1 or more connections per reader"
+                : "is out of range; allowed: 10 to 90 percent CPU",
+        });
+    }
+    return problems;
+}

@@ -75,6 +75,8 @@ export function postgresSecurityGroup(
         readonly vpcId: pulumi.Input<string>;
         readonly description: string;
         readonly allowedCidrs: readonly string[];
+        /** Security groups admitted beside the networks, by a stable label. @default - none */
+        readonly allowedSecurityGroups?: Readonly<Record<string, pulumi.Input<string>>>;
         readonly tags: (resource: string) => Record<string, string>;
     },
     provider?: aws.Provider,
@@ -100,5 +102,44 @@ export function postgresSecurityGroup(
             opts,
         );
     }
+    admitSecurityGroups(
+        group,
+        `${name}-postgres-sg`,
+        "PostgreSQL",
+        args.allowedSecurityGroups,
+        args.tags("postgres-ingress"),
+        opts,
+    );
     return group;
+}
+
+/**
+ * Rules admitting PostgreSQL from other security groups, one a group, named
+ * `<prefix>-<label>`. A rule may reference a group of the same VPC, or of a VPC peered with it in
+ * the same region; a peer in another region is reached by its CIDR instead.
+ * Source: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
+ */
+export function admitSecurityGroups(
+    group: aws.ec2.SecurityGroup,
+    prefix: string,
+    what: string,
+    groups: Readonly<Record<string, pulumi.Input<string>>> | undefined,
+    tags: Record<string, string>,
+    opts: pulumi.CustomResourceOptions,
+): void {
+    for (const [label, id] of Object.entries(groups ?? {})) {
+        new aws.vpc.SecurityGroupIngressRule(
+            `${prefix}-${label}`,
+            {
+                securityGroupId: group.id,
+                description: `${what} from security group ${label}`,
+                ipProtocol: "tcp",
+                fromPort: postgresPort,
+                toPort: postgresPort,
+                referencedSecurityGroupId: id,
+                tags,
+            },
+            opts,
+        );
+    }
 }

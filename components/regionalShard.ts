@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CdcSelection, Residency } from "./cdc";
-import { createAuroraTier } from "./database/aurora";
+import { createAuroraTier, defaultReaderCpuTarget } from "./database/aurora";
 import { createPostgresTier, slotWalLimitPercent } from "./database/postgres";
 import { createProxy } from "./database/proxy";
 import { createRecovery, Recovery } from "./database/recovery";
@@ -15,8 +15,14 @@ import {
     shardDefaults,
 } from "./defaults";
 import { createAlarm } from "./alarms";
-import { createShardNames, ShardDns } from "./dns";
-import { AuroraStorageType, defaultEngineVersions, Engine } from "./engines";
+import { createShardNames, createShardZone, ShardDns } from "./dns";
+import {
+    AuroraStorageType,
+    defaultEngineVersions,
+    Engine,
+    ReaderAutoscaling,
+    readerScalingMetrics,
+} from "./engines";
 import {
     failoverBudget,
     FailoverBudget,
@@ -25,6 +31,9 @@ import {
 } from "./failoverBudget";
 import { postgresSecurityGroup, privateNetwork } from "./network";
 import { peerHomeWithRecovery, RecoveryNetworkSummary } from "./peering";
+import { defaultNamePrefix, defaultWindows } from "./naming";
+import { ExtraParameters } from "./parameters";
+import { RestoreSource } from "./restore";
 import { placeInstances } from "./placement";
 import { assumableFor, customerKey } from "./security";
 import { createShardCdc, secretArnIn, WarehouseLink } from "./shardCdc";
@@ -79,6 +88,15 @@ export interface RegionalShardArgs {
      * @default - the shard's VPC CIDR only (with `warehouse`, also the warehouse network, for CDC)
      */
     readonly allowedCidrs?: readonly string[];
+    /**
+     * Security groups admitted to PostgreSQL (TCP 5432) beside `allowedCidrs`, by a stable label
+     * (the rule's name: `<shard>-postgres-sg-<label>`, and `<shard>-proxy-sg-<label>` with a
+     * proxy). A group of the shard's VPC, or of a VPC peered with it in the same region: AWS
+     * refuses a reference to a peer in another region. The recovery copy admits networks only.
+     * Source: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
+     * @default - none
+     */
+    readonly allowedSecurityGroups?: Readonly<Record<string, pulumi.Input<string>>>;
     /**
      * The engine: an Aurora cluster with a tier-0 standby, or RDS for PostgreSQL Multi-AZ.
      * @default "aurora-postgresql"
@@ -187,7 +205,11 @@ export interface RegionalShardArgs {
      * @default - unset: the estimate assumes 1,000 GiB
      */
     readonly storageGiB?: number;
-    /** The private hosted zone for the writer and reader names, and Route 53's provider. */
+    /**
+     * The private hosted zone for the writer and reader names, and Route 53's provider: a zone
+     * the caller owns (`zoneId`), or, without `zoneId`, one the shard creates with its own VPC
+     * and owns.
+     */
     readonly dns: ShardDns;
     /**
      * DNS TTL, alarm thresholds and alarm emails; what is left out keeps its default.
@@ -223,6 +245,65 @@ export interface RegionalShardArgs {
      * @default - none: no `countries` tag, and the rule has nothing to check
      */
     readonly cityCountries?: readonly string[];
+    /**
+     * The first part of every physical name: `<namePrefix>-<environment>-<shard>-<resource>`.
+     * Up to 16 lowercase letters, digits and single hyphens. Identifiers are ForceNew: changing
+     * it on a deployed shard replaces its databases (with `protectDatabases`, the `up` fails
+     * instead).
+     * @default "geoshard"
+     */
+    readonly namePrefix?: string;
+    /**
+     * The database created beside `postgres`, which CDC reads. ForceNew: changing it on a
+     * deployed shard replaces the database (with `protectDatabases`, the `up` fails instead).
+     * @default "geoshard"
+     */
+    readonly databaseName?: string;
+    /**
+     * The master user. ForceNew: changing it on a deployed shard replaces the database (with
+     * `protectDatabases`, the `up` fails instead).
+     * @default "geoshard_admin"
+     */
+    readonly masterUsername?: string;
+    /**
+     * The daily backup window, UTC, `hh24:mi-hh24:mi`, 30 minutes or more, never meeting the
+     * maintenance window. Changes in place.
+     * @default - 02:00-03:00 local standard time of the region, in UTC
+     */
+    readonly backupWindow?: string;
+    /**
+     * The weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`, 30 minutes or more.
+     * Changes in place.
+     * @default - Sunday 03:30-04:30 local standard time of the region, in UTC
+     */
+    readonly maintenanceWindow?: string;
+    /**
+     * Extra PostgreSQL parameters: Aurora's `cluster` group (every instance) and `instance`
+     * group; RDS for PostgreSQL has the `instance` group only. A value is a string or number,
+     * applied at the next reboot (a new shard boots with it), or `{ value, applyMethod }`. The
+     * parameters the stack manages are refused with the reason (`managedParameters`): TLS,
+     * logical replication, the CDC slot's WAL cap, cluster cache management, preload libraries.
+     * The recovery copy carries the same parameters.
+     * @default - none: the stack's parameters only
+     */
+    readonly parameters?: ExtraParameters;
+    /**
+     * Aurora only: reader autoscaling above `replicaCount` up to `maxReaders`, on the readers'
+     * average CPU (default, target 70%) or connections. Aurora adds readers of the writer's
+     * class at tier 15; the custom READER endpoint takes them in, never the standby. AWS creates
+     * them outside Pulumi: see `readerAutoscaling` in the README before destroying a shard.
+     * @default - none: `replicaCount` readers
+     */
+    readonly readerAutoscaling?: ReaderAutoscaling;
+    /**
+     * Start the database from a snapshot (Aurora: a cluster snapshot; RDS: a DB snapshot) or
+     * from a point in time of another cluster or instance, instead of empty. The restored
+     * database is encrypted with the shard's key; its database and master user are the
+     * source's, so `databaseName` and `masterUsername` must name them. Ignored after creation:
+     * removing it later never replaces the database. See docs/runbooks/restore.md.
+     * @default - an empty database
+     */
+    readonly restore?: RestoreSource;
 }
 
 /** One instance as the summary shows it. */
@@ -255,6 +336,24 @@ export interface ShardSummary {
      */
     readonly clusterCacheManagement?: boolean;
     readonly backupRetentionDays: number;
+    /** Backup and maintenance windows, UTC. */
+    readonly windows: { readonly backup: string; readonly maintenance: string };
+    /** Aurora reader autoscaling: the range of readers, the metric and its target. */
+    readonly readerAutoscaling?: {
+        readonly minReaders: number;
+        readonly maxReaders: number;
+        readonly metric: string;
+        readonly targetValue: number;
+        /** The class Aurora gives the readers it adds: the writer's. */
+        readonly instanceClass: string;
+    };
+    /** Labels of the security groups admitted beside the networks. */
+    readonly allowedSecurityGroups: readonly string[];
+    /** The parameters the groups set (the stack's and the extra ones), by name. */
+    readonly parameters: {
+        readonly cluster?: Readonly<Record<string, string>>;
+        readonly instance: Readonly<Record<string, string>>;
+    };
     readonly instances: readonly InstanceSummary[];
     /** What `writer.<shard>` resolves to, across a failover and, with a recovery region, a region loss. */
     readonly writes: string;
@@ -358,13 +457,17 @@ export class RegionalShard extends pulumi.ComponentResource {
 
     constructor(name: string, args: RegionalShardArgs, opts?: pulumi.ComponentResourceOptions) {
         super("geoshard:index:RegionalShard", name, {}, opts);
-        const problems = validateShardArgs(args, { providerRegion: declaredProviderRegion(this) });
+        const problems = validateShardArgs(args, {
+            name,
+            providerRegion: declaredProviderRegion(this),
+        });
         if (problems.length > 0) {
             throw new pulumi.ResourceError(argumentsMessage("RegionalShard", problems), this, true);
         }
         checkShardProviderRegions(this, args);
         const s = resolveShardArgs(args);
-        const identifier = (suffix: string) => `geoshard-${args.environment}-${name}-${suffix}`;
+        const identifier = (suffix: string) =>
+            `${s.namePrefix}-${args.environment}-${name}-${suffix}`;
         const tags = (role: string, resource: string = role) => ({
             ...args.tags,
             Name: identifier(resource),
@@ -416,6 +519,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             description: `PostgreSQL of geoshard shard ${name}`,
             // Clients in the recovery network reach the home databases over the peering.
             allowedCidrs: [...s.allowedCidrs, ...(args.recovery ? [args.recovery.vpcCidr] : [])],
+            allowedSecurityGroups: args.allowedSecurityGroups,
             tags: (resource) => tags("security", resource),
         });
         const subnetGroup = new aws.rds.SubnetGroup(
@@ -460,9 +564,13 @@ export class RegionalShard extends pulumi.ComponentResource {
             monitoringRole: { arn: monitoring.role.arn, ready: monitoring.policy },
             securityGroupId: securityGroup.id,
             subnetGroupName: subnetGroup.name,
-            databaseName: instanceDefaults.databaseName,
-            username: instanceDefaults.masterUsername,
+            databaseName: s.databaseName,
+            username: s.masterUsername,
             password: password.result,
+            backupWindow: s.backupWindow,
+            maintenanceWindow: s.maintenanceWindow,
+            extraParameters: s.parameters,
+            restore: args.restore,
             deletionProtection: s.deletionProtection,
             protect: s.protectDatabases,
             operations: s.operations,
@@ -484,6 +592,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                       ...common,
                       storageType: s.storageType,
                       volumeAlarmGiB: s.volumeAlarmGiB,
+                      readerAutoscaling: args.readerAutoscaling,
                       global: args.recovery !== undefined,
                       slotWalLimitMb,
                   })
@@ -497,6 +606,7 @@ export class RegionalShard extends pulumi.ComponentResource {
         const recovery = args.recovery
             ? createRecovery(scope, {
                   engine: s.engine,
+                  extraParameters: s.parameters,
                   region: args.recovery.region,
                   provider: args.recovery.provider,
                   vpcCidr: args.recovery.vpcCidr,
@@ -557,12 +667,12 @@ export class RegionalShard extends pulumi.ComponentResource {
             scope,
             credentialReplicas(args.region, args.warehouse, recovery),
             {
-                username: instanceDefaults.masterUsername,
+                username: s.masterUsername,
                 password: password.result,
                 engine: "postgres",
                 host: sourceHost,
                 port: postgresPort,
-                dbname: instanceDefaults.databaseName,
+                dbname: s.databaseName,
             },
         );
         tier.events.forEach((events, i) => {
@@ -589,11 +699,18 @@ export class RegionalShard extends pulumi.ComponentResource {
                   vpcId: network.vpcId,
                   subnetIds: network.subnetIds,
                   allowedCidrs: s.allowedCidrs,
+                  allowedSecurityGroups: args.allowedSecurityGroups,
                   dbSecurityGroupId: securityGroup.id,
               })
             : undefined;
+        // The caller's zone, or one the shard owns, created with its VPC.
+        const ownZone =
+            args.dns.zoneId === undefined
+                ? createShardZone(scope, args.dns, network.vpcId)
+                : undefined;
         const names = createShardNames(scope, {
-            dns: args.dns,
+            dns: { ...args.dns, zoneId: ownZone?.zoneId ?? args.dns.zoneId! },
+            zoneCreatedWithVpc: ownZone !== undefined,
             ttlSeconds: s.operations.dnsTtlSeconds,
             vpcId: network.vpcId,
             tier,
@@ -637,7 +754,7 @@ export class RegionalShard extends pulumi.ComponentResource {
                 shardRouteTableId: network.routeTableId,
                 dbSecurityGroup: securityGroup,
                 admitsWarehouse: s.allowedCidrs.includes(args.warehouse.vpcCidr),
-                databaseName: instanceDefaults.databaseName,
+                databaseName: s.databaseName,
                 credentialsSecret: secret,
                 shardKmsKeyArn: key.arn,
                 // DMS reads the name that follows a failover, never the proxy (which does not
@@ -712,6 +829,20 @@ export class RegionalShard extends pulumi.ComponentResource {
                 : { allocatedStorageGiB: s.allocatedStorageGiB }),
             ...(args.storageGiB !== undefined ? { storageGiB: args.storageGiB } : {}),
             backupRetentionDays: s.backupRetentionDays,
+            windows: { backup: s.backupWindow, maintenance: s.maintenanceWindow },
+            parameters: tier.parameters,
+            allowedSecurityGroups: Object.keys(args.allowedSecurityGroups ?? {}),
+            ...(args.readerAutoscaling
+                ? {
+                      readerAutoscaling: {
+                          minReaders: s.replicaCount,
+                          maxReaders: args.readerAutoscaling.maxReaders,
+                          metric: readerScalingMetrics[args.readerAutoscaling.metric ?? "cpu"],
+                          targetValue: args.readerAutoscaling.targetValue ?? defaultReaderCpuTarget,
+                          instanceClass: s.masterInstanceClass,
+                      },
+                  }
+                : {}),
             instances: tier.instances.map((db) => ({
                 role: db.role,
                 identifier: db.identifier,
@@ -996,7 +1127,7 @@ function describeNames(
     const home =
         tier.reads.kind === "endpoint"
             ? readers.length > 0
-                ? `the custom READER endpoint ${identifier("readers")}: ${readers.map((db) => db.identifier).join(", ")} (never the standby)`
+                ? `the custom READER endpoint ${identifier("readers")}: ${readers.map((db) => db.identifier).join(", ")} and any reader added later (never the standby)`
                 : "the cluster reader endpoint (the standby; no readers)"
             : readers.length > 0
               ? `weighted over ${readers.map((db) => db.identifier).join(", ")}, each out while its lag alarm fires`
@@ -1054,6 +1185,12 @@ export function resolveShardArgs(args: RegionalShardArgs) {
         protectDatabases: args.protectDatabases ?? false,
         allowedCidrs: args.allowedCidrs ?? [args.vpcCidr],
         operations: { ...operationDefaults, ...args.operations },
+        namePrefix: args.namePrefix ?? defaultNamePrefix,
+        databaseName: args.databaseName ?? instanceDefaults.databaseName,
+        masterUsername: args.masterUsername ?? instanceDefaults.masterUsername,
+        backupWindow: args.backupWindow ?? defaultWindows(args.region).backup,
+        maintenanceWindow: args.maintenanceWindow ?? defaultWindows(args.region).maintenance,
+        parameters: args.parameters ?? {},
     };
 }
 

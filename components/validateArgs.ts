@@ -14,25 +14,38 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     checkEngineOnlySettings,
     checkGlobalReaders,
+    checkEnvironment,
+    checkShardName,
     Problems,
     readAllowedCidrs,
+    securityGroupIdProblem,
+    securityGroupLabelPattern,
     readCdc,
     readDataSize,
+    readNaming,
+    readParameters,
     readRecovery,
     readRegion,
     readResidency,
     readSettings,
     readVpcCidr,
+    resolveNaming,
 } from "../config/validate";
 import { logRetentionPeriods, shardDefaults } from "./defaults";
-import { versionProblem } from "./engines";
+import { readerAutoscalingProblems, versionProblem } from "./engines";
 import { maxShardAzs } from "./placement";
 import { residenciesOf, Residency } from "./places/residency";
+import { restoreProblems } from "./restore";
 import type { RegionalShardArgs } from "./regionalShard";
 import type { WarehouseArgs } from "./warehouse";
 
 /** What the component knows, as it is declared, of where its children go. */
 export interface ArgsContext {
+    /**
+     * The component's name (the shard's key): checked as config checks a shard's `name`, since
+     * it is part of every identifier. Left out, it is not checked.
+     */
+    readonly name?: string;
     /** The region of the AWS provider its children use, when already known. */
     readonly providerRegion?: string;
 }
@@ -41,10 +54,21 @@ export interface ArgsContext {
 export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext = {}): string[] {
     const problems = new Problems();
     const asRecord = args as unknown as Record<string, unknown>;
+    checkEnvironment(args.environment, "environment", problems);
+    const naming = readNaming(asRecord, (key) => key, problems);
+    // A name of up to 20 characters fits every identifier: the DMS replication's, the tightest,
+    // is derived shorter where it would pass 31 characters (components/cdc.ts).
+    if (context.name !== undefined) {
+        checkShardName(context.name, "name", problems);
+    }
     const region = readRegion(args.region, "region", problems);
+    if (region !== undefined) {
+        resolveNaming(naming, region, (key) => key, problems);
+    }
     checkRegionOfProvider(region, context.providerRegion, problems);
     readVpcCidr(args.vpcCidr, "vpcCidr", problems);
     readAllowedCidrs(args.allowedCidrs, "allowedCidrs", problems);
+    checkAllowedSecurityGroups(args.allowedSecurityGroups, problems);
 
     const { settings, invalid } = readSettings(
         asRecord,
@@ -136,12 +160,33 @@ export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext 
         problems,
     );
     checkCityCountries(args.cityCountries, residency, problems);
+    if (engineKnown && args.readerAutoscaling !== undefined) {
+        for (const p of readerAutoscalingProblems(
+            args.readerAutoscaling,
+            settings.engine,
+            settings.replicaCount,
+        )) {
+            problems.add(`readerAutoscaling${p.path}`, p.value, p.problem);
+        }
+    }
+    if (args.restore !== undefined) {
+        for (const p of restoreProblems(args.restore)) {
+            problems.add(`restore${p.path}`, p.value, p.problem);
+        }
+    }
+    readParameters(
+        args.parameters,
+        "parameters",
+        engineKnown ? settings.engine : undefined,
+        problems,
+    );
     return problems.list;
 }
 
 /** Every problem of a Warehouse's arguments, or none. Pure. */
 export function validateWarehouseArgs(args: WarehouseArgs, context: ArgsContext = {}): string[] {
     const problems = new Problems();
+    checkEnvironment(args.environment, "environment", problems);
     const region = readRegion(args.region, "region", problems);
     checkRegionOfProvider(region, context.providerRegion, problems);
     readVpcCidr(args.vpcCidr, "vpcCidr", problems);
@@ -290,6 +335,29 @@ function checkAzs(
 }
 
 const azPath = (i: number) => `availabilityZones[${i}]`;
+
+/** Labels that name rules, and the IDs among the values known as the shard is declared. */
+function checkAllowedSecurityGroups(
+    groups: RegionalShardArgs["allowedSecurityGroups"],
+    problems: Problems,
+): void {
+    for (const [label, id] of Object.entries(groups ?? {})) {
+        if (!securityGroupLabelPattern.test(label)) {
+            problems.add(
+                "allowedSecurityGroups",
+                label,
+                "is not a label; allowed: lowercase letters, digits and hyphens, starting with a " +
+                    "letter or digit (it names the rule)",
+            );
+        }
+        if (typeof id === "string") {
+            const problem = securityGroupIdProblem(id);
+            if (problem) {
+                problems.add(`allowedSecurityGroups.${label}`, id, problem);
+            }
+        }
+    }
+}
 
 function omitUndefined(value: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));

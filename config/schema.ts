@@ -3,6 +3,9 @@
 import { CdcSelection, Residency } from "../components/cdc";
 import { OperationSettings, ShardSettings } from "../components/defaults";
 import { CityPlace } from "../components/places/gazetteer";
+import { ExtraParameters } from "../components/parameters";
+import { ReaderAutoscaling } from "../components/engines";
+import { RestoreSource } from "../components/restore";
 
 export type Environment = "dev" | "staging" | "prod";
 export const environments: readonly Environment[] = ["dev", "staging", "prod"];
@@ -66,6 +69,8 @@ export interface ShardConfig extends ShardSettings {
     readonly latencyTargetMs?: number;
     /** Networks admitted to PostgreSQL; the shard's own VPC when unset. */
     readonly allowedCidrs: readonly string[];
+    /** Security groups admitted to PostgreSQL beside the networks: of the shard's VPC or a same-region peer. */
+    readonly allowedSecurityGroupIds: readonly string[];
     readonly existingVpc?: ExistingVpc;
     /** `eu`: the shard's data is EU personal data; CDC to a non-EU warehouse needs exclusions or a waiver. */
     readonly residency?: Residency;
@@ -79,6 +84,25 @@ export interface ShardConfig extends ShardSettings {
      * @default - unset: the estimate assumes 1,000 GiB, and storage keeps its settings
      */
     readonly storageGiB?: number;
+    /** First part of every physical name: the shard's, else the stack's, else `geoshard`. */
+    readonly namePrefix: string;
+    /** The database created beside `postgres`. Changing it on a deployed shard replaces it. */
+    readonly databaseName: string;
+    /** The master user. Changing it on a deployed shard replaces the database. */
+    readonly masterUsername: string;
+    /** Daily backup window, UTC: the shard's, the stack's, or the region's night. */
+    readonly backupWindow: string;
+    /** Weekly maintenance window, UTC: the shard's, the stack's, or the region's night. */
+    readonly maintenanceWindow: string;
+    /**
+     * Extra parameters: the stack's with the shard's over them, by name (Aurora shards take the
+     * stack's `cluster` group; RDS shards have none).
+     */
+    readonly parameters: ExtraParameters;
+    /** Aurora: reader autoscaling above `replicaCount`. @default - none */
+    readonly readerAutoscaling?: ReaderAutoscaling;
+    /** Where the database starts from, instead of empty. @default - empty */
+    readonly restore?: RestoreSource;
 }
 
 /** Where a shard's copy lives, to survive the loss of its home region. */
@@ -193,6 +217,16 @@ export const operationKeys = [
     "alarmEmails",
 ] as const satisfies readonly (keyof OperationSettings)[];
 
+/** Names and windows, stack-wide or per shard (a shard's value wins). */
+export const namingKeys = [
+    "namePrefix",
+    "databaseName",
+    "masterUsername",
+    "backupWindow",
+    "maintenanceWindow",
+] as const;
+export type NamingKey = (typeof namingKeys)[number];
+
 /** Every key a stack may set under the `geoshard:` namespace. */
 export const stackKeys: readonly string[] = [
     "environment",
@@ -203,11 +237,13 @@ export const stackKeys: readonly string[] = [
     "maxMonthlyUsd",
     "latencyTargetMs",
     "defaultShard",
+    "parameters",
     "shards",
     "warehouse",
     "applicationVpcs",
     ...inheritedSettingKeys,
     ...operationKeys,
+    ...namingKeys,
 ];
 
 /** Every key a shard entry may carry. */
@@ -217,6 +253,7 @@ export const shardKeys: readonly string[] = [
     "vpcCidr",
     "cities",
     "allowedCidrs",
+    "allowedSecurityGroupIds",
     "existingVpc",
     "engineVersion",
     "standbyInstanceClass",
@@ -225,7 +262,11 @@ export const shardKeys: readonly string[] = [
     "dr",
     "storageGiB",
     "latencyTargetMs",
+    "parameters",
+    "readerAutoscaling",
+    "restore",
     ...inheritedSettingKeys,
+    ...namingKeys,
 ];
 
 export const warehouseKeys: readonly string[] = [

@@ -9,6 +9,7 @@
 import {
     autoscalingHeadroom,
     backupRetentionLimits,
+    instanceDefaults,
     dnsTtlLimitsSeconds,
     engineOnlySettings,
     logRetentionPeriods,
@@ -36,6 +37,8 @@ import {
     maxAuroraReadersWith,
     maxReaders,
     minReaders,
+    ReaderAutoscaling,
+    readerAutoscalingProblems,
     versionProblem,
     dataSizeProblem,
 } from "../components/engines";
@@ -44,6 +47,18 @@ import {
     instanceFamily,
     instanceMemoryGiB,
 } from "../components/instanceClasses";
+import {
+    backupWindowProblem,
+    databaseNameProblem,
+    defaultNamePrefix,
+    defaultWindows,
+    maintenanceWindowProblem,
+    masterUsernameProblem,
+    namePrefixProblem,
+    windowsOverlap,
+} from "../components/naming";
+import { ExtraParameters, parameterProblems, ParameterValue } from "../components/parameters";
+import { restoreProblems, RestoreSource } from "../components/restore";
 import { Cidr, cidrsOverlap, isPrivate, networkOf, parseCidr } from "./cidr";
 import { awsRegions, regionPattern } from "./regions";
 import { maxPeeringConnectionsPerVpc, peeringConnectionsPerVpc } from "../components/peering";
@@ -57,6 +72,8 @@ import {
     protectedEnvironments,
     ExistingVpc,
     inheritedSettingKeys,
+    NamingKey,
+    namingKeys,
     RecoveryConfig,
     recoveryKeys,
     RawConfig,
@@ -105,6 +122,44 @@ export class Problems {
 const shardNamePattern = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const instanceClassPattern = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const vpcIdPattern = /^vpc-[0-9a-f]{8,17}$/;
+const securityGroupIdPattern = /^sg-[0-9a-f]{8,17}$/;
+/** A label of an admitted security group: it names the ingress rule. */
+export const securityGroupLabelPattern = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/** A security group ID: `sg-` and 8 or 17 hex digits. */
+export function securityGroupIdProblem(id: unknown): string | undefined {
+    return typeof id === "string" && securityGroupIdPattern.test(id)
+        ? undefined
+        : "is not a security group ID; expected sg- and 8 or 17 hex digits";
+}
+
+/**
+ * A shard's `allowedSecurityGroupIds`: distinct security group IDs, admitted to PostgreSQL
+ * beside `allowedCidrs`. Each must be in the shard's VPC or a VPC peered with it in the same
+ * region, which AWS checks at deploy time.
+ * Source: https://docs.aws.amazon.com/vpc/latest/peering/vpc-peering-security-groups.html
+ */
+function readAllowedSecurityGroupIds(value: unknown, path: string, problems: Problems): string[] {
+    if (value === undefined) {
+        return [];
+    }
+    if (!Array.isArray(value)) {
+        problems.add(path, value, "is not a list of security group IDs");
+        return [];
+    }
+    const ids: string[] = [];
+    value.forEach((id, i) => {
+        const problem = securityGroupIdProblem(id);
+        if (problem) {
+            problems.add(`${path}[${i}]`, id, problem);
+        } else if (ids.includes(id)) {
+            problems.add(`${path}[${i}]`, id, "is listed twice");
+        } else {
+            ids.push(id);
+        }
+    });
+    return ids;
+}
 const subnetIdPattern = /^subnet-[0-9a-f]{8,17}$/;
 const vpcPrefix = { min: 16, max: 24 } as const;
 /** The largest allocation that leaves room for a ceiling 10% above it within gp3's limit. */
@@ -140,10 +195,26 @@ export function validateConfig(raw: RawConfig): StackConfig {
         problems,
     );
     const stackSettings = readStackSettings(raw, problems);
+    const stackNaming = readNaming(raw, (key) => `${namespace}:${key}`, problems);
+    const stackParameters =
+        raw.parameters === undefined
+            ? {}
+            : (readParameters(
+                  parseJson(raw.parameters) ?? raw.parameters,
+                  `${namespace}:parameters`,
+                  undefined,
+                  problems,
+              ) ?? {});
     const shards =
         stackRole === "global"
             ? refuseShardsInGlobalStack(raw.shards, problems)
-            : readShards(raw.shards, stackSettings, raw.engineVersion, problems);
+            : readShards(
+                  raw.shards,
+                  stackSettings,
+                  raw.engineVersion,
+                  { naming: stackNaming, parameters: stackParameters },
+                  problems,
+              );
     const warehouse = readWarehouse(raw.warehouse, problems);
     const operations = readOperationSettings(raw, problems);
     const maxMonthlyUsd = readBudget(raw.maxMonthlyUsd, problems);
@@ -356,20 +427,186 @@ function checkApplicationVpcs(
     }
 }
 
+const allowedEnvironments =
+    `${environments.join(", ")}, or one of them, a hyphen and a word of lowercase letters ` +
+    `and digits (e.g. prod-split), at most ${environmentNameMaxLength} characters`;
+
 function readEnvironment(value: string | undefined, problems: Problems): string | undefined {
     const path = `${namespace}:environment`;
-    const allowed =
-        `${environments.join(", ")}, or one of them, a hyphen and a word of lowercase letters ` +
-        `and digits (e.g. prod-split), at most ${environmentNameMaxLength} characters`;
     if (value === undefined) {
-        problems.missing(path, allowed);
+        problems.missing(path, allowedEnvironments);
         return undefined;
     }
-    if (!environmentNamePattern.test(value) || value.length > environmentNameMaxLength) {
-        problems.add(path, value, `is not an environment; allowed: ${allowed}`);
+    return checkEnvironment(value, path, problems);
+}
+
+/**
+ * An environment this stack knows: it is part of every identifier and tag, and the pack's
+ * environment-scoped rules (`prod-databases-protected`, ...) list environments by their tier,
+ * the part before a hyphen. Shared by config and the components' own checks.
+ */
+export function checkEnvironment(
+    value: unknown,
+    path: string,
+    problems: Problems,
+): string | undefined {
+    if (
+        typeof value !== "string" ||
+        !environmentNamePattern.test(value) ||
+        value.length > environmentNameMaxLength
+    ) {
+        problems.add(path, value, `is not an environment; allowed: ${allowedEnvironments}`);
         return undefined;
     }
     return value;
+}
+
+/**
+ * A shard's name: part of every RDS identifier (lowercase letters, digits and single hyphens,
+ * starting with a letter), and short enough for its DMS replication's identifier in any
+ * environment. Shared by config and the components' own checks. True when well-formed.
+ */
+export function checkShardName(name: unknown, path: string, problems: Problems): boolean {
+    if (
+        typeof name !== "string" ||
+        !shardNamePattern.test(name) ||
+        name.length > shardNameMaxLength
+    ) {
+        if (name === undefined) {
+            problems.missing(path, "a shard name");
+        } else {
+            problems.add(
+                path,
+                name,
+                `is not a shard name; allowed: up to ${shardNameMaxLength} lowercase letters, digits ` +
+                    `and single hyphens, starting with a letter (it becomes part of RDS identifiers)`,
+            );
+        }
+        return false;
+    }
+    return true;
+}
+
+/** Stack-wide values a shard takes unless it states its own. */
+interface StackWide {
+    readonly naming: Partial<Record<NamingKey, string>>;
+    readonly parameters: ExtraParameters;
+}
+
+/**
+ * Extra parameters, `{ cluster?, instance? }`, each an object of parameter names and values
+ * (components/parameters.ts): the stack's managed parameters refused with the reason, and on a
+ * shard known to run RDS for PostgreSQL, `cluster`, which RDS does not have. Shared by config
+ * and the component's own checks. Undefined when unset or not an object.
+ */
+export function readParameters(
+    value: unknown,
+    path: string,
+    engine: Engine | undefined,
+    problems: Problems,
+): ExtraParameters | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    const groups = readObject(
+        value,
+        ["cluster", "instance"],
+        path,
+        "an object of parameter groups; expected { cluster?: {...}, instance?: {...} }",
+        problems,
+    );
+    if (!groups) {
+        return undefined;
+    }
+    const read: Record<string, Record<string, ParameterValue>> = {};
+    for (const group of ["cluster", "instance"] as const) {
+        if (groups[group] === undefined) {
+            continue;
+        }
+        if (group === "cluster" && engine === "postgres") {
+            problems.add(
+                `${path}.cluster`,
+                groups.cluster,
+                "is a group of Aurora only; RDS for PostgreSQL has one DB parameter group: " +
+                    "set these under instance",
+            );
+            continue;
+        }
+        const found = parameterProblems(groups[group]);
+        for (const p of found) {
+            problems.add(`${path}.${group}${p.name ? `.${p.name}` : ""}`, p.value, p.problem);
+        }
+        if (found.length === 0) {
+            read[group] = groups[group] as Record<string, ParameterValue>;
+        }
+    }
+    return read;
+}
+
+/** How each naming key is checked (components/naming.ts). */
+const namingProblems: Readonly<Record<NamingKey, (value: unknown) => string | undefined>> = {
+    namePrefix: namePrefixProblem,
+    databaseName: databaseNameProblem,
+    masterUsername: masterUsernameProblem,
+    backupWindow: backupWindowProblem,
+    maintenanceWindow: maintenanceWindowProblem,
+};
+
+/**
+ * The names and windows `source` states, each checked; a refused one is left out. Shared by
+ * config (stack-wide and per shard) and the component's own checks.
+ */
+export function readNaming(
+    source: Record<string, unknown>,
+    pathOf: (key: string) => string,
+    problems: Problems,
+): Partial<Record<NamingKey, string>> {
+    const naming: Partial<Record<NamingKey, string>> = {};
+    for (const key of namingKeys) {
+        const value = source[key];
+        if (value === undefined) {
+            continue;
+        }
+        const problem = namingProblems[key](value);
+        if (problem) {
+            problems.add(pathOf(key), value, problem);
+        } else {
+            naming[key] = value as string;
+        }
+    }
+    return naming;
+}
+
+/**
+ * The names and windows a shard uses: what it states, else the defaults (windows at the region's
+ * night), and a problem when its windows meet, at the window it or its stack stated.
+ */
+export function resolveNaming(
+    stated: Partial<Record<NamingKey, string>>,
+    region: string,
+    pathOf: (key: NamingKey) => string,
+    problems: Problems,
+): Record<NamingKey, string> {
+    const windows = defaultWindows(region);
+    const naming = {
+        namePrefix: stated.namePrefix ?? defaultNamePrefix,
+        databaseName: stated.databaseName ?? instanceDefaults.databaseName,
+        masterUsername: stated.masterUsername ?? instanceDefaults.masterUsername,
+        backupWindow: stated.backupWindow ?? windows.backup,
+        maintenanceWindow: stated.maintenanceWindow ?? windows.maintenance,
+    };
+    if (windowsOverlap(naming.backupWindow, naming.maintenanceWindow)) {
+        const key = stated.maintenanceWindow !== undefined ? "maintenanceWindow" : "backupWindow";
+        problems.add(
+            pathOf(key),
+            naming[key],
+            `meets the ${key === "backupWindow" ? "maintenance" : "backup"} window ` +
+                `${key === "backupWindow" ? naming.maintenanceWindow : naming.backupWindow}; ` +
+                `allowed: windows that never overlap (RDS refuses a backup window that ` +
+                `conflicts with the maintenance window)`,
+        );
+    }
+    return naming;
 }
 
 function readStackRole(
@@ -684,6 +921,7 @@ function readShards(
     value: string | undefined,
     stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
+    stackWide: StackWide,
     problems: Problems,
 ): ReadShard[] {
     const path = `${namespace}:shards`;
@@ -703,6 +941,7 @@ function readShards(
             `${path}[${index}]`,
             stackSettings,
             stackEngineVersion,
+            stackWide,
             problems,
         );
         return shard ? [{ index, ...shard }] : [];
@@ -716,6 +955,7 @@ function readShard(
     path: string,
     stackSettings: ReadSettings,
     stackEngineVersion: string | undefined,
+    stackWide: StackWide,
     problems: Problems,
 ): Omit<ReadShard, "index"> | undefined {
     const shard = readObject(
@@ -730,26 +970,16 @@ function readShard(
     }
 
     const name = shard.name;
-    if (
-        typeof name !== "string" ||
-        !shardNamePattern.test(name) ||
-        name.length > shardNameMaxLength
-    ) {
-        if (name === undefined) {
-            problems.missing(`${path}.name`, "a shard name");
-        } else {
-            problems.add(
-                `${path}.name`,
-                name,
-                `is not a shard name; allowed: up to ${shardNameMaxLength} lowercase letters, digits ` +
-                    `and single hyphens, starting with a letter (it becomes part of RDS identifiers)`,
-            );
-        }
-    }
+    checkShardName(name, `${path}.name`, problems);
     const region = readRegion(shard.region, `${path}.region`, problems);
     const parsedCidr = readVpcCidr(shard.vpcCidr, `${path}.vpcCidr`, problems);
     const read = readCityPlaces(shard.cities, `${path}.cities`, problems);
     const allowedCidrs = readAllowedCidrs(shard.allowedCidrs, `${path}.allowedCidrs`, problems);
+    const allowedSecurityGroupIds = readAllowedSecurityGroupIds(
+        shard.allowedSecurityGroupIds,
+        `${path}.allowedSecurityGroupIds`,
+        problems,
+    );
     const existingVpc = readExistingVpc(shard.existingVpc, `${path}.existingVpc`, problems);
     const { settings, invalid } = readSettings(
         shard,
@@ -796,6 +1026,43 @@ function readShard(
     if (storageGiB !== undefined && engine === "postgres") {
         holdData(settings, storageGiB, shard.allocatedStorageGiB !== undefined, path, problems);
     }
+    const ownNaming = readNaming(shard, (key) => `${path}.${key}`, problems);
+    const naming = resolveNaming(
+        { ...stackWide.naming, ...ownNaming },
+        region ?? "",
+        (key) => (ownNaming[key] !== undefined ? `${path}.${key}` : `${namespace}:${key}`),
+        problems,
+    );
+    let readerAutoscaling: ReaderAutoscaling | undefined;
+    if (shard.readerAutoscaling !== undefined && engine !== undefined) {
+        const found = readerAutoscalingProblems(
+            shard.readerAutoscaling,
+            engine,
+            settings.replicaCount,
+        );
+        for (const p of found) {
+            problems.add(`${path}.readerAutoscaling${p.path}`, p.value, p.problem);
+        }
+        readerAutoscaling =
+            found.length === 0 ? (shard.readerAutoscaling as ReaderAutoscaling) : undefined;
+    }
+    let restore: RestoreSource | undefined;
+    if (shard.restore !== undefined) {
+        const found = restoreProblems(shard.restore);
+        for (const p of found) {
+            problems.add(`${path}.restore${p.path}`, p.value, p.problem);
+        }
+        restore = found.length === 0 ? (shard.restore as RestoreSource) : undefined;
+    }
+    const ownParameters =
+        readParameters(shard.parameters, `${path}.parameters`, engine, problems) ?? {};
+    const parameters = {
+        // Aurora shards take the stack's cluster parameters; RDS has no cluster group.
+        ...(settings.engine === "aurora-postgresql"
+            ? { cluster: { ...stackWide.parameters.cluster, ...ownParameters.cluster } }
+            : {}),
+        instance: { ...stackWide.parameters.instance, ...ownParameters.instance },
+    };
 
     const vpcCidr = typeof shard.vpcCidr === "string" ? shard.vpcCidr : "";
     return {
@@ -808,7 +1075,12 @@ function readShard(
             places: read.places,
             engineVersion,
             allowedCidrs: allowedCidrs ?? [vpcCidr],
+            allowedSecurityGroupIds,
             cdc,
+            ...naming,
+            parameters,
+            ...(readerAutoscaling ? { readerAutoscaling } : {}),
+            ...(restore ? { restore } : {}),
             ...(residency ? { residency } : {}),
             ...(existingVpc ? { existingVpc } : {}),
             ...(recovery ? { dr: recovery.config } : {}),

@@ -24,7 +24,14 @@ export type { MappedCity, RegionPlace, ShardMap, ShardMapEntry } from "../compon
 export { createRouter, UnknownCityError } from "./router";
 export type { ShardRouter } from "./router";
 export type { CdcSelection, Residency } from "../components/cdc";
-export type { AuroraStorageType, Engine } from "../components/engines";
+export type {
+    AuroraStorageType,
+    Engine,
+    ReaderAutoscaling,
+    ReaderScalingMetric,
+} from "../components/engines";
+export type { ExtraParameters, ParameterValue } from "../components/parameters";
+export type { RestoreSource } from "../components/restore";
 export type { OperationSettings } from "../components/defaults";
 export type { FailoverBudget, RegionLossBudget } from "../components/failoverBudget";
 export type { RecoveryNetworkSummary } from "../components/peering";
@@ -32,3 +39,12 @@ export type { InstanceRole } from "../components/database/tier";
 export { validateShardArgs, validateWarehouseArgs } from "../components/validateArgs";
 export { chooseAzs } from "../components/placement";
 export type { Zone } from "../components/placement";
+export { planProgram, offlinePlanLimits } from "./offlinePlan";
+export type { PlanProgramOptions, ProgramPlan } from "./offlinePlan";
+export type {
+    Program,
+    RecordedResource,
+    RecordedOptions,
+    RecordedCall,
+} from "../tools/mockRuntime";
+export type { PolicyConfig, PolicyReport, Violation } from "../tools/policyEval";

@@ -235,7 +235,7 @@ describe("Warehouse defaults", () => {
                 warehouse = new Warehouse(
                     "warehouse",
                     {
-                        environment: "test",
+                        environment: "dev",
                         region: "us-east-1",
                         vpcCidr: "10.100.0.0/16",
                         availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
@@ -282,13 +282,13 @@ describe("Warehouse defaults", () => {
         const bucket = one(registered, "warehouse-access-logs", "aws:s3/bucket:Bucket");
         assert.strictEqual(
             bucket.inputs.bucket,
-            `geoshard-test-warehouse-access-logs-${mockAccountId}`,
+            `geoshard-dev-warehouse-access-logs-${mockAccountId}`,
         );
         assert.deepStrictEqual(
             one(registered, "warehouse-lake-logging", "aws:s3/bucketLogging:BucketLogging").inputs,
             {
                 bucket: "warehouse-lake-id",
-                targetBucket: `geoshard-test-warehouse-access-logs-${mockAccountId}`,
+                targetBucket: `geoshard-dev-warehouse-access-logs-${mockAccountId}`,
                 targetPrefix: "lake/",
             },
         );
@@ -320,10 +320,10 @@ describe("Warehouse defaults", () => {
             Effect: "Allow",
             Principal: { Service: "logging.s3.amazonaws.com" },
             Action: "s3:PutObject",
-            Resource: `arn:aws:s3:::geoshard-test-warehouse-access-logs-${mockAccountId}/lake/*`,
+            Resource: `arn:aws:s3:::geoshard-dev-warehouse-access-logs-${mockAccountId}/lake/*`,
             Condition: {
                 ArnLike: {
-                    "aws:SourceArn": `arn:aws:s3:::geoshard-test-warehouse-lake-${mockAccountId}`,
+                    "aws:SourceArn": `arn:aws:s3:::geoshard-dev-warehouse-lake-${mockAccountId}`,
                 },
                 StringEquals: { "aws:SourceAccount": mockAccountId },
             },

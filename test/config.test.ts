@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { dmsResourceIdentifier, replicationIdentifier } from "../components/cdc";
 import { engineOnlySettings, operationDefaults, shardDefaults } from "../components/defaults";
 import { defaultEngineVersions } from "../components/engines";
 import { awsRegions } from "../config/regions";
@@ -62,7 +63,15 @@ describe("config validation", () => {
             cities: ["london", "edinburgh", "leeds"],
             engineVersion: defaultEngineVersions["aurora-postgresql"],
             allowedCidrs: ["10.30.0.0/16"],
+            allowedSecurityGroupIds: [],
             cdc: { excludeTables: [], excludeColumns: [] },
+            namePrefix: "geoshard",
+            databaseName: "geoshard",
+            masterUsername: "geoshard_admin",
+            // eu-west-2, London (UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
+            backupWindow: "02:00-03:00",
+            maintenanceWindow: "sun:03:30-sun:04:30",
+            parameters: { cluster: {}, instance: {} },
         });
         assert.deepStrictEqual(config.operations, operationDefaults);
         assert.deepStrictEqual(config.warehouse, {
@@ -1033,6 +1042,331 @@ describe("config validation says what is wrong once, and how to fix it", () => {
             );
         });
     }
+});
+
+describe("names and windows", () => {
+    it("defaults each shard's windows to its region's night, in UTC, and keeps today's names", () => {
+        const config = validateConfig(unqualified(rawConfig()));
+        assert.deepStrictEqual(
+            config.shards.map((s) => [
+                s.region,
+                s.namePrefix,
+                s.databaseName,
+                s.masterUsername,
+                s.backupWindow,
+                s.maintenanceWindow,
+            ]),
+            [
+                // N. Virginia, UTC-5: 02:00 local is 07:00 UTC.
+                [
+                    "us-east-1",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "07:00-08:00",
+                    "sun:08:30-sun:09:30",
+                ],
+                // N. California, UTC-8.
+                [
+                    "us-west-1",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "10:00-11:00",
+                    "sun:11:30-sun:12:30",
+                ],
+                [
+                    "eu-west-2",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "02:00-03:00",
+                    "sun:03:30-sun:04:30",
+                ],
+                // Singapore, UTC+8: Sunday 03:30 local is Saturday 19:30 UTC.
+                [
+                    "ap-southeast-1",
+                    "geoshard",
+                    "geoshard",
+                    "geoshard_admin",
+                    "18:00-19:00",
+                    "sat:19:30-sat:20:30",
+                ],
+            ],
+        );
+    });
+
+    it("takes stack-wide names and windows, and a shard's own over them", () => {
+        const config = validateConfig(
+            unqualified(
+                rawConfig(
+                    {
+                        namePrefix: "orders",
+                        databaseName: "orders",
+                        masterUsername: "orders_admin",
+                        backupWindow: "14:00-15:00",
+                    },
+                    withShard(1, {
+                        namePrefix: "ord",
+                        databaseName: "Orders_West",
+                        maintenanceWindow: "wed:05:00-wed:05:30",
+                    }),
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            config.shards
+                .slice(0, 2)
+                .map((s) => [
+                    s.namePrefix,
+                    s.databaseName,
+                    s.masterUsername,
+                    s.backupWindow,
+                    s.maintenanceWindow,
+                ]),
+            [
+                ["orders", "orders", "orders_admin", "14:00-15:00", "sun:08:30-sun:09:30"],
+                ["ord", "Orders_West", "orders_admin", "14:00-15:00", "wed:05:00-wed:05:30"],
+            ],
+        );
+    });
+
+    it("refuses names PostgreSQL or RDS would refuse, malformed or short windows, and windows that meet", () => {
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {
+                        namePrefix: "Geo_Shard",
+                        masterUsername: "rdsadmin",
+                        backupWindow: "3:00-04:00",
+                    },
+                    withShard(0, {
+                        databaseName: "postgres",
+                        maintenanceWindow: "sun:04:00-sun:04:20",
+                    }),
+                ),
+            ),
+            [
+                'geoshard:namePrefix: "Geo_Shard" is not a name prefix; allowed: up to 16 lowercase letters, digits and single hyphens, starting with a letter (it starts every RDS identifier)',
+                'geoshard:masterUsername: "rdsadmin" is a role name PostgreSQL or RDS reserves; allowed: 1 to 16 letters, digits or underscores, starting with a letter, not a reserved word, not public or none, not starting with pg_ or rds',
+                'geoshard:backupWindow: "3:00-04:00" is not a backup window; allowed: hh24:mi-hh24:mi in UTC, e.g. 18:00-19:00',
+                'geoshard:shards[0].databaseName: "postgres" is a database every instance has already; allowed: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word, not postgres, template0, template1 or rdsadmin',
+                'geoshard:shards[0].maintenanceWindow: "sun:04:00-sun:04:20" is shorter than 30 minutes; allowed: a window of 30 minutes or more',
+            ],
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    { masterUsername: "user", databaseName: "1orders" },
+                    withShard(2, {
+                        backupWindow: "03:00-04:00",
+                        maintenanceWindow: "sun:03:30-sun:04:30",
+                    }),
+                ),
+            ),
+            [
+                'geoshard:databaseName: "1orders" is not a database name; allowed: 1 to 63 letters, digits or underscores, starting with a letter, not a reserved word, not postgres, template0, template1 or rdsadmin',
+                'geoshard:masterUsername: "user" is a reserved word of PostgreSQL; allowed: 1 to 16 letters, digits or underscores, starting with a letter, not a reserved word, not public or none, not starting with pg_ or rds',
+                'geoshard:shards[2].maintenanceWindow: "sun:03:30-sun:04:30" meets the backup window 03:00-04:00; allowed: windows that never overlap (RDS refuses a backup window that conflicts with the maintenance window)',
+            ],
+        );
+    });
+
+    it("takes a longer prefix: a DMS identifier past 31 characters is derived shorter, not refused", () => {
+        assert.deepStrictEqual(problemsOf(rawConfig({ namePrefix: "geoshard-orders" })), []);
+        const identifier = replicationIdentifier("prod", "us-east", "geoshard-orders");
+        assert.strictEqual(identifier, "geoshard-orders-prod-us-east-cdc");
+        assert.match(dmsResourceIdentifier(identifier), /^geoshard-orders-prod-u-[0-9a-f]{8}$/);
+        // The shorter names keep their identifier, and with it their replication's ARN.
+        const fits = replicationIdentifier("prod", "asia", "geoshard-orders");
+        assert.strictEqual(dmsResourceIdentifier(fits), fits);
+    });
+});
+
+describe("security-group access", () => {
+    it("takes distinct security group IDs beside the CIDRs, and refuses anything else", () => {
+        const ids = ["sg-0123456789abcdef0", "sg-01234567"];
+        assert.deepStrictEqual(
+            validateConfig(
+                unqualified(rawConfig({}, withShard(0, { allowedSecurityGroupIds: ids }))),
+            ).shards[0].allowedSecurityGroupIds,
+            ids,
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {},
+                    withShard(0, {
+                        allowedSecurityGroupIds: ["sg-01234567", "sg-01234567", "app-servers"],
+                    }),
+                ),
+            ),
+            [
+                'geoshard:shards[0].allowedSecurityGroupIds[1]: "sg-01234567" is listed twice',
+                'geoshard:shards[0].allowedSecurityGroupIds[2]: "app-servers" is not a security group ID; expected sg- and 8 or 17 hex digits',
+            ],
+        );
+        assert.deepStrictEqual(
+            problemsOf(rawConfig({}, withShard(0, { allowedSecurityGroupIds: "sg-01234567" }))),
+            [
+                'geoshard:shards[0].allowedSecurityGroupIds: "sg-01234567" is not a list of security group IDs',
+            ],
+        );
+    });
+});
+
+describe("reader autoscaling", () => {
+    it("takes a range above replicaCount on Aurora, and refuses it on RDS or out of range", () => {
+        assert.deepStrictEqual(
+            validateConfig(
+                unqualified(
+                    rawConfig(
+                        {},
+                        withShard(0, {
+                            readerAutoscaling: {
+                                maxReaders: 8,
+                                metric: "connections",
+                                targetValue: 500,
+                            },
+                        }),
+                    ),
+                ),
+            ).shards[0].readerAutoscaling,
+            { maxReaders: 8, metric: "connections", targetValue: 500 },
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig({}, [
+                    ...withShard(0, {
+                        readerAutoscaling: { maxReaders: 15, metric: "memory", targetValue: 95 },
+                    }).slice(0, 2),
+                    {
+                        ...referenceShards()[2],
+                        engine: "postgres",
+                        readerAutoscaling: { maxReaders: 4 },
+                    },
+                    referenceShards()[3],
+                ]),
+            ),
+            [
+                "geoshard:shards[0].readerAutoscaling.maxReaders: 15 is out of range; allowed: 3 to 14 (above replicaCount 2, the floor; Aurora allows 15 replicas, one of them the standby)",
+                'geoshard:shards[0].readerAutoscaling.metric: "memory" is not a scaling metric; allowed: cpu, connections',
+                "geoshard:shards[0].readerAutoscaling.targetValue: 95 is out of range; allowed: 10 to 90 percent CPU",
+                'geoshard:shards[2].readerAutoscaling: {"maxReaders":4} is a setting of the aurora-postgresql engine only; RDS read replicas do not autoscale: remove it',
+            ],
+        );
+    });
+});
+
+describe("restore", () => {
+    it("takes a snapshot or a point in time per shard, and refuses what AWS cannot do", () => {
+        const restore = {
+            sourceIdentifier: "geoshard-prod-us-west-cluster",
+            restoreTime: "2026-12-04T09:41:00Z",
+        };
+        const shards = referenceShards();
+        shards[1] = { ...shards[1], restore } as (typeof shards)[1];
+        assert.deepStrictEqual(
+            validateConfig(unqualified(rawConfig({}, shards))).shards[1].restore,
+            restore,
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {},
+                    withShard(0, {
+                        restore: { snapshotIdentifier: "orders-1", sourceIdentifier: "orders" },
+                    }),
+                ),
+            ),
+            [
+                'geoshard:shards[0].restore: {"snapshotIdentifier":"orders-1","sourceIdentifier":"orders"} is not a restore; expected { snapshotIdentifier } or { sourceIdentifier, restoreTime | useLatestRestorableTime: true }, not both',
+            ],
+        );
+    });
+});
+
+describe("extra parameters", () => {
+    it("merges a shard's over the stack's, by group and name; RDS shards take no cluster group", () => {
+        const config = validateConfig(
+            unqualified(
+                rawConfig(
+                    {
+                        parameters: JSON.stringify({
+                            cluster: { work_mem: "65536" },
+                            instance: { idle_in_transaction_session_timeout: 600000 },
+                        }),
+                    },
+                    withShard(1, {
+                        engine: "postgres",
+                        parameters: {
+                            instance: {
+                                work_mem: { value: "32768", applyMethod: "immediate" },
+                            },
+                        },
+                    }),
+                ),
+            ),
+        );
+        assert.deepStrictEqual(
+            config.shards.slice(0, 2).map((s) => s.parameters),
+            [
+                {
+                    cluster: { work_mem: "65536" },
+                    instance: { idle_in_transaction_session_timeout: 600000 },
+                },
+                {
+                    instance: {
+                        idle_in_transaction_session_timeout: 600000,
+                        work_mem: { value: "32768", applyMethod: "immediate" },
+                    },
+                },
+            ],
+        );
+        assert.deepStrictEqual(validateConfig(unqualified(rawConfig())).shards[0].parameters, {
+            cluster: {},
+            instance: {},
+        });
+    });
+
+    it("refuses the parameters the stack manages, with the reason, and what is not a parameter", () => {
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    {
+                        parameters: JSON.stringify({
+                            cluster: { "rds.force_ssl": "0", apg_ccm_enabled: "0" },
+                            instances: {},
+                        }),
+                    },
+                    withShard(2, {
+                        engine: "postgres",
+                        parameters: {
+                            cluster: { work_mem: "1" },
+                            instance: {
+                                "rds.logical_replication": "0",
+                                max_slot_wal_keep_size: "-1",
+                                shared_preload_libraries: "pg_cron",
+                                "Work-Mem": "1",
+                                statement_timeout: { value: "1", applyMethod: "later" },
+                            },
+                        },
+                    }),
+                ),
+            ),
+            [
+                "geoshard:parameters.instances: {} is not a known key; did you mean instance?",
+                'geoshard:parameters.cluster.rds.force_ssl: "0" is managed by the stack: the stack requires TLS on every connection',
+                'geoshard:parameters.cluster.apg_ccm_enabled: "0" is managed by the stack: the stack keeps the tier-0 standby\'s cache warm, and turns it off in a global database, where AWS does not support it',
+                'geoshard:shards[2].parameters.cluster: {"work_mem":"1"} is a group of Aurora only; RDS for PostgreSQL has one DB parameter group: set these under instance',
+                'geoshard:shards[2].parameters.instance.rds.logical_replication: "0" is managed by the stack: CDC reads the shard through a logical replication slot, which needs it on',
+                'geoshard:shards[2].parameters.instance.max_slot_wal_keep_size: "-1" is managed by the stack: the stack caps the WAL a CDC slot may hold from the storage (volumeAlarmGiB, or allocatedStorageGiB on RDS)',
+                'geoshard:shards[2].parameters.instance.shared_preload_libraries: "pg_cron" is managed by the stack: the stack preloads pg_stat_statements, which a list set here would drop',
+                'geoshard:shards[2].parameters.instance.Work-Mem: "Work-Mem" is not a PostgreSQL parameter name; allowed: lowercase letters, digits, underscores and dots',
+                'geoshard:shards[2].parameters.instance.statement_timeout: {"value":"1","applyMethod":"later"} is not a parameter value; allowed: a string, a number, or { value, applyMethod: immediate | pending-reboot }',
+            ],
+        );
+    });
 });
 
 describe("stack files", () => {

@@ -43,6 +43,13 @@ const documented = {
     deletionProtection: true,
     protectDatabases: false,
     allowedCidrs: ["10.10.0.0/16"],
+    namePrefix: "geoshard",
+    databaseName: "geoshard",
+    masterUsername: "geoshard_admin",
+    // The region's night: 02:00-03:00 and Sunday 03:30-04:30 in Frankfurt's standard time.
+    backupWindow: "01:00-02:00",
+    maintenanceWindow: "sun:02:30-sun:03:30",
+    parameters: {},
     operations: {
         dnsZone: "db.internal",
         dnsTtlSeconds: 5,

@@ -1009,25 +1009,26 @@ describe("policy pack: stack rules and the whole stack", () => {
             ]);
         });
 
-        it("requires a CDC replication per shard unless configured otherwise", () => {
+        it("requires a CDC replication per shard when requireCdc is set (this project's policy configs)", () => {
             const resources = copyOf(prod);
             remove(
                 resources,
                 "asia-cdc-replication",
                 "aws:dms/replicationConfig:ReplicationConfig",
             );
-            assert.deepStrictEqual(violations(resources, "shard-topology"), [
-                [
-                    "asia",
-                    "Shard asia: has no CDC replication; the warehouse would miss its changes.",
-                ],
-            ]);
             assert.deepStrictEqual(
                 violations(resources, "shard-topology", {
-                    "shard-topology": { requireCdc: false },
+                    "shard-topology": { requireCdc: true },
                 }),
-                [],
+                [
+                    [
+                        "asia",
+                        "Shard asia: has no CDC replication; the warehouse would miss its changes.",
+                    ],
+                ],
             );
+            // The default accepts a shard without a warehouse, as the component does.
+            assert.deepStrictEqual(violations(resources, "shard-topology"), []);
         });
     });
 
@@ -1072,28 +1073,31 @@ describe("policy pack: stack rules and the whole stack", () => {
     });
 
     describe("shard-reader-endpoint", () => {
-        it("catches a reader endpoint that lists the standby", () => {
+        it("catches a reader endpoint that does not exclude the standby", () => {
             const resources = copyOf(prod);
-            find(resources, "us-west-readers-endpoint", endpoint).inputs.staticMembers.push(
-                "geoshard-prod-us-west-standby",
-            );
+            find(resources, "us-west-readers-endpoint", endpoint).inputs.excludedMembers = [
+                "geoshard-prod-us-west-writer",
+            ];
             assert.deepStrictEqual(violations(resources, "shard-reader-endpoint"), [
                 [
                     "us-west",
-                    "Shard us-west: reader endpoint lists geoshard-prod-us-west-reader-1, geoshard-prod-us-west-reader-2, geoshard-prod-us-west-standby; list exactly the readers geoshard-prod-us-west-reader-1, geoshard-prod-us-west-reader-2, so reads never land on the standby.",
+                    "Shard us-west: reader endpoint excludes geoshard-prod-us-west-writer; exclude exactly the writer and the standby geoshard-prod-us-west-standby, geoshard-prod-us-west-writer, so reads never land on the standby.",
                 ],
             ]);
         });
 
-        it("catches a reader endpoint of the wrong type, and one without static members", () => {
+        it("catches a reader endpoint of the wrong type, and one with static members, which a reader added later would miss", () => {
             const resources = copyOf(prod);
             find(resources, "europe-readers-endpoint", endpoint).inputs.customEndpointType = "ANY";
-            delete find(resources, "asia-readers-endpoint", endpoint).inputs.staticMembers;
+            find(resources, "asia-readers-endpoint", endpoint).inputs.staticMembers = [
+                "geoshard-prod-asia-reader-1",
+                "geoshard-prod-asia-reader-2",
+            ];
             assert.deepStrictEqual(violations(resources, "shard-reader-endpoint"), [
                 ["europe", "Shard europe: reader endpoint is ANY; make it READER."],
                 [
                     "asia",
-                    "Shard asia: reader endpoint lists no static members; list exactly the readers geoshard-prod-asia-reader-1, geoshard-prod-asia-reader-2, so reads never land on the standby.",
+                    "Shard asia: reader endpoint lists static members geoshard-prod-asia-reader-1, geoshard-prod-asia-reader-2; list none and exclude the writer and the standby instead, so a reader added later receives reads.",
                 ],
             ]);
         });

@@ -105,7 +105,7 @@ describe("offline plan", () => {
         );
         assert.match(
             text,
-            /^  reader    reader\.europe\.db\.internal -> PRIMARY the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 \(never the standby\), while one reader is healthy; SECONDARY the recovery cluster's reader endpoint$/m,
+            /^  reader    reader\.europe\.db\.internal -> PRIMARY the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 and any reader added later \(never the standby\), while one reader is healthy; SECONDARY the recovery cluster's reader endpoint$/m,
         );
         // Every shard recovers into another region; the EU shard inside the EU.
         // The recovery instance goes to the region's first AZ by zone ID.
@@ -212,6 +212,42 @@ describe("offline plan", () => {
         assert.match(
             text,
             /^  writer   geoshard-prod-us-east-writer    db\.r6g\.8xlarge  us-east-1c  0     yes      yes \(cluster\)$/m,
+        );
+        // The region's night, and the effective parameters of both groups.
+        assert.match(
+            text,
+            /^  windows   backups 07:00-08:00 UTC daily, maintenance sun:08:30-sun:09:30 UTC$/m,
+        );
+        assert.match(
+            text,
+            /^  params    cluster: rds\.force_ssl=1, rds\.logical_replication=1, shared_preload_libraries=pg_stat_statements, max_slot_wal_keep_size=1024000, apg_ccm_enabled=1$/m,
+        );
+        assert.match(
+            text,
+            /^  params    instance: log_min_duration_statement=1000, log_lock_waits=1$/m,
+        );
+    });
+
+    it("shows a shard's reader autoscaling range and the readers' cost at both ends", async () => {
+        const shards = referenceShards();
+        shards[0] = { ...shards[0], readerAutoscaling: { maxReaders: 6 } } as (typeof shards)[0];
+        const plan = buildPlan("prod", await run({}, shards));
+        assert.deepStrictEqual(plan.shards[0].readerAutoscaling, {
+            minReaders: 2,
+            maxReaders: 6,
+            metric: "RDSReaderAverageCPUUtilization",
+            targetValue: 70,
+            instanceClass: "db.r6g.8xlarge",
+        });
+        const text = renderPlan(plan);
+        assert.match(
+            text,
+            /^  readers   2 to 6 by autoscaling on RDSReaderAverageCPUUtilization at 70; readers it adds are db\.r6g\.8xlarge, the writer's class$/m,
+        );
+        // 2 x db.r6g.4xlarge, then 4 more at the writer's db.r6g.8xlarge, 730 h a month.
+        assert.match(
+            text,
+            /^            readers' instances \$[\d,]+\/month at 2, \$[\d,]+\/month at 6 \(list prices, instance-hours only\)$/m,
         );
     });
 

@@ -344,8 +344,9 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 dbClusterParameterGroupName: "europe-cluster-params-0a1b2c3",
                 iamDatabaseAuthenticationEnabled: true,
                 backupRetentionPeriod: 14,
-                preferredBackupWindow: "03:00-04:00",
-                preferredMaintenanceWindow: "sun:04:30-sun:05:30",
+                // eu-west-2 (London, UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
+                preferredBackupWindow: "02:00-03:00",
+                preferredMaintenanceWindow: "sun:03:30-sun:04:30",
                 copyTagsToSnapshot: true,
                 deletionProtection: true,
                 skipFinalSnapshot: false,
@@ -446,7 +447,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
         });
     });
 
-    it("routes reads through a custom READER endpoint that lists exactly the two readers, never the writer or the standby", () => {
+    it("routes reads through a custom READER endpoint that excludes the writer and the standby, so a reader added later receives reads", () => {
         for (const shard of referenceShards()) {
             const endpoints = childOf(prod, shard.name, types.clusterEndpoint);
             assert.deepStrictEqual(
@@ -456,14 +457,17 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                         clusterEndpointIdentifier: `geoshard-prod-${shard.name}-readers`,
                         clusterIdentifier: `${shard.name}-cluster-id`,
                         customEndpointType: "READER",
-                        staticMembers: [1, 2].map((n) => `geoshard-prod-${shard.name}-reader-${n}`),
+                        excludedMembers: [
+                            `geoshard-prod-${shard.name}-writer`,
+                            `geoshard-prod-${shard.name}-standby`,
+                        ],
                         tags: shardTags(shard.name, "database", "readers-endpoint"),
                     },
                 ],
             );
             const { writers, standbys, readers } = instancesOf(prod, shard.name);
             for (const excluded of [...writers, ...standbys]) {
-                assert.ok(!endpoints[0].inputs.staticMembers.includes(excluded.inputs.identifier));
+                assert.ok(endpoints[0].inputs.excludedMembers.includes(excluded.inputs.identifier));
             }
             for (const reader of readers) {
                 assert.ok(endpoints[0].dependencies.includes(reader.urn));
@@ -908,6 +912,18 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                 // One region: the standby's cache is kept warm.
                 clusterCacheManagement: true,
                 backupRetentionDays: 14,
+                windows: { backup: "02:00-03:00", maintenance: "sun:03:30-sun:04:30" },
+                allowedSecurityGroups: [],
+                parameters: {
+                    cluster: {
+                        "rds.force_ssl": "1",
+                        "rds.logical_replication": "1",
+                        shared_preload_libraries: "pg_stat_statements",
+                        max_slot_wal_keep_size: "1024000",
+                        apg_ccm_enabled: "1",
+                    },
+                    instance: { log_min_duration_statement: "1000", log_lock_waits: "1" },
+                },
                 instances: [
                     instance("writer", "writer", "db.r6g.8xlarge", "eu-west-2c", 0, true),
                     instance("standby", "standby", "db.r6g.8xlarge", "eu-west-2a", 0, true),
@@ -915,7 +931,7 @@ describe("RegionalShard on Aurora PostgreSQL, the reference stack in prod (one r
                     instance("reader", "reader-2", "db.r6g.4xlarge", "eu-west-2c", 15, false),
                 ],
                 writes: "the cluster writer endpoint, which follows a failover",
-                reads: "the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 (never the standby)",
+                reads: "the custom READER endpoint geoshard-prod-europe-readers: geoshard-prod-europe-reader-1, geoshard-prod-europe-reader-2 and any reader added later (never the standby)",
                 proxy: false,
                 names: {
                     writer: "writer.europe.db.internal",
@@ -1049,8 +1065,9 @@ describe("RegionalShard on RDS for PostgreSQL (engine: postgres)", () => {
                 username: "geoshard_admin",
                 password: "mock-password-not-secret",
                 backupRetentionPeriod: 7,
-                backupWindow: "03:00-04:00",
-                maintenanceWindow: "sun:04:30-sun:05:30",
+                // eu-west-2 (London, UTC+0): 02:00-03:00 and Sunday 03:30-04:30 local.
+                backupWindow: "02:00-03:00",
+                maintenanceWindow: "sun:03:30-sun:04:30",
                 deleteAutomatedBackups: false,
                 deletionProtection: true,
                 skipFinalSnapshot: false,
@@ -1562,9 +1579,14 @@ describe("RegionalShard, per-shard overrides: RDS Proxy on both engines, no read
                 ["asia-reader-3", "ap-southeast-1b", 15],
             ],
         );
+        const endpoint = named(mixed, "asia-readers-endpoint", types.clusterEndpoint);
+        assert.deepStrictEqual(endpoint.inputs.excludedMembers, [
+            "geoshard-prod-asia-writer",
+            "geoshard-prod-asia-standby",
+        ]);
         assert.deepStrictEqual(
-            named(mixed, "asia-readers-endpoint", types.clusterEndpoint).inputs.staticMembers,
-            [1, 2, 3].map((n) => `geoshard-prod-asia-reader-${n}`),
+            endpoint.dependencies.filter((urn) => urn.includes("::asia-reader-")).length,
+            3,
         );
     });
 

@@ -41,6 +41,7 @@ import {
 } from "./policyEval";
 import { nearest } from "../config/suggest";
 import { plural } from "../config/plural";
+import { instanceItem, lookupPrice, priceSheet } from "../pricing/catalog";
 import {
     ProgramError,
     ProgramRun,
@@ -167,6 +168,55 @@ export function buildPlan(stack: string, run: ProgramRun): Plan {
         })),
         outputs: run.outputs,
     };
+}
+
+/**
+ * The readers' instance-hours a month at the bottom and the top of the autoscaling range, at
+ * list prices (pricing/): the declared readers at their class, the added ones at the writer's.
+ */
+function readerScalingCost(shard: PlannedShard): string {
+    const scaling = shard.readerAutoscaling!;
+    const billing = shard.storageType ?? "aurora";
+    const hourly = (instanceClass: string) => {
+        const ref = instanceItem(instanceClass, billing);
+        return lookupPrice(ref.service, ref.item, shard.region)?.usd;
+    };
+    const readerClass = shard.instances.find((db) => db.role === "reader")?.instanceClass;
+    const declared = readerClass ? hourly(readerClass) : 0;
+    const added = hourly(scaling.instanceClass);
+    if (declared === undefined || added === undefined) {
+        return `readers' cost: no list price for these classes in ${shard.region}`;
+    }
+    const hours = priceSheet.hoursPerMonth;
+    const atMin = scaling.minReaders * declared * hours;
+    const atMax = atMin + (scaling.maxReaders - scaling.minReaders) * added * hours;
+    const usd = (n: number) => `$${Math.round(n).toLocaleString("en-US")}`;
+    return `readers' instances ${usd(atMin)}/month at ${scaling.minReaders}, ${usd(atMax)}/month at ${scaling.maxReaders} (list prices, instance-hours only)`;
+}
+
+/** A shard's windows and the parameters its groups set, for the per-shard detail. */
+function describeShardSettings(shard: PlannedShard): string[] {
+    const list = (parameters: Readonly<Record<string, string>>) =>
+        Object.entries(parameters)
+            .map(([name, value]) => `${name}=${value}`)
+            .join(", ");
+    const { cluster, instance } = shard.parameters;
+    return [
+        ...(shard.allowedSecurityGroups.length > 0
+            ? [`  access    also from security groups ${shard.allowedSecurityGroups.join(", ")}`]
+            : []),
+        ...(shard.readerAutoscaling
+            ? [
+                  `  readers   ${shard.readerAutoscaling.minReaders} to ${shard.readerAutoscaling.maxReaders} by autoscaling on ` +
+                      `${shard.readerAutoscaling.metric} at ${shard.readerAutoscaling.targetValue}; ` +
+                      `readers it adds are ${shard.readerAutoscaling.instanceClass}, the writer's class`,
+                  `            ${readerScalingCost(shard)}`,
+              ]
+            : []),
+        `  windows   backups ${shard.windows.backup} UTC daily, maintenance ${shard.windows.maintenance} UTC`,
+        ...(cluster ? [`  params    cluster: ${list(cluster)}`] : []),
+        `  params    ${cluster ? "instance" : "instances"}: ${list(instance)}`,
+    ];
 }
 
 /** The plan's first lines: what it is, and what it assumed instead of asking the account. */
@@ -390,12 +440,15 @@ const credentialsDetail: ShardDetail = (shard) => credentialsAndEventRoutes(shar
 const recoveryNetworkDetail: ShardDetail = (shard) =>
     shard.recovery ? describeRecoveryNetwork(shard.recovery.network) : [];
 
+const settingsDetail: ShardDetail = (shard) => describeShardSettings(shard);
+
 const resourceCountDetail: ShardDetail = (shard) => [`  resources ${shard.resourceCount}`];
 
 /** A shard's detail, in the order it prints. */
 export const shardDetail: readonly ShardDetail[] = [
     networkDetail,
     engineDetail,
+    settingsDetail,
     namesDetail,
     failoverDetail,
     cdcDetail,

@@ -13,12 +13,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
 import { instanceDefaults, postgresPort } from "../defaults";
-import { AuroraStorageType, parameterFamily } from "../engines";
+import {
+    AuroraStorageType,
+    parameterFamily,
+    ReaderAutoscaling,
+    readerScalingMetrics,
+} from "../engines";
+import { mergeParameters } from "../parameters";
+import { restoredIgnoreChanges } from "../restore";
 import {
     DatabaseTier,
     DatabaseTierArgs,
     exportedLogGroups,
     InstanceRole,
+    parameterValues,
     replicationParameters,
     ShardScope,
     TierInstance,
@@ -58,6 +66,8 @@ export const auroraClusterEventCategories = [
 
 export interface AuroraTierArgs extends DatabaseTierArgs {
     readonly storageType: AuroraStorageType;
+    /** Reader autoscaling above the declared readers. @default - none */
+    readonly readerAutoscaling?: ReaderAutoscaling;
     /** Alarm when the cluster volume passes this size. */
     readonly volumeAlarmGiB: number;
     /** The cluster is the primary of a global database (it has a recovery region). */
@@ -74,6 +84,13 @@ export function auroraClusterSettings(a: {
     parameterGroupName: pulumi.Input<string>;
     backupRetentionDays: number;
     deletionProtection: boolean;
+    /**
+     * Backup and maintenance windows, UTC. Both change in place (ModifyDBCluster): the
+     * provider's preferred_backup_window and preferred_maintenance_window are not ForceNew
+     * (hashicorp/terraform-provider-aws internal/service/rds/cluster.go).
+     * @default - 03:00-04:00 and sun:04:30-sun:05:30 UTC
+     */
+    windows?: { readonly backup: string; readonly maintenance: string };
 }) {
     return {
         engine: "aurora-postgresql",
@@ -87,8 +104,8 @@ export function auroraClusterSettings(a: {
         dbClusterParameterGroupName: a.parameterGroupName,
         iamDatabaseAuthenticationEnabled: true,
         backupRetentionPeriod: a.backupRetentionDays,
-        preferredBackupWindow: instanceDefaults.backupWindow,
-        preferredMaintenanceWindow: instanceDefaults.maintenanceWindow,
+        preferredBackupWindow: a.windows?.backup ?? instanceDefaults.backupWindow,
+        preferredMaintenanceWindow: a.windows?.maintenance ?? instanceDefaults.maintenanceWindow,
         copyTagsToSnapshot: true,
         deletionProtection: a.deletionProtection,
         enabledCloudwatchLogsExports: [...auroraLogTypes],
@@ -132,31 +149,39 @@ export function auroraInstanceSettings(a: {
 export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): DatabaseTier {
     const { name, parent } = scope;
     const family = parameterFamily("aurora-postgresql", args.engineVersion);
+    const clusterParameters = mergeParameters(
+        [
+            // Whether Aurora applies rds.force_ssl and max_slot_wal_keep_size without a
+            // reboot is not documented; AWS accepts pending-reboot for dynamic and static
+            // parameters alike (immediate only for dynamic ones), and a new cluster boots
+            // with every parameter of its group.
+            ...replicationParameters(args.slotWalLimitMb).map((p) => ({
+                ...p,
+                applyMethod: "pending-reboot",
+            })),
+            // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
+            // warm, so a failover lands on a warm cache. It needs the standby in the
+            // writer's class at tier 0, which this tier guarantees. AWS rules it out only
+            // for the *secondary* clusters of a global database ("isn't supported for
+            // Aurora PostgreSQL secondary DB clusters"), so the home cluster keeps it with
+            // or without a recovery region; the secondary's group (recovery.ts) goes
+            // without. After a switchover this cluster is a secondary, where the parameter
+            // has no effect until it is primary again.
+            // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
+            { name: "apg_ccm_enabled", value: "1" },
+        ],
+        args.extraParameters.cluster,
+    );
+    const instanceParameters = mergeParameters(
+        auroraInstanceParameters,
+        args.extraParameters.instance,
+    );
     const clusterParams = new aws.rds.ClusterParameterGroup(
         `${name}-cluster-params`,
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL cluster`,
-            parameters: [
-                // Whether Aurora applies rds.force_ssl and max_slot_wal_keep_size without a
-                // reboot is not documented; AWS accepts pending-reboot for dynamic and static
-                // parameters alike (immediate only for dynamic ones), and a new cluster boots
-                // with every parameter of its group.
-                ...replicationParameters(args.slotWalLimitMb).map((p) => ({
-                    ...p,
-                    applyMethod: "pending-reboot",
-                })),
-                // Cluster cache management: the tier-0 standby keeps the writer's buffer cache
-                // warm, so a failover lands on a warm cache. It needs the standby in the
-                // writer's class at tier 0, which this tier guarantees. AWS rules it out only
-                // for the *secondary* clusters of a global database ("isn't supported for
-                // Aurora PostgreSQL secondary DB clusters"), so the home cluster keeps it with
-                // or without a recovery region; the secondary's group (recovery.ts) goes
-                // without. After a switchover this cluster is a secondary, where the parameter
-                // has no effect until it is primary again.
-                // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraPostgreSQL.cluster-cache-mgmt.html
-                { name: "apg_ccm_enabled", value: "1" },
-            ],
+            parameters: clusterParameters,
             tags: scope.tags("database", "cluster-params"),
         },
         { parent },
@@ -166,7 +191,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL instances`,
-            parameters: [...auroraInstanceParameters],
+            parameters: instanceParameters,
             tags: scope.tags("database", "instance-params"),
         },
         { parent },
@@ -196,9 +221,21 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
                 parameterGroupName: clusterParams.name,
                 backupRetentionDays: args.backupRetentionDays,
                 deletionProtection: args.deletionProtection,
+                windows: { backup: args.backupWindow, maintenance: args.maintenanceWindow },
             }),
-            databaseName: args.databaseName,
-            masterUsername: args.username,
+            // A restored cluster takes its database and master user from the source.
+            ...(args.restore
+                ? "snapshotIdentifier" in args.restore
+                    ? { snapshotIdentifier: args.restore.snapshotIdentifier }
+                    : {
+                          restoreToPointInTime: {
+                              sourceClusterIdentifier: args.restore.sourceIdentifier,
+                              ...(args.restore.useLatestRestorableTime
+                                  ? { useLatestRestorableTime: true }
+                                  : { restoreToTime: args.restore.restoreTime }),
+                          },
+                      }
+                : { databaseName: args.databaseName, masterUsername: args.username }),
             masterPassword: args.password,
             port: postgresPort,
             skipFinalSnapshot: false,
@@ -226,9 +263,11 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
             // Sources: @pulumi/aws rds.GlobalCluster ("Do not configure
             // globalClusterIdentifier ... use ignoreChanges"), hashicorp/terraform-provider-aws
             // internal/service/rds/global_cluster.go (resourceGlobalClusterDelete).
+            // A restored cluster never diffs what it was created from (restore.ts).
             ignoreChanges: [
                 "availabilityZones",
                 "globalClusterIdentifier",
+                ...(args.restore ? restoredIgnoreChanges.cluster : []),
                 ...(args.global ? ["engineVersion", "replicationSourceIdentifier"] : []),
             ],
         },
@@ -288,33 +327,47 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
         instance("reader", `reader-${i + 1}`, args.readerClass, az, [writer.resource]),
     );
 
-    // Reads go to the readers only, whichever instance is writer: a READER endpoint with a
-    // static list keeps both writer-class instances out, and Aurora does not change the list
-    // when roles change in a failover.
+    // Reads go to the readers only, whichever instance is writer: a custom READER endpoint
+    // defined by its excluded members leaves out both writer-class instances, and takes in
+    // every other reader, including one added later by hand or by autoscaling ("Any instances
+    // that you add to the cluster are added to the endpoint"). Aurora does not change the list
+    // when roles change in a failover: after one, the old standby writes and the old writer
+    // reads, and both stay out, since a READER endpoint routes to readers only anyway.
     // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html
     const readerAddress =
-        readers.length > 0
+        readers.length > 0 || args.readerAutoscaling
             ? new aws.rds.ClusterEndpoint(
                   `${name}-readers-endpoint`,
                   {
                       clusterEndpointIdentifier: scope.identifier("readers"),
                       clusterIdentifier: cluster.id,
                       customEndpointType: "READER",
-                      staticMembers: readers.map(
-                          (r) => (r.resource as aws.rds.ClusterInstance).identifier,
+                      excludedMembers: [writer, standby].map(
+                          (db) => (db.resource as aws.rds.ClusterInstance).identifier,
                       ),
                       tags: scope.tags("database", "readers-endpoint"),
                   },
-                  { parent },
+                  // After the declared readers, so it never starts without a member to route to.
+                  { parent, dependsOn: readers.map((r) => r.resource) },
               ).endpoint
             : // No readers: reads use the cluster's reader endpoint (the standby).
               cluster.readerEndpoint;
 
     const instances = [writer, standby, ...readers];
     const lagAlarms = createAuroraAlarms(scope, args, clusterIdentifier, instances);
+    if (args.readerAutoscaling) {
+        createReaderAutoscaling(scope, args, args.readerAutoscaling, clusterIdentifier, [
+            cluster,
+            ...instances.map((db) => db.resource),
+        ]);
+    }
 
     return {
         engine: "aurora-postgresql",
+        parameters: {
+            cluster: parameterValues(clusterParameters),
+            instance: parameterValues(instanceParameters),
+        },
         writerEndpoint: cluster.endpoint,
         reads: { kind: "endpoint", address: readerAddress },
         port: postgresPort,
@@ -439,4 +492,78 @@ function createAuroraAlarms(
         }
     }
     return lagAlarms;
+}
+
+/** The target CPU of reader autoscaling when none is given, in percent. */
+export const defaultReaderCpuTarget = 70;
+
+/**
+ * Aurora Auto Scaling of the readers: Application Auto Scaling on the cluster's replica count,
+ * with a target-tracking policy. The replica count includes the standby, so the range is the
+ * declared readers plus the standby up to `maxReaders` plus the standby. Aurora adds readers of
+ * the writer's class at promotion tier 15, and removes only readers it created: the declared
+ * readers stay. It scales only while the cluster is available, and not a global database's
+ * secondary cluster (the recovery copy).
+ * Sources: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Integrating.AutoScaling.html,
+ * https://docs.aws.amazon.com/autoscaling/application/APIReference/API_RegisterScalableTarget.html
+ * (ResourceId `cluster:<identifier>`, ScalableDimension `rds:cluster:ReadReplicaCount`)
+ *
+ * Children: `<shard>-readers-scaling`, `<shard>-readers-scaling-policy`, and the alarm
+ * `<shard>-readers-cpu` over every reader, the added ones included.
+ */
+function createReaderAutoscaling(
+    scope: ShardScope,
+    args: AuroraTierArgs,
+    scaling: ReaderAutoscaling,
+    clusterIdentifier: string,
+    declared: pulumi.Resource[],
+): void {
+    const { name, parent } = scope;
+    const readers = args.placement.readers.length;
+    const target = new aws.appautoscaling.Target(
+        `${name}-readers-scaling`,
+        {
+            serviceNamespace: "rds",
+            scalableDimension: "rds:cluster:ReadReplicaCount",
+            resourceId: `cluster:${clusterIdentifier}`,
+            minCapacity: readers + 1,
+            maxCapacity: scaling.maxReaders + 1,
+            tags: scope.tags("database", "readers-scaling"),
+        },
+        // The declared instances first: autoscaling counts them.
+        { parent, dependsOn: declared },
+    );
+    const metric = scaling.metric ?? "cpu";
+    new aws.appautoscaling.Policy(
+        `${name}-readers-scaling-policy`,
+        {
+            name: scope.identifier("readers-scaling"),
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: target.serviceNamespace,
+            scalableDimension: target.scalableDimension,
+            resourceId: target.resourceId,
+            targetTrackingScalingPolicyConfiguration: {
+                predefinedMetricSpecification: {
+                    predefinedMetricType: readerScalingMetrics[metric],
+                },
+                targetValue: scaling.targetValue ?? defaultReaderCpuTarget,
+                // A new reader takes minutes to serve; scale in slowly so it is not removed
+                // between two bursts.
+                scaleOutCooldown: 300,
+                scaleInCooldown: 900,
+            },
+        },
+        { parent },
+    );
+    // Per-instance alarms cover the declared readers; this one covers every reader.
+    createAlarm(scope, args.alarmTopicArn, {
+        what: "readers-cpu",
+        metricName: "CPUUtilization",
+        dimensions: { DBClusterIdentifier: clusterIdentifier, Role: "READER" },
+        statistic: "Average",
+        comparison: "GreaterThanThreshold",
+        threshold: args.operations.cpuAlarmPercent,
+        minutes: 10,
+        description: `${clusterIdentifier}: readers' average CPU above ${args.operations.cpuAlarmPercent}% for 10 minutes, with autoscaling at its ceiling of ${scaling.maxReaders} readers?`,
+    });
 }

@@ -11,11 +11,14 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
 import { instanceDefaults, postgresPort } from "../defaults";
+import { mergeParameters } from "../parameters";
+import { restoredIgnoreChanges } from "../restore";
 import { parameterFamily } from "../engines";
 import {
     DatabaseTier,
     DatabaseTierArgs,
     exportedLogGroups,
+    parameterValues,
     replicationParameters,
     ShardScope,
     TierInstance,
@@ -38,12 +41,17 @@ export interface PostgresTierArgs extends DatabaseTierArgs {
 
 export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): DatabaseTier {
     const { name, parent } = scope;
+    // RDS for PostgreSQL has one DB parameter group: the extra `instance` parameters go there.
+    const parameters = mergeParameters(
+        replicationParameters(args.slotWalLimitMb),
+        args.extraParameters.instance,
+    );
     const parameterGroup = new aws.rds.ParameterGroup(
         `${name}-params`,
         {
             family: parameterFamily("postgres", args.engineVersion),
             description: `geoshard shard ${name}, RDS for PostgreSQL`,
-            parameters: replicationParameters(args.slotWalLimitMb),
+            parameters,
             tags: scope.tags("database", "params"),
         },
         { parent },
@@ -86,20 +94,38 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
             engineVersion: args.engineVersion,
             allocatedStorage: args.allocatedStorageGiB,
             kmsKeyId: scope.key.arn,
-            dbName: args.databaseName,
-            username: args.username,
+            // A restored instance takes its database and master user from the source.
+            ...(args.restore
+                ? "snapshotIdentifier" in args.restore
+                    ? { snapshotIdentifier: args.restore.snapshotIdentifier }
+                    : {
+                          restoreToPointInTime: {
+                              sourceDbInstanceIdentifier: args.restore.sourceIdentifier,
+                              ...(args.restore.useLatestRestorableTime
+                                  ? { useLatestRestorableTime: true }
+                                  : { restoreTime: args.restore.restoreTime }),
+                          },
+                      }
+                : { dbName: args.databaseName, username: args.username }),
             password: args.password,
             dbSubnetGroupName: args.subnetGroupName,
             backupRetentionPeriod: args.backupRetentionDays,
-            backupWindow: instanceDefaults.backupWindow,
-            maintenanceWindow: instanceDefaults.maintenanceWindow,
+            // Both change in place (ModifyDBInstance): backup_window and maintenance_window
+            // are not ForceNew (hashicorp/terraform-provider-aws internal/service/rds/instance.go).
+            backupWindow: args.backupWindow,
+            maintenanceWindow: args.maintenanceWindow,
             deleteAutomatedBackups: false,
             deletionProtection: args.deletionProtection,
             skipFinalSnapshot: false,
             finalSnapshotIdentifier: scope.identifier("master-final"),
             tags: scope.tags("writer", "master"),
         },
-        { protect: args.protect, dependsOn: [args.monitoringRole.ready] },
+        {
+            protect: args.protect,
+            dependsOn: [args.monitoringRole.ready],
+            // A restored instance never diffs what it was created from (restore.ts).
+            ...(args.restore ? { ignoreChanges: [...restoredIgnoreChanges.instance] } : {}),
+        },
     );
 
     // A same-region replica names its source by identifier and inherits engine, version,
@@ -164,6 +190,7 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
 
     return {
         engine: "postgres",
+        parameters: { instance: parameterValues(parameters) },
         // The Multi-AZ endpoint moves to the standby on a failover.
         writerEndpoint: master.address,
         reads: {
@@ -205,7 +232,7 @@ function createInstance(
     scope: ShardScope,
     label: string,
     instanceArgs: Omit<aws.rds.InstanceArgs, "identifier">,
-    opts: { protect: boolean; dependsOn: pulumi.Resource[] },
+    opts: { protect: boolean; dependsOn: pulumi.Resource[]; ignoreChanges?: string[] },
 ): aws.rds.Instance {
     const identifier = scope.identifier(label);
     const logGroups = exportedLogGroups(
@@ -220,6 +247,7 @@ function createInstance(
             parent: scope.parent,
             protect: opts.protect,
             dependsOn: [...opts.dependsOn, ...logGroups],
+            ...(opts.ignoreChanges ? { ignoreChanges: opts.ignoreChanges } : {}),
         },
     );
 }

@@ -12,6 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { postgresPort } from "../defaults";
+import { admitSecurityGroups } from "../network";
 import { assumableFor } from "../security";
 import { DatabaseTier, ShardScope } from "./tier";
 
@@ -23,6 +24,8 @@ export interface ProxyArgs {
     readonly subnetIds: pulumi.Input<string>[];
     /** Networks admitted to the proxy: the shard's allowed CIDRs. */
     readonly allowedCidrs: readonly string[];
+    /** Security groups admitted beside the networks, by label. */
+    readonly allowedSecurityGroups?: Readonly<Record<string, pulumi.Input<string>>>;
     readonly dbSecurityGroupId: pulumi.Output<string>;
 }
 
@@ -92,6 +95,15 @@ export function createProxy(scope: ShardScope, args: ProxyArgs): pulumi.Output<s
             { parent },
         );
     }
+    // Clients that reach the database by security group reach the proxy the same way.
+    admitSecurityGroups(
+        group,
+        `${name}-proxy-sg`,
+        "PostgreSQL clients",
+        args.allowedSecurityGroups,
+        scope.tags("security", "proxy-ingress"),
+        { parent },
+    );
     new aws.vpc.SecurityGroupEgressRule(
         `${name}-proxy-to-database`,
         {

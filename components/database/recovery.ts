@@ -21,6 +21,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm } from "../alarms";
 import { instanceDefaults, OperationSettings } from "../defaults";
 import { AuroraStorageType, Engine, parameterFamily } from "../engines";
+import { ExtraParameters, mergeParameters } from "../parameters";
 import { postgresSecurityGroup, privateNetwork } from "../network";
 import { placeInstances } from "../placement";
 import { alarmTopicPolicy, customerKey } from "../security";
@@ -43,6 +44,8 @@ import {
 
 export interface RecoveryArgs {
     readonly engine: Engine;
+    /** The shard's extra parameters: the copy that may become the primary carries them too. */
+    readonly extraParameters?: ExtraParameters;
     /** The recovery region and its provider. */
     readonly region: string;
     readonly provider: aws.Provider;
@@ -318,10 +321,13 @@ function auroraSecondary(c: Common): Built {
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL secondary cluster`,
-            parameters: replicationParameters(args.slotWalLimitMb).map((p) => ({
-                ...p,
-                applyMethod: "pending-reboot",
-            })),
+            parameters: mergeParameters(
+                replicationParameters(args.slotWalLimitMb).map((p) => ({
+                    ...p,
+                    applyMethod: "pending-reboot",
+                })),
+                args.extraParameters?.cluster,
+            ),
             tags: scope.tags("database", "cluster-params"),
         },
         opts,
@@ -331,7 +337,7 @@ function auroraSecondary(c: Common): Built {
         {
             family,
             description: `geoshard shard ${name}, Aurora PostgreSQL secondary instances`,
-            parameters: [...auroraInstanceParameters],
+            parameters: mergeParameters(auroraInstanceParameters, args.extraParameters?.instance),
             tags: scope.tags("database", "instance-params"),
         },
         opts,
@@ -476,7 +482,10 @@ function postgresReplica(c: Common): Built {
         {
             family: parameterFamily("postgres", args.engineVersion),
             description: `geoshard shard ${name}, RDS for PostgreSQL recovery replica`,
-            parameters: replicationParameters(args.slotWalLimitMb),
+            parameters: mergeParameters(
+                replicationParameters(args.slotWalLimitMb),
+                args.extraParameters?.instance,
+            ),
             tags: scope.tags("database", "params"),
         },
         opts,

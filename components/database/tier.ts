@@ -5,6 +5,8 @@
 
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ExtraParameters } from "../parameters";
+import { RestoreSource } from "../restore";
 import { OperationSettings } from "../defaults";
 import { Engine } from "../engines";
 import { Placement } from "../placement";
@@ -62,6 +64,11 @@ export type ReadTargets =
 
 export interface DatabaseTier {
     readonly engine: Engine;
+    /** The parameters the groups set, by name: Aurora's cluster group, and the instances'. */
+    readonly parameters: {
+        readonly cluster?: Readonly<Record<string, string>>;
+        readonly instance: Readonly<Record<string, string>>;
+    };
     /** The host name that follows a failover: the cluster endpoint, or the Multi-AZ endpoint. */
     readonly writerEndpoint: pulumi.Output<string>;
     readonly reads: ReadTargets;
@@ -111,6 +118,14 @@ export interface DatabaseTierArgs {
     readonly databaseName: string;
     readonly username: string;
     readonly password: pulumi.Output<string>;
+    /** Where the database starts from, instead of empty (restore.ts). @default - empty */
+    readonly restore?: RestoreSource;
+    /** Extra parameters (parameters.ts), merged into the parameter groups. */
+    readonly extraParameters: ExtraParameters;
+    /** Daily backup window, UTC (`hh24:mi-hh24:mi`). */
+    readonly backupWindow: string;
+    /** Weekly maintenance window, UTC (`ddd:hh24:mi-ddd:hh24:mi`). */
+    readonly maintenanceWindow: string;
     readonly deletionProtection: boolean;
     /** Pulumi `protect` on the data: the cluster and both writer-class instances, or the master. */
     readonly protect: boolean;
@@ -177,4 +192,11 @@ export function exportedLogGroups(
                 { parent: scope.parent, provider },
             ),
     );
+}
+
+/** A parameter list as the plan shows it: name to value. */
+export function parameterValues(
+    parameters: readonly { name: string; value: string }[],
+): Record<string, string> {
+    return Object.fromEntries(parameters.map((p) => [p.name, p.value]));
 }

@@ -58,7 +58,7 @@ function databaseOf(children: PolicyResource[]) {
 export const shardTopology: StackValidationPolicy = {
     name: "shard-topology",
     description:
-        "Each shard has one writer, a standby of the writer's class and tier in another AZ (Aurora) or a Multi-AZ master (RDS), at least minimumReplicas readers at a lower tier, and a CDC replication.",
+        "Each shard has one writer, a standby of the writer's class and tier in another AZ (Aurora) or a Multi-AZ master (RDS), at least minimumReplicas readers at a lower tier, and, with requireCdc, a CDC replication.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -68,7 +68,10 @@ export const shardTopology: StackValidationPolicy = {
                 minimum: minReaders,
                 maximum: Math.max(...Object.values(maxReaders)),
             },
-            requireCdc: { type: "boolean", default: true },
+            // Off by default: a shard the component accepts without a warehouse passes. This
+            // project's stacks always stream (config wires every shard to the warehouse), and
+            // their policy configs turn it on (policies/config/*.json).
+            requireCdc: { type: "boolean", default: false },
         },
     },
     validateStack: (args, report) => {
@@ -173,17 +176,18 @@ function checkAuroraStandby(
 export const shardReaderEndpoint: StackValidationPolicy = {
     name: "shard-reader-endpoint",
     description:
-        "An Aurora shard's reads go through a custom READER endpoint that lists exactly its readers, never the writer or the standby.",
+        "An Aurora shard's reads go through a custom READER endpoint that excludes exactly the writer and the standby and lists no static members: every reader, one added later too, and never the standby.",
     enforcementLevel: "mandatory",
     validateStack: (args, report) => {
         for (const shard of args.resources.filter((r) => r.type === shardType)) {
             const children = childrenOf(args.resources, shard);
             const db = databaseOf(children);
-            if (!db.aurora || db.readers.length === 0) {
+            const endpoints = children.filter((r) => r.type === types.clusterEndpoint);
+            // Without readers (and autoscaling), reads use the cluster's reader endpoint.
+            if (!db.aurora || (db.readers.length === 0 && endpoints.length === 0)) {
                 continue;
             }
             const say = (problem: string) => report(`Shard ${shard.name}: ${problem}`, shard.urn);
-            const endpoints = children.filter((r) => r.type === types.clusterEndpoint);
             if (endpoints.length !== 1) {
                 say(
                     `has ${plural(endpoints.length, "custom endpoint")}; declare one READER endpoint.`,
@@ -191,14 +195,23 @@ export const shardReaderEndpoint: StackValidationPolicy = {
                 continue;
             }
             const endpoint = endpoints[0].props;
-            const members: string[] = [...(endpoint.staticMembers ?? [])].sort();
-            const readers = db.readers.map((r) => r.props.identifier as string).sort();
+            // A custom endpoint defined by its excluded members takes in every instance added
+            // later; static members would leave such a reader without reads.
+            // Source: https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.Overview.Endpoints.html
+            const excluded: string[] = [...(endpoint.excludedMembers ?? [])].sort();
+            const pair = [...db.writers, ...db.standbys]
+                .map((r) => r.props.identifier as string)
+                .sort();
             if (endpoint.customEndpointType !== "READER") {
                 say(`reader endpoint is ${endpoint.customEndpointType}; make it READER.`);
             }
-            if (JSON.stringify(members) !== JSON.stringify(readers)) {
+            if ((endpoint.staticMembers ?? []).length > 0) {
                 say(
-                    `reader endpoint lists ${members.join(", ") || "no static members"}; list exactly the readers ${readers.join(", ")}, so reads never land on the standby.`,
+                    `reader endpoint lists static members ${[...endpoint.staticMembers].sort().join(", ")}; list none and exclude the writer and the standby instead, so a reader added later receives reads.`,
+                );
+            } else if (JSON.stringify(excluded) !== JSON.stringify(pair)) {
+                say(
+                    `reader endpoint excludes ${excluded.join(", ") || "no instance"}; exclude exactly the writer and the standby ${pair.join(", ")}, so reads never land on the standby.`,
                 );
             }
         }
