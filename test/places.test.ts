@@ -356,13 +356,19 @@ describe("cities as places", () => {
                 lines[0],
                 "Latency floors per city: great-circle km, round trip over fibre at 2/3 c (km / 100 ms); 2 cities over target",
             );
-            assert.strictEqual(lines.length, 1 + 1 + 10 + 1 + 2);
+            assert.strictEqual(lines.length, 1 + 1 + 10 + 4 + 2);
             assert.match(
                 lines[9],
-                /^ {2}tokyo +JP +asia +ap-southeast-1 +5,318 +53\.2 +ap-northeast-1 +0 +0\.0 +ap-northeast-1 +0 +0\.0 +10 +10$/,
+                /^ {2}tokyo +JP +asia +ap-southeast-1 +5,318 +53\.2 +ap-northeast-1 +0\.0 +ap-northeast-1 +0\.0$/,
             );
-            assert.match(lines[13], /^ {2}Warning: tokyo: .* ap-northeast-1 would meet it/);
-            assert.match(lines[14], /^ {2}Warning: mumbai: .* ap-south-1 would meet it/);
+            assert.deepStrictEqual(lines.slice(13, 15), [
+                "  target (latencyTargetMs): 10 ms on every shard",
+                "  the reference's targets: new_york 5 ms, london 8 ms, tokyo 10 ms",
+            ]);
+            // The table fits the plan's 100 columns, so a pipe or a CI log shows it unwrapped.
+            assert.ok(lines.slice(1, 12).every((line) => line.length <= 100));
+            assert.match(lines[16], /^ {2}Warning: tokyo: .* ap-northeast-1 would meet it/);
+            assert.match(lines[17], /^ {2}Warning: mumbai: .* ap-south-1 would meet it/);
             assert.strictEqual(
                 renderLatency(undefined),
                 "Latency floors per city: great-circle km, round trip over fibre at 2/3 c (km / 100 ms)\n  This stack declares no shards.",
@@ -375,6 +381,9 @@ describe("cities as places", () => {
             const section = renderLatency(prod.outputs.shardMap as ShardMap);
             assert.ok(text.includes(`\n\n${section}\n\n`), "the section stands on its own");
             assert.ok(text.indexOf(section) > text.indexOf("Shard asia"));
+            // The first screen names the cities over target among the shard's attention items.
+            assert.match(text, /^ {2}attention {2}.*; over the latency target: tokyo, mumbai$/m);
+            assert.doesNotMatch(text, /^ {2}attention {2}.*over the latency target: (?!tokyo)/m);
             assert.match(
                 text,
                 /Warning: tokyo: the round trip to ap-southeast-1 cannot be under 53\.2 ms, above the 10 ms target; ap-northeast-1 would meet it/,

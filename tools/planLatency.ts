@@ -26,6 +26,10 @@ export function latencyShardsOf(map: ShardMap): LatencyShard[] {
 const km = (d: RegionDistance) => Math.round(d.km).toLocaleString("en-US");
 const ms = (d: RegionDistance) => d.floorMs.toFixed(1);
 
+/**
+ * One city's row. The distances of the recovery and the nearest region are left to their
+ * floors (a floor is the distance over 100 km per ms), so the table fits 100 columns.
+ */
 function cells(row: LatencyRow): string[] {
     return [
         row.city,
@@ -35,32 +39,41 @@ function cells(row: LatencyRow): string[] {
         km(row.home),
         ms(row.home),
         row.recovery?.region ?? "-",
-        row.recovery ? km(row.recovery) : "-",
         row.recovery ? ms(row.recovery) : "-",
         row.nearest.region,
-        km(row.nearest),
         ms(row.nearest),
-        row.referenceTargetMs !== undefined ? String(row.referenceTargetMs) : "-",
-        row.targetMs !== undefined ? String(row.targetMs) : "-",
     ];
 }
 
-const header = [
-    "city",
-    "country",
-    "shard",
-    "region",
-    "km",
-    "floor ms",
-    "recovery",
-    "km",
-    "floor ms",
-    "nearest region",
-    "km",
-    "floor ms",
-    "reference ms",
-    "target ms",
-];
+const header = ["city", "cc", "shard", "region", "km", "ms", "recovery", "ms", "nearest", "ms"];
+
+/** What the columns hold, under the table. */
+const legend =
+    "  cc: country; km and ms: great-circle distance and round-trip floor to the shard's region; " +
+    "recovery and nearest: the floor to the recovery region after a region loss and to the " +
+    "nearest AWS region";
+
+/** The targets the rows are held to, and the reference's, said once under the table. */
+function targetLines(rows: readonly LatencyRow[]): string[] {
+    const targets = new Map<string, number | undefined>();
+    for (const row of rows) {
+        targets.set(row.shard, row.targetMs);
+    }
+    const values = new Set(targets.values());
+    const held =
+        values.size === 1
+            ? [...values][0] === undefined
+                ? "no latencyTargetMs"
+                : `${[...values][0]} ms on every shard`
+            : [...targets].map(([shard, t]) => `${shard} ${t ?? "-"} ms`).join(", ");
+    const reference = rows
+        .filter((row) => row.referenceTargetMs !== undefined)
+        .map((row) => `${row.city} ${row.referenceTargetMs} ms`);
+    return [
+        `  target (latencyTargetMs): ${held}`,
+        ...(reference.length ? [`  the reference's targets: ${reference.join(", ")}`] : []),
+    ];
+}
 
 /** The section: a title line, the table, then one warning per city over its target. */
 export function renderLatency(shardMap: ShardMap | undefined): string {
@@ -78,7 +91,7 @@ export function renderLatency(shardMap: ShardMap | undefined): string {
             "  " +
             line
                 .map((cell, i) =>
-                    i >= 4 && !/^[a-z]/.test(cell)
+                    !/^[a-z]/.test(cell) && i !== 1
                         ? cell.padStart(widths[i])
                         : cell.padEnd(widths[i]),
                 )
@@ -88,6 +101,8 @@ export function renderLatency(shardMap: ShardMap | undefined): string {
     return [
         `${title}; ${warnings.length} ${warnings.length === 1 ? "city" : "cities"} over target`,
         ...lines,
+        legend,
+        ...targetLines(rows),
         "  A floor is what no network beats: real paths follow cables and add routing.",
         ...warnings.map((w) => `  Warning: ${w}`),
     ].join("\n");

@@ -4,6 +4,9 @@
  * and what needs attention), and the wrapping of every line to the output's width.
  */
 
+import { latencyRows } from "../components/places/latency";
+import { ShardMap } from "../components/shardMap";
+import { latencyShardsOf } from "./planLatency";
 import { renderCostTable, ShardCost, StackCost } from "../pricing";
 import { usd } from "../pricing/format";
 import { plural } from "../config/plural";
@@ -120,6 +123,16 @@ export function renderDecision(
         `Budgets against the reference: writer failover ${referenceFailoverSeconds} s, ` +
             `region loss ${referenceRegionLossMinutes} min. The detail follows the policy verdict.`,
     ];
+    // Cities whose round-trip floor exceeds their shard's latency target, by shard.
+    const overTarget = new Map<string, string[]>();
+    const shardMap = plan.outputs.shardMap as ShardMap | undefined;
+    if (shardMap && Object.keys(shardMap.shards).length > 0) {
+        for (const row of latencyRows(latencyShardsOf(shardMap))) {
+            if (row.warning) {
+                overTarget.set(row.shard, [...(overTarget.get(row.shard) ?? []), row.city]);
+            }
+        }
+    }
     for (const shard of plan.shards) {
         const shardCost = cost.shards.find((s) => s.name === shard.name);
         const violations = policy.violations.filter((v) => input.shardOfUrn(v.urn) === shard.name);
@@ -131,7 +144,9 @@ export function renderDecision(
         lines.push(`  topology   ${topology(shard)}`);
         lines.push(`  failover   ${failoverLine(shard)}`);
         lines.push(`  region     ${regionLossLine(shard)}`);
-        lines.push(`  attention  ${attention(shard, shardCost, violations).join("; ")}`);
+        lines.push(
+            `  attention  ${attention(shard, shardCost, violations, overTarget.get(shard.name) ?? []).join("; ")}`,
+        );
     }
     lines.push("");
     lines.push(`cost       ${costHeadline(cost)}`);
@@ -236,6 +251,7 @@ function attention(
     shard: PlannedShard,
     cost: ShardCost | undefined,
     violations: readonly Violation[],
+    overLatencyTarget: readonly string[] = [],
 ): string[] {
     const items: string[] = [];
     for (const level of ["mandatory", "advisory"]) {
@@ -258,6 +274,9 @@ function attention(
     }
     if (cost && cost.unpriced.length) {
         items.push(`cost leaves out ${plural(cost.unpriced.length, "unpriced item")}`);
+    }
+    if (overLatencyTarget.length) {
+        items.push(`over the latency target: ${overLatencyTarget.join(", ")}`);
     }
     return items.length ? items : ["nothing"];
 }
