@@ -233,6 +233,7 @@ export function validateConfig(raw: RawConfig): StackConfig {
     checkStackWideEngineSettings(raw, stackSettings, shards, problems);
     checkAcrossShards(shards, warehouse, problems);
     checkPeeringLimit(shards, problems);
+    checkIdentifierRoom(shards, environment, problems);
     checkApplicationVpcs(applicationVpcs, shards, warehouse, problems);
     checkResidency(shards, warehouse, problems);
 
@@ -259,6 +260,41 @@ export function validateConfig(raw: RawConfig): StackConfig {
         ...(defaultShard !== undefined ? { defaultShard } : {}),
     };
 }
+
+/**
+ * A shard's longest RDS identifier, `<namePrefix>-<environment>-<shard>-recovery-cluster`, within
+ * the 63 characters RDS takes (CreateDBCluster, DBClusterIdentifier: "1 to 63 letters, numbers, or
+ * hyphens", https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html).
+ * The default prefix leaves room for a 20-character shard name in a 12-character environment; a
+ * longer prefix takes it from the name.
+ */
+function checkIdentifierRoom(
+    shards: readonly ReadShard[],
+    environment: string | undefined,
+    problems: Problems,
+): void {
+    if (environment === undefined) {
+        return;
+    }
+    for (const shard of shards) {
+        const { name, namePrefix } = shard.config;
+        const longest = `${namePrefix}-${environment}-${name}${longestRdsSuffix}`;
+        if (namePrefix !== undefined && longest.length > rdsIdentifierMaxLength) {
+            problems.add(
+                `${namespace}:shards[${shard.index}].name`,
+                name,
+                `makes the RDS identifier ${longest} ${longest.length} characters long; allowed: ` +
+                    `up to ${rdsIdentifierMaxLength}: shorten the shard name or the namePrefix ` +
+                    `(${namePrefix})`,
+            );
+        }
+    }
+}
+
+/** RDS identifiers hold at most 63 characters. */
+const rdsIdentifierMaxLength = 63;
+/** The longest suffix a shard gives an RDS identifier: its recovery cluster's. */
+const longestRdsSuffix = "-recovery-cluster";
 
 /**
  * The warehouse VPC peers with every shard and every recovery copy (CDC follows the writer

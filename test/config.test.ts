@@ -1172,6 +1172,28 @@ describe("names and windows", () => {
         );
     });
 
+    it("refuses a prefix and a name that make an RDS identifier longer than 63 characters", () => {
+        const name = "abcdefghijklmnopqrst";
+        // geoshard-prod-<20>-recovery-cluster: 8 + 4 + 20 + 3 + 17 = 52.
+        assert.deepStrictEqual(problemsOf(rawConfig({}, withShard(0, { name }))), []);
+        // A 16-character prefix: 16 + 4 + 20 + 3 + 17 = 60, still within 63.
+        assert.deepStrictEqual(
+            problemsOf(rawConfig({ namePrefix: "abcdefghijklmnop" }, withShard(0, { name }))),
+            [],
+        );
+        assert.deepStrictEqual(
+            problemsOf(
+                rawConfig(
+                    { namePrefix: "abcdefghijklmnop", environment: "prod-emea" },
+                    withShard(0, { name }),
+                ),
+            ),
+            [
+                `geoshard:shards[0].name: "${name}" makes the RDS identifier abcdefghijklmnop-prod-emea-${name}-recovery-cluster 64 characters long; allowed: up to 63: shorten the shard name or the namePrefix (abcdefghijklmnop)`,
+            ],
+        );
+    });
+
     it("takes a longer prefix: a DMS identifier past 31 characters is derived shorter, not refused", () => {
         assert.deepStrictEqual(problemsOf(rawConfig({ namePrefix: "geoshard-orders" })), []);
         const identifier = replicationIdentifier("prod", "us-east", "geoshard-orders");
