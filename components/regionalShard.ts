@@ -35,7 +35,7 @@ import { defaultNamePrefix, defaultWindows } from "./naming";
 import { ExtraParameters } from "./parameters";
 import { RestoreSource } from "./restore";
 import { placeInstances } from "./placement";
-import { assumableFor, customerKey } from "./security";
+import { alarmTopicPolicy, assumableFor, customerKey } from "./security";
 import { createShardCdc, secretArnIn, WarehouseLink } from "./shardCdc";
 import { replicationStatePattern } from "./warehouse";
 import {
@@ -1006,36 +1006,7 @@ export class RegionalShard extends pulumi.ComponentResource {
             `${scope.name}-alarms-policy`,
             {
                 arn: topic.arn,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "AccountManagesTopic",
-                            Effect: "Allow",
-                            Principal: {
-                                AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root`,
-                            },
-                            Action: [
-                                "sns:GetTopicAttributes",
-                                "sns:SetTopicAttributes",
-                                "sns:Subscribe",
-                                "sns:ListSubscriptionsByTopic",
-                                "sns:Publish",
-                            ],
-                            Resource: topic.arn,
-                        },
-                        {
-                            Sid: "AlarmsAndRdsEventsPublish",
-                            Effect: "Allow",
-                            Principal: {
-                                Service: ["cloudwatch.amazonaws.com", "events.rds.amazonaws.com"],
-                            },
-                            Action: "sns:Publish",
-                            Resource: topic.arn,
-                            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-                        },
-                    ],
-                }),
+                policy: alarmTopicPolicy(topic.arn, accountId, partition),
             },
             { parent: this },
         );
