@@ -12,12 +12,19 @@ import { ShardMap } from "../components/shardMap";
 import { awsRegions } from "../config/regions";
 import { ConfigError, validateConfig } from "../config/validate";
 import { cityResidency } from "../policies/rules/shards";
-import { ProgramRun, RecordedResource, runProgram } from "../tools/mockRuntime";
+import { ProgramRun, RecordedResource } from "../tools/mockRuntime";
 import { reportPlan } from "../tools/plan";
 import { evaluatePolicies } from "../tools/policyEval";
 import { latencyShardsOf, renderLatency } from "../tools/planLatency";
-import { readStackConfig } from "../tools/stackConfig";
-import { prodShards, rawConfig, referenceShards, run, types, unqualified } from "./helpers";
+import {
+    prodRun,
+    prodShards,
+    rawConfig,
+    referenceShards,
+    sharedRun,
+    types,
+    unqualified,
+} from "./helpers";
 
 /** The problems validateConfig reports, or [] when it accepts the config. */
 function problemsOf(raw: Record<string, string>): readonly string[] {
@@ -311,7 +318,7 @@ describe("cities as places", () => {
     describe("on the prod stack", () => {
         let prod: ProgramRun;
         before(async () => {
-            prod = await runProgram(readStackConfig("prod"), { stack: "prod" });
+            prod = await prodRun();
         });
 
         it("warns about Tokyo and Mumbai against 10 ms, naming ap-northeast-1 and ap-south-1", () => {
@@ -481,7 +488,7 @@ describe("cities as places", () => {
     describe("the city-residency rule on a synthesized stack", () => {
         let reference: ProgramRun;
         before(async () => {
-            reference = await run();
+            reference = await sharedRun();
         });
 
         /** The reference stack with the europe cluster's tags changed, as another program might declare them. */
@@ -523,7 +530,7 @@ describe("cities as places", () => {
         });
 
         it("is one of the pack's stack rules, and the prod shards pass the whole pack's view of it", async () => {
-            const prod = await run({}, prodShards());
+            const prod = await sharedRun({}, prodShards());
             assert.deepStrictEqual(
                 evaluatePolicies(prod.resources, [cityResidency]).violations,
                 [],

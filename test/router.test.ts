@@ -3,11 +3,12 @@ import { ShardMap } from "../components/shardMap";
 import { createRouter, UnknownCityError } from "../lib";
 import { runProgram } from "../tools/mockRuntime";
 import { readStackConfig } from "../tools/stackConfig";
+import { prodRun } from "./helpers";
 
 describe("the router over the prod shard map", () => {
     let map: ShardMap;
     before(async () => {
-        const prod = await runProgram(readStackConfig("prod"), { stack: "prod" });
+        const prod = await prodRun();
         map = prod.outputs.shardMap as ShardMap;
     });
 
