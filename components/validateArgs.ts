@@ -16,6 +16,7 @@ import {
     checkGlobalReaders,
     checkEnvironment,
     checkShardName,
+    identifierRoomProblem,
     Problems,
     readAllowedCidrs,
     securityGroupIdProblem,
@@ -34,6 +35,7 @@ import {
 import { logRetentionPeriods, shardDefaults } from "./defaults";
 import { readerAutoscalingProblems, versionProblem } from "./engines";
 import { maxShardAzs } from "./placement";
+import { defaultNamePrefix } from "./naming";
 import { residenciesOf, Residency } from "./places/residency";
 import { restoreProblems } from "./restore";
 import type { RegionalShardArgs } from "./regionalShard";
@@ -54,12 +56,22 @@ export interface ArgsContext {
 export function validateShardArgs(args: RegionalShardArgs, context: ArgsContext = {}): string[] {
     const problems = new Problems();
     const asRecord = args as unknown as Record<string, unknown>;
-    checkEnvironment(args.environment, "environment", problems);
+    const environment = checkEnvironment(args.environment, "environment", problems);
     const naming = readNaming(asRecord, (key) => key, problems);
-    // A name of up to 20 characters fits every identifier: the DMS replication's, the tightest,
-    // is derived shorter where it would pass 31 characters (components/cdc.ts).
-    if (context.name !== undefined) {
-        checkShardName(context.name, "name", problems);
+    // The DMS replication's identifier is derived shorter where it would pass 31 characters
+    // (components/cdc.ts); the RDS identifiers hold the prefix, the environment and the name.
+    if (context.name !== undefined && checkShardName(context.name, "name", problems)) {
+        const problem =
+            environment === undefined
+                ? undefined
+                : identifierRoomProblem(
+                      naming.namePrefix ?? defaultNamePrefix,
+                      environment,
+                      context.name,
+                  );
+        if (problem) {
+            problems.add("name", context.name, problem);
+        }
     }
     const region = readRegion(args.region, "region", problems);
     if (region !== undefined) {

@@ -262,12 +262,26 @@ export function validateConfig(raw: RawConfig): StackConfig {
 }
 
 /**
- * A shard's longest RDS identifier, `<namePrefix>-<environment>-<shard>-recovery-cluster`, within
- * the 63 characters RDS takes (CreateDBCluster, DBClusterIdentifier: "1 to 63 letters, numbers, or
- * hyphens", https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html).
- * The default prefix leaves room for a 20-character shard name in a 12-character environment; a
- * longer prefix takes it from the name.
+ * Why a shard's longest RDS identifier, `<namePrefix>-<environment>-<shard>-recovery-cluster`,
+ * passes the 63 characters RDS takes (CreateDBCluster, DBClusterIdentifier: "1 to 63 letters,
+ * numbers, or hyphens", https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBCluster.html),
+ * or undefined when it fits. The default prefix leaves room for a 20-character shard name in a
+ * 12-character environment; a longer prefix takes it from the name. Shared by config and the
+ * component's own checks.
  */
+export function identifierRoomProblem(
+    namePrefix: string,
+    environment: string,
+    name: string,
+): string | undefined {
+    const longest = `${namePrefix}-${environment}-${name}${longestRdsSuffix}`;
+    return longest.length > rdsIdentifierMaxLength
+        ? `makes the RDS identifier ${longest} ${longest.length} characters long; allowed: ` +
+              `up to ${rdsIdentifierMaxLength}: shorten the shard name or the namePrefix ` +
+              `(${namePrefix})`
+        : undefined;
+}
+
 function checkIdentifierRoom(
     shards: readonly ReadShard[],
     environment: string | undefined,
@@ -278,15 +292,12 @@ function checkIdentifierRoom(
     }
     for (const shard of shards) {
         const { name, namePrefix } = shard.config;
-        const longest = `${namePrefix}-${environment}-${name}${longestRdsSuffix}`;
-        if (namePrefix !== undefined && longest.length > rdsIdentifierMaxLength) {
-            problems.add(
-                `${namespace}:shards[${shard.index}].name`,
-                name,
-                `makes the RDS identifier ${longest} ${longest.length} characters long; allowed: ` +
-                    `up to ${rdsIdentifierMaxLength}: shorten the shard name or the namePrefix ` +
-                    `(${namePrefix})`,
-            );
+        const problem =
+            namePrefix === undefined
+                ? undefined
+                : identifierRoomProblem(namePrefix, environment, name);
+        if (problem) {
+            problems.add(`${namespace}:shards[${shard.index}].name`, name, problem);
         }
     }
 }

@@ -343,6 +343,29 @@ describe("RegionalShard and Warehouse check their own arguments", () => {
         );
     });
 
+    it("refuses, as config does, a prefix and a name whose RDS identifiers pass 63 characters", () => {
+        const name = "abcdefghijklmnopqrst";
+        // geoshard-staging-<20>-recovery-cluster: 55 characters, within 63.
+        assert.deepStrictEqual(validateShardArgs(shardArgs(undefined), { name }), []);
+        assert.deepStrictEqual(
+            validateShardArgs(shardArgs(undefined, { namePrefix: "abcdefghijklmnop" }), { name }),
+            // 16 + 9 + 20 + 17 = 62 characters: the longest prefix still fits staging.
+            [],
+        );
+        assert.deepStrictEqual(
+            validateShardArgs(
+                shardArgs(undefined, {
+                    namePrefix: "abcdefghijklmnop",
+                    environment: "staging-vpc",
+                }),
+                { name },
+            ),
+            [
+                `name: "${name}" makes the RDS identifier abcdefghijklmnop-staging-vpc-${name}-recovery-cluster 66 characters long; allowed: up to 63: shorten the shard name or the namePrefix (abcdefghijklmnop)`,
+            ],
+        );
+    });
+
     it("names its resources with its prefix and creates its database, user and windows as given, on both engines", async () => {
         const naming = {
             namePrefix: "acme",

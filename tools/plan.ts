@@ -435,12 +435,8 @@ const recoveryDetail: ShardDetail = (shard, shared) => {
     ];
 };
 
-const credentialsDetail: ShardDetail = (shard) => credentialsAndEventRoutes(shard);
-
 const recoveryNetworkDetail: ShardDetail = (shard) =>
     shard.recovery ? describeRecoveryNetwork(shard.recovery.network) : [];
-
-const settingsDetail: ShardDetail = (shard) => describeShardSettings(shard);
 
 const resourceCountDetail: ShardDetail = (shard) => [`  resources ${shard.resourceCount}`];
 
@@ -448,12 +444,12 @@ const resourceCountDetail: ShardDetail = (shard) => [`  resources ${shard.resour
 export const shardDetail: readonly ShardDetail[] = [
     networkDetail,
     engineDetail,
-    settingsDetail,
+    describeShardSettings,
     namesDetail,
     failoverDetail,
     cdcDetail,
     monitoringDetail,
-    credentialsDetail,
+    credentialsAndEventRoutes,
     recoveryDetail,
     recoveryNetworkDetail,
     resourceCountDetail,
