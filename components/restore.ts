@@ -22,6 +22,8 @@
  * ignores them after creation, so removing the restore later never replaces it.
  */
 
+import type * as aws from "@pulumi/aws";
+
 /** A shard's starting point: a snapshot, or a point in time of another database. */
 export type RestoreSource =
     | {
@@ -125,3 +127,59 @@ export const restoredIgnoreChanges = {
     cluster: ["snapshotIdentifier", "restoreToPointInTime", "masterUsername", "databaseName"],
     instance: ["snapshotIdentifier", "restoreToPointInTime", "username", "dbName"],
 } as const;
+
+/**
+ * An Aurora cluster's inputs for where it starts: the snapshot or the point in time it is
+ * restored from (it then takes its database and master user from the source), or the database
+ * and master user it is created with.
+ */
+export function clusterStartInputs(
+    restore: RestoreSource | undefined,
+    names: { databaseName: string; username: string },
+): Partial<
+    Pick<
+        aws.rds.ClusterArgs,
+        "snapshotIdentifier" | "restoreToPointInTime" | "databaseName" | "masterUsername"
+    >
+> {
+    if (restore === undefined) {
+        return { databaseName: names.databaseName, masterUsername: names.username };
+    }
+    if ("snapshotIdentifier" in restore) {
+        return { snapshotIdentifier: restore.snapshotIdentifier };
+    }
+    return {
+        restoreToPointInTime: {
+            sourceClusterIdentifier: restore.sourceIdentifier,
+            ...(restore.useLatestRestorableTime
+                ? { useLatestRestorableTime: true }
+                : { restoreToTime: restore.restoreTime }),
+        },
+    };
+}
+
+/** The same for an RDS for PostgreSQL instance, in the instance's own input names. */
+export function instanceStartInputs(
+    restore: RestoreSource | undefined,
+    names: { databaseName: string; username: string },
+): Partial<
+    Pick<
+        aws.rds.InstanceArgs,
+        "snapshotIdentifier" | "restoreToPointInTime" | "dbName" | "username"
+    >
+> {
+    if (restore === undefined) {
+        return { dbName: names.databaseName, username: names.username };
+    }
+    if ("snapshotIdentifier" in restore) {
+        return { snapshotIdentifier: restore.snapshotIdentifier };
+    }
+    return {
+        restoreToPointInTime: {
+            sourceDbInstanceIdentifier: restore.sourceIdentifier,
+            ...(restore.useLatestRestorableTime
+                ? { useLatestRestorableTime: true }
+                : { restoreTime: restore.restoreTime }),
+        },
+    };
+}

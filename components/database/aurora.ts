@@ -20,7 +20,7 @@ import {
     readerScalingMetrics,
 } from "../engines";
 import { mergeParameters } from "../parameters";
-import { restoredIgnoreChanges } from "../restore";
+import { clusterStartInputs, restoredIgnoreChanges } from "../restore";
 import {
     DatabaseTier,
     DatabaseTierArgs,
@@ -224,18 +224,7 @@ export function createAuroraTier(scope: ShardScope, args: AuroraTierArgs): Datab
                 windows: { backup: args.backupWindow, maintenance: args.maintenanceWindow },
             }),
             // A restored cluster takes its database and master user from the source.
-            ...(args.restore
-                ? "snapshotIdentifier" in args.restore
-                    ? { snapshotIdentifier: args.restore.snapshotIdentifier }
-                    : {
-                          restoreToPointInTime: {
-                              sourceClusterIdentifier: args.restore.sourceIdentifier,
-                              ...(args.restore.useLatestRestorableTime
-                                  ? { useLatestRestorableTime: true }
-                                  : { restoreToTime: args.restore.restoreTime }),
-                          },
-                      }
-                : { databaseName: args.databaseName, masterUsername: args.username }),
+            ...clusterStartInputs(args.restore, args),
             masterPassword: args.password,
             port: postgresPort,
             skipFinalSnapshot: false,

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmSpec, createAlarm, instanceAlarmSpecs } from "../alarms";
 import { instanceDefaults, postgresPort } from "../defaults";
 import { mergeParameters } from "../parameters";
-import { restoredIgnoreChanges } from "../restore";
+import { instanceStartInputs, restoredIgnoreChanges } from "../restore";
 import { parameterFamily } from "../engines";
 import {
     DatabaseTier,
@@ -95,18 +95,7 @@ export function createPostgresTier(scope: ShardScope, args: PostgresTierArgs): D
             allocatedStorage: args.allocatedStorageGiB,
             kmsKeyId: scope.key.arn,
             // A restored instance takes its database and master user from the source.
-            ...(args.restore
-                ? "snapshotIdentifier" in args.restore
-                    ? { snapshotIdentifier: args.restore.snapshotIdentifier }
-                    : {
-                          restoreToPointInTime: {
-                              sourceDbInstanceIdentifier: args.restore.sourceIdentifier,
-                              ...(args.restore.useLatestRestorableTime
-                                  ? { useLatestRestorableTime: true }
-                                  : { restoreTime: args.restore.restoreTime }),
-                          },
-                      }
-                : { dbName: args.databaseName, username: args.username }),
+            ...instanceStartInputs(args.restore, args),
             password: args.password,
             dbSubnetGroupName: args.subnetGroupName,
             backupRetentionPeriod: args.backupRetentionDays,
