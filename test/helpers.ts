@@ -126,6 +126,29 @@ export function run(
 
 const stackRuns = new Map<string, Promise<ProgramRun>>();
 
+const programRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * `runProgram` for the plans tests run: one run per config, stack and mocked account in a test
+ * process, frozen. A run that fails is not kept, so each refusal is reported afresh.
+ */
+function sharedProgramRun(
+    config: Record<string, string>,
+    options: { stack?: string; fixtures?: Fixtures } = {},
+): Promise<ProgramRun> {
+    // No fixtures and an empty set mock the same account.
+    const fixtures =
+        options.fixtures && Object.keys(options.fixtures).length > 0 ? options.fixtures : null;
+    const key = JSON.stringify([config, options.stack, fixtures]);
+    let cached = programRuns.get(key);
+    if (!cached) {
+        cached = runProgram(config, options).then(deepFreeze);
+        cached.catch(() => programRuns.delete(key));
+        programRuns.set(key, cached);
+    }
+    return cached;
+}
+
 /**
  * The stack a stack file declares (`Pulumi.<stack>.yaml` with the project's defaults), run under
  * the mocks once per test process and shared by every test file that reads it. The run is frozen:
@@ -134,7 +157,7 @@ const stackRuns = new Map<string, Promise<ProgramRun>>();
 export function stackRun(stack: string): Promise<ProgramRun> {
     let cached = stackRuns.get(stack);
     if (!cached) {
-        cached = runProgram(readStackConfig(stack), { stack }).then(deepFreeze);
+        cached = sharedProgramRun(readStackConfig(stack), { stack });
         stackRuns.set(stack, cached);
     }
     return cached;
@@ -323,6 +346,8 @@ export async function runPlan(
         root,
         env,
         output,
+        () => undefined,
+        sharedProgramRun,
     );
     return { code, out: out.join("\n"), err: err.join("\n") };
 }

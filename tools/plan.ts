@@ -733,6 +733,8 @@ export async function planCommand(
     env: Readonly<Record<string, string | undefined>> = process.env,
     output: PlanOutput = {},
     onRun: (run: ProgramRun) => void = () => undefined,
+    // What runs the program under the mocks; tests pass one that shares runs of equal config.
+    runner: typeof runProgram = runProgram,
 ): Promise<number> {
     if (asksForHelp(argv)) {
         out(planHelp);
@@ -754,7 +756,7 @@ export async function planCommand(
     }
     let run: ProgramRun;
     try {
-        run = await runProgram(config, {
+        run = await runner(config, {
             stack: args.stack,
             fixtures: await stackFixtures(config, dir, root, args.stack),
         });
